@@ -1,0 +1,25 @@
+namespace DbAdapter.Core.Diagnostics;
+
+/// <summary>The stable error ids of DESIGN section 8. Scripts match on these: never rename one.</summary>
+public static class ErrorIds
+{
+    public const string ProfileNotFound = nameof(ProfileNotFound);
+    public const string ConfigNotFound = nameof(ConfigNotFound);
+    public const string ConfigInvalid = nameof(ConfigInvalid);
+    public const string ConnectionFailed = nameof(ConnectionFailed);
+    public const string AuthenticationFailed = nameof(AuthenticationFailed);
+    public const string SchemaFileNotFound = nameof(SchemaFileNotFound);
+    public const string SchemaFileInvalid = nameof(SchemaFileInvalid);
+    public const string SchemaValidationFailed = nameof(SchemaValidationFailed);
+    public const string FixPlanHasHazards = nameof(FixPlanHasHazards);
+    public const string FixFailed = nameof(FixFailed);
+    public const string BackupSchemaInvalid = nameof(BackupSchemaInvalid);
+    public const string BackupFileInvalid = nameof(BackupFileInvalid);
+    public const string RestoreConflict = nameof(RestoreConflict);
+    public const string RestoreFailed = nameof(RestoreFailed);
+    public const string SyncFailed = nameof(SyncFailed);
+    public const string UserIdRequired = nameof(UserIdRequired);
+    public const string ColumnDefinitionsInvalid = nameof(ColumnDefinitionsInvalid);
+    public const string QueryFailed = nameof(QueryFailed);
+    public const string InvalidQuery = nameof(InvalidQuery);
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace DbAdapter.TestSupport;
+
+/// <summary>
+/// A throwaway cluster from the local PostgreSQL binaries, on a free loopback port, password
+/// authentication over TCP (so wrong-password tests mean something), removed at process exit.
+/// </summary>
+internal static class LocalCluster
+{
+    public const string SuperUser = "postgres";
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var initdb = PostgresBinaries.Find("initdb");
+        var pgCtl = PostgresBinaries.Find("pg_ctl");
+        var asPostgres = IsRoot();
+        var root = Path.Combine(Path.GetTempPath(), $"dbadapter-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        Directory.CreateDirectory(root);
+        var data = Path.Combine(root, "data");
+        var password = "Adm1n-" + Guid.NewGuid().ToString("N")[..12];
+        var pwFile = Path.Combine(root, "pwfile");
+        await File.WriteAllTextAsync(pwFile, password + "\n").ConfigureAwait(false);
+        if (asPostgres)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", root], asPostgres: false).ConfigureAwait(false);
+        }
+
+        await RunAsync(initdb, ["-D", data, "-U", SuperUser, "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={pwFile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], asPostgres).ConfigureAwait(false);
+
+        var stop = () => RunAsync(pgCtl, ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres);
+        Exception? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var port = PostgresServer.FreePort();
+            var options = string.Join(' ',
+                $"-p {port.ToString(CultureInfo.InvariantCulture)}",
+                $"-k {root}",
+                "-c listen_addresses=127.0.0.1",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c max_connections=200",
+                "-c shared_buffers=128MB");
+            try
+            {
+                await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(root, "server.log"), "-o", options, "-w", "-t", "60", "start"], asPostgres).ConfigureAwait(false);
+                return PostgresServer.Create("127.0.0.1", port, SuperUser, password, $"local cluster in {root}", async () =>
+                {
+                    await stop().ConfigureAwait(false);
+                    TryDelete(root);
+                });
+            }
+            catch (Exception ex)
+            {
+                // Another process may have taken the port between probe and start: try a new one.
+                last = ex;
+            }
+        }
+
+        TryDelete(root);
+        throw new InvalidOperationException($"pg_ctl could not start the cluster: {last?.Message}");
+    }
+
+    private static bool IsRoot() =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
+
+    private static async Task RunAsync(string program, IReadOnlyList<string> args, bool asPostgres)
+    {
+        var psi = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        if (asPostgres)
+        {
+            psi.ArgumentList.Add("-u");
+            psi.ArgumentList.Add("postgres");
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add(program);
+        }
+
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{program} did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} exited with {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()} {(await stdout.ConfigureAwait(false)).Trim()}");
+        }
+    }
+
+    private static void TryDelete(string root)
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
