@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using System.Net;
+using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.PowerShell.Internal;
+
+namespace DbAdapter.PowerShell.Commands;
+
+/// <summary>
+/// Base of the cmdlets that read db.toml: the common -ConfigPath and -EnvPrefix parameters, path
+/// resolution against the PowerShell location, the session's current profile, and error reporting.
+/// </summary>
+public abstract class DbCommandBase : AsyncCmdlet
+{
+    /// <summary>
+    /// <para type="description">Path of db.toml. Default: db.toml in the current PowerShell location. Relative paths are resolved against the current PowerShell location.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>
+    /// Prefix glued as-is onto the environment variable names: with MC_ the module reads MC_DB_PROFILE and MC_DATABASE_URL.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string EnvPrefix { get; set; } = string.Empty;
+
+    // Captured on the pipeline thread: the session store is keyed by the thread's runspace. A field,
+    // not a property, so no engine type shows in the members PowerShell reflects over at import.
+    private SessionEntry? _session;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _session = SessionStore.Get();
+    }
+
+    /// <summary>Absolute path of db.toml for the current item (the location is read on the pipeline thread).</summary>
+    private protected string ResolveConfigPath() =>
+        string.IsNullOrEmpty(ConfigPath)
+            ? Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, ConfigLoader.DefaultFileName)
+            : GetUnresolvedProviderPathFromPSPath(ConfigPath);
+
+    /// <summary>Resolves a user path (-SchemaFile, -BackupPath...) against the PowerShell location.</summary>
+    private protected string? ResolveUserPath(string? path) =>
+        string.IsNullOrEmpty(path) ? null : GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>
+    /// Builds the engine's request for one item. Must run on the pipeline thread. A credential given to
+    /// Connect-DbProfile earlier in this session is reused for that same profile.
+    /// </summary>
+    private protected ProfileRequest CreateRequest(string? explicitProfile, PSCredential? credential = null, string? directConnectionString = null)
+    {
+        if (credential is null && directConnectionString is null && _session?.Credential is { } remembered &&
+            (explicitProfile is null || string.Equals(explicitProfile, _session.Current.ProfileName, StringComparison.Ordinal)))
+        {
+            credential = remembered;
+        }
+
+        return new(ResolveConfigPath(), explicitProfile, _session?.Current, EnvPrefix ?? string.Empty, ToNetworkCredential(credential), directConnectionString);
+    }
+
+    private protected SessionCurrent? CapturedSession() => _session?.Current;
+
+    private protected IOperationReporter CreateReporter() =>
+        new CmdletReporter(PostWarning, PostVerbose, PostProgress);
+
+    /// <summary>
+    /// Runs the work of one pipeline item. An engine failure becomes a non-terminating error (the next
+    /// item is still processed) unless <paramref name="terminating"/>.
+    /// </summary>
+    private protected void RunItem(Func<IOperationReporter, CancellationToken, Task> work, bool terminating = false)
+    {
+        try
+        {
+            var reporter = CreateReporter();
+            RunAsync(token => work(reporter, token));
+        }
+        catch (DbAdapterException ex)
+        {
+            var record = ErrorRecords.From(ex);
+            if (terminating)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+    }
+
+    private static NetworkCredential? ToNetworkCredential(PSCredential? credential) =>
+        credential is null || credential == PSCredential.Empty ? null : credential.GetNetworkCredential();
+}

@@ -1,0 +1,114 @@
+using System.Management.Automation;
+using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.PowerShell.Completion;
+using DbAdapter.PowerShell.Internal;
+
+namespace DbAdapter.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the connection profiles of db.toml.</para>
+/// <para type="description">Reads db.toml (the -ConfigPath file, or db.toml in the current location) and emits one DbProfileInfo per profile: name, provider, description, host, port, database and user. Passwords are never read into the output. IsCurrent and CurrentSource tell which profile the other cmdlets use when -Profile is not given: the one chosen by Connect-DbProfile in this session, else the {prefix}DB_PROFILE environment variable, else the .db-profile lock file beside db.toml.</para>
+/// </summary>
+/// <example>
+/// <code>Get-DbProfile</code>
+/// <para>Lists every profile of ./db.toml.</para>
+/// </example>
+/// <example>
+/// <code>Get-DbProfile -Name prod* -ConfigPath ./ops/db.toml</code>
+/// <para>Lists the profiles whose names start with prod, from another db.toml.</para>
+/// </example>
+/// <example>
+/// <code>Get-DbProfile -Current | Connect-DbProfile</code>
+/// <para>Reconnects to the current profile.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "DbProfile", DefaultParameterSetName = ParameterSets.Name)]
+[OutputType(typeof(DbProfileInfo))]
+public sealed class GetDbProfileCommand : DbCommandBase
+{
+    /// <summary>
+    /// Names of the profiles to list. Wildcards are allowed. A name without wildcards that matches no profile is an error (ProfileNotFound). Default: every profile.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>
+    /// Lists only the current profile (nothing when no profile is current).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Current { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var configPath = ResolveConfigPath();
+        RunItem(async (reporter, token) =>
+        {
+            var config = await ProfileResolution.LoadConfigAsync(configPath, reporter, token).ConfigureAwait(false);
+            var current = FindCurrent(config);
+            var patterns = (Name ?? ["*"]).Select(n => (Text: n, Pattern: WildcardPattern.Get(n, WildcardOptions.IgnoreCase))).ToList();
+            var matched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var profile in config.Profiles)
+            {
+                var hits = patterns.Where(p => p.Pattern.IsMatch(profile.Name)).ToList();
+                if (hits.Count == 0)
+                {
+                    continue;
+                }
+
+                hits.ForEach(h => matched.Add(h.Text));
+                var isCurrent = current is not null && string.Equals(current.ProfileName, profile.Name, StringComparison.Ordinal);
+                if (Current && !isCurrent)
+                {
+                    continue;
+                }
+
+                PostObject(ToInfo(config, profile, isCurrent ? current : null, reporter));
+            }
+
+            foreach (var (text, _) in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
+            {
+                PostError(ErrorRecords.From(new DbAdapterException(
+                    ErrorIds.ProfileNotFound,
+                    DbErrorKind.ObjectNotFound,
+                    $"Profile '{text}' is not in '{config.FilePath}'. Profiles there: {(config.Profiles.Count == 0 ? "none" : string.Join(", ", config.Profiles.Select(p => p.Name)))}.",
+                    text)));
+            }
+        });
+    }
+
+    private ProfileSelection? FindCurrent(DbConfig config)
+    {
+        try
+        {
+            var selection = CurrentProfileResolver.Resolve(null, CapturedSession(), EnvPrefix ?? string.Empty, config.Directory, ProcessEnvironment.Instance);
+            return selection.ProfileName is null ? null : selection;
+        }
+        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.ProfileNotFound)
+        {
+            return null;
+        }
+    }
+
+    private static DbProfileInfo ToInfo(DbConfig config, ProfileConfig profile, ProfileSelection? current, IOperationReporter reporter)
+    {
+        var where = ProfileDescriber.Describe(profile, reporter);
+        return new DbProfileInfo
+        {
+            Name = profile.Name,
+            Provider = profile.Provider,
+            Description = profile.Description,
+            Host = where.Host,
+            Port = where.Port,
+            Database = where.Database,
+            UserName = where.UserName,
+            IsCurrent = current is not null,
+            CurrentSource = current?.Source.ToString() ?? string.Empty,
+            ConfigPath = config.FilePath,
+        };
+    }
+}

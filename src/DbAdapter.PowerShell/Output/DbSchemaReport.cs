@@ -1,0 +1,42 @@
+namespace DbAdapter;
+
+/// <summary>How a live database differs from schema.sql (Test-DbSchema).</summary>
+public sealed class DbSchemaReport
+{
+    internal DbSchemaReport()
+    {
+    }
+
+    /// <summary>Profile name; empty in direct mode.</summary>
+    public string Profile { get; internal init; } = string.Empty;
+
+    /// <summary>Absolute path of the schema.sql compared against.</summary>
+    public string SchemaFile { get; internal init; } = string.Empty;
+
+    /// <summary>No missing tables or columns (and, with -Strict, no differences).</summary>
+    public bool IsValid { get; internal init; }
+
+    /// <summary>Tables of schema.sql missing from the database: bare name in the first schema, schema.table otherwise.</summary>
+    public string[] MissingTables { get; internal init; } = [];
+
+    public DbColumnRef[] MissingColumns { get; internal init; } = [];
+
+    /// <summary>Tables in the database that schema.sql does not declare.</summary>
+    public string[] ExtraTables { get; internal init; } = [];
+
+    public DbColumnRef[] ExtraColumns { get; internal init; } = [];
+
+    /// <summary>Type, nullability and default differences (errors only with -Strict).</summary>
+    public DbColumnDifference[] Differences { get; internal init; } = [];
+
+    /// <summary>Number of errors: missing tables and columns, plus differences with -Strict.</summary>
+    public int ErrorCount { get; internal init; }
+
+    /// <summary>Whether differences counted as errors.</summary>
+    public bool Strict { get; internal init; }
+
+    /// <summary>What the schema.sql reader skipped, with line numbers.</summary>
+    public string[] Warnings { get; internal init; } = [];
+
+    public override string ToString() => IsValid ? $"{Profile}: valid" : $"{Profile}: {ErrorCount} error(s)";
+}

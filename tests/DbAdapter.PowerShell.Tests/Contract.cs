@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using DbAdapter.PowerShell.Tests.Support;
+
+namespace DbAdapter.PowerShell.Tests;
+
+/// <summary>The public contract of DESIGN section 3 for the cmdlets implemented so far.</summary>
+public static class Contract
+{
+    private static readonly ParameterSpec ConfigPath = new("ConfigPath", typeof(string), ByPropertyName: true);
+    private static readonly ParameterSpec EnvPrefix = new("EnvPrefix", typeof(string));
+    private static readonly ParameterSpec Profile = new("Profile", typeof(string), ByPropertyName: true, Aliases: ["Name"]);
+
+    public static IReadOnlyList<CmdletSpec> Cmdlets { get; } =
+    [
+        new("Connect-DbProfile", false, null, [OutputType("DbConnectionInfo")],
+            new ParameterSpec("Name", typeof(string), Position: 0, ByPropertyName: true, Sets: ["Profile"], Aliases: ["Profile"]),
+            new ParameterSpec("ConnectionString", typeof(string), Mandatory: true, Sets: ["ConnectionString"]),
+            new ParameterSpec("Credential", typeof(PSCredential)),
+            new ParameterSpec("SchemaFile", typeof(string)),
+            new ParameterSpec("SkipValidation", typeof(SwitchParameter)),
+            ConfigPath,
+            EnvPrefix),
+        new("Get-DbProfile", false, null, [OutputType("DbProfileInfo")],
+            new ParameterSpec("Name", typeof(string[]), Position: 0, ByValue: true, ByPropertyName: true),
+            new ParameterSpec("Current", typeof(SwitchParameter)),
+            ConfigPath,
+            EnvPrefix),
+        new("Disconnect-DbProfile", false, null, [],
+            ConfigPath,
+            EnvPrefix),
+    ];
+
+    /// <summary>Output types live in the cmdlet assembly, which the tests do not reference: by name.</summary>
+    private static Type OutputType(string name) => new TypeName("DbAdapter." + name);
+
+    /// <summary>A stand-in Type carrying only a full name, compared by name against OutputType attributes.</summary>
+    private sealed class TypeName(string fullName) : System.Reflection.TypeDelegator(typeof(object))
+    {
+        public override string FullName => fullName;
+
+        public override string Name => fullName[(fullName.LastIndexOf('.') + 1)..];
+    }
+
+    internal static ParameterSpec ProfileParameter => Profile;
+}
