@@ -1,0 +1,125 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using DbAdapter.TestSupport;
+
+namespace DbAdapter.Demo;
+
+/// <summary>
+/// dotnet run --project samples/DbAdapter.Demo [-- path/to/runbook.ps1]
+/// Starts a throwaway PostgreSQL (or uses DBADAPTER_TEST_CONNECTION), builds two sample databases,
+/// writes db.toml and schema.sql into a temporary folder and runs the runbook through the built module.
+/// </summary>
+internal static class Program
+{
+    private const string Password = "demo-Pa$$ w@rd:/#";
+
+    private static async Task<int> Main(string[] args)
+    {
+        var root = FindRoot();
+        var runbook = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(root, "samples", "runbook.ps1");
+        var manifest = Path.Combine(root, "out", "DbAdapter", "DbAdapter.psd1");
+        if (!File.Exists(manifest))
+        {
+            Console.Error.WriteLine($"The built module is missing ({manifest}): run 'dotnet build' first.");
+            return 1;
+        }
+
+        Console.WriteLine("Starting a throwaway PostgreSQL server...");
+        var server = await PostgresServer.GetAsync();
+        Console.WriteLine($"PostgreSQL ready ({server.Strategy}).");
+        var role = "demo_app_" + Guid.NewGuid().ToString("N")[..6];
+        await server.ExecuteAsync(server.MaintenanceDatabase, $"CREATE ROLE {role} LOGIN PASSWORD '{Password.Replace("'", "''")}'");
+        var local = await CreateDatabaseAsync(server, "demo_local", role, Path.Combine(root, "samples", "schema.sql"), Path.Combine(root, "samples", "seed.sql"));
+        var drifted = await CreateDatabaseAsync(server, "demo_drifted", role, Path.Combine(root, "samples", "drifted.sql"), Path.Combine(root, "samples", "seed-drifted.sql"));
+
+        var folder = Directory.CreateTempSubdirectory("dbadapter-demo-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(root, "samples", "schema.sql"), Path.Combine(folder, "schema.sql"));
+            File.Copy(Path.Combine(root, "samples", "backup-schema.json"), Path.Combine(folder, "backup-schema.json"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "db.toml"), $"""
+                # Written by the DbAdapter demo: two databases on a throwaway server.
+                [profiles.local]
+                url = "postgresql://{role}:[YOUR-PASSWORD]@{server.Host}:{server.Port}/{local}?sslmode=disable"
+                description = "Matches schema.sql"
+                password_env = "DBADAPTER_DEMO_PASSWORD"
+
+                [profiles.drifted]
+                url = "postgresql://{role}:[YOUR-PASSWORD]@{server.Host}:{server.Port}/{drifted}?sslmode=disable"
+                description = "An older release's schema"
+                password_env = "DBADAPTER_DEMO_PASSWORD"
+
+                [schema]
+                file = "schema.sql"
+                validate_on_connect = true
+                backup_schema = "backup-schema.json"
+                """);
+            Environment.SetEnvironmentVariable("DBADAPTER_DEMO_PASSWORD", Password);
+            Console.WriteLine($"db.toml and schema.sql written to {folder}");
+            Console.WriteLine($"Running {Path.GetRelativePath(root, runbook)}");
+            Console.WriteLine();
+            return RunRunbook(manifest, runbook, folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            await server.DropDatabaseAsync(local);
+            await server.DropDatabaseAsync(drifted);
+            await server.ExecuteAsync(server.MaintenanceDatabase, $"DROP ROLE IF EXISTS {role}");
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(PostgresServer server, string prefix, string role, string schemaFile, string seedFile)
+    {
+        var name = await server.CreateDatabaseAsync(prefix);
+        var seed = File.Exists(seedFile) ? await File.ReadAllTextAsync(seedFile) : await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(seedFile)!, "seed.sql"));
+        await server.ExecuteAsync(name, $"""
+            ALTER DATABASE "{name}" OWNER TO {role};
+            SET ROLE {role};
+            {await File.ReadAllTextAsync(schemaFile)}
+            {seed}
+            """);
+        return name;
+    }
+
+    private static int RunRunbook(string manifest, string runbook, string folder)
+    {
+        var host = new ConsoleHost();
+        using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+        runspace.Open();
+        runspace.SessionStateProxy.Path.SetLocation(folder);
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddCommand("Import-Module").AddParameter("Name", manifest).AddStatement();
+        ps.AddCommand(runbook).AddCommand("Out-Default");
+        try
+        {
+            ps.Invoke();
+        }
+        catch (RuntimeException ex)
+        {
+            Console.WriteLine($"ERROR: {ex.ErrorRecord.FullyQualifiedErrorId}: {ex.Message}");
+            return 1;
+        }
+
+        foreach (var error in ps.Streams.Error)
+        {
+            Console.WriteLine($"ERROR: {error.FullyQualifiedErrorId}: {error.Exception.Message}");
+        }
+
+        return ps.HadErrors ? 1 : 0;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DbAdapter.PowerShell.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the demo from the repository (DbAdapter.PowerShell.sln not found).");
+    }
+}

@@ -1,0 +1,299 @@
+using System.Management.Automation;
+using DbAdapter.PowerShell.Tests.Support;
+
+namespace DbAdapter.PowerShell.Tests;
+
+/// <summary>Get-DbProfile, Connect-DbProfile and Disconnect-DbProfile against a real server, through the built module.</summary>
+public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<ProfileDatabase>
+{
+    private static string Prefix() => "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "_";
+
+    private string NewFolder(string? toml = null)
+    {
+        var folder = Path.Combine(db.Folder, Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        db.WriteConfig(toml ?? db.StandardToml(), folder);
+        return folder;
+    }
+
+    [Fact]
+    public void Get_DbProfile_lists_profiles_without_passwords()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        var result = host.Run($"Get-DbProfile -EnvPrefix {Prefix()}").ShouldSucceed();
+        var names = result.Output.Select(o => (string)o.Properties["Name"].Value).ToArray();
+        Assert.Equal(["local", "other", "refused", "wrongpw", "nohost"], names);
+        var local = result.Output[0];
+        Assert.Equal("DbAdapter.DbProfileInfo", local.BaseObject.GetType().FullName);
+        Assert.Equal(db.Server.Host, local.Properties["Host"].Value);
+        Assert.Equal(db.Server.Port, local.Properties["Port"].Value);
+        Assert.Equal(db.Name, local.Properties["Database"].Value);
+        Assert.Equal(db.Role, local.Properties["UserName"].Value);
+        Assert.Equal("postgres", local.Properties["Provider"].Value);
+        Assert.Equal("Local test database", local.Properties["Description"].Value);
+        Assert.False((bool)local.Properties["IsCurrent"].Value);
+        Assert.Equal(string.Empty, local.Properties["CurrentSource"].Value);
+        Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Get_DbProfile_filters_by_wildcard_and_reports_unknown_names()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        var result = host.Run($"Get-DbProfile -Name 'o*','missing' -EnvPrefix {Prefix()}");
+        Assert.Equal(["other"], result.Output.Select(o => (string)o.Properties["Name"].Value).ToArray());
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("ProfileNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("missing", error.TargetObject);
+    }
+
+    [Fact]
+    public void Connect_DbProfile_connects_for_real_counts_rows_and_becomes_current()
+    {
+        var folder = NewFolder();
+        var prefix = Prefix();
+        using var host = new ModuleHost(folder);
+        var result = host.Run($"Connect-DbProfile local -EnvPrefix {prefix}").ShouldSucceed();
+        var info = Assert.Single(result.Output);
+        Assert.Equal("DbAdapter.DbConnectionInfo", info.BaseObject.GetType().FullName);
+        Assert.Equal("local", info.Properties["Profile"].Value);
+        Assert.Equal(db.Name, info.Properties["Database"].Value);
+        Assert.Equal(db.Role, info.Properties["UserName"].Value);
+        Assert.StartsWith("15", (string)info.Properties["ServerVersion"].Value, StringComparison.Ordinal);
+        Assert.Null(info.Properties["SchemaValidated"].Value);
+        var tables = ((object[])info.Properties["Tables"].Value).Select(PSObject.AsPSObject)
+            .ToDictionary(t => (string)t.Properties["Table"].Value, t => (long)t.Properties["Rows"].Value);
+        Assert.Equal(3, tables["categories"]);
+        Assert.Equal(7, tables["products"]);
+        Assert.Equal(0, tables["MixedCase"]);
+
+        Assert.Equal("local", File.ReadAllText(Path.Combine(folder, ".db-profile")).Trim());
+        var current = host.Run($"Get-DbProfile -Current -EnvPrefix {prefix}").ShouldSucceed();
+        var profile = Assert.Single(current.Output);
+        Assert.Equal("local", profile.Properties["Name"].Value);
+        Assert.Equal("Session", profile.Properties["CurrentSource"].Value);
+        Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Get_DbProfile_pipes_into_Connect_DbProfile()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        var result = host.Run($"Get-DbProfile local, other -EnvPrefix {Prefix()} | Connect-DbProfile").ShouldSucceed();
+        Assert.Equal(["local", "other"], result.Output.Select(o => (string)o.Properties["Profile"].Value).ToArray());
+        Assert.Equal("other", File.ReadAllText(Path.Combine(folder, ".db-profile")).Trim());
+    }
+
+    [Theory]
+    [InlineData("refused", "ConnectionFailed", ErrorCategory.ConnectionError)]
+    [InlineData("nohost", "ConnectionFailed", ErrorCategory.ConnectionError)]
+    [InlineData("wrongpw", "AuthenticationFailed", ErrorCategory.AuthenticationError)]
+    [InlineData("nosuchprofile", "ProfileNotFound", ErrorCategory.ObjectNotFound)]
+    public void Connect_failures_are_distinct_errors_naming_the_profile_never_the_password(string profile, string errorId, ErrorCategory category)
+    {
+        var folder = NewFolder();
+        File.WriteAllText(Path.Combine(folder, ".db-profile"), "other");
+        using var host = new ModuleHost(folder);
+        var result = host.Run($"Connect-DbProfile {profile} -EnvPrefix {Prefix()} -Verbose");
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith(errorId, error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(category, error.CategoryInfo.Category);
+        Assert.Contains(profile, error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Pw@", result.AllText(), StringComparison.Ordinal);
+        Assert.Equal("other", File.ReadAllText(Path.Combine(folder, ".db-profile")).Trim());
+    }
+
+    [Fact]
+    public void Missing_config_and_bad_toml_are_their_own_errors()
+    {
+        var empty = Path.Combine(db.Folder, "empty-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(empty);
+        using (var host = new ModuleHost(empty))
+        {
+            var missing = host.Run($"Connect-DbProfile local -EnvPrefix {Prefix()}");
+            Assert.StartsWith("ConfigNotFound", Assert.Single(missing.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+            var list = host.Run("Get-DbProfile");
+            Assert.StartsWith("ConfigNotFound", Assert.Single(list.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+        }
+
+        var bad = NewFolder("[profiles.local]\nurl = \"postgresql://x@h/db\"\ndb_password = \"" + ProfileDatabase.Password + "\"\ndescription = oops\n");
+        using (var host = new ModuleHost(bad))
+        {
+            var result = host.Run($"Connect-DbProfile local -EnvPrefix {Prefix()}");
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("ConfigInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+            Assert.Contains("db.toml", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("4", error.Exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Unknown_keys_are_warned_about()
+    {
+        var folder = NewFolder(db.StandardToml("\n[profiles.local2]\nurl = \"postgresql://a@b/c\"\npasword = \"typo\"\n"));
+        using var host = new ModuleHost(folder);
+        var result = host.Run("Get-DbProfile local2").ShouldSucceed();
+        Assert.Contains(result.Warnings, w => w.Message.Contains("pasword", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Resolution_order_is_session_then_env_then_lock_file_then_database_url()
+    {
+        var folder = NewFolder();
+        var prefix = Prefix();
+        try
+        {
+            // Lock file only.
+            File.WriteAllText(Path.Combine(folder, ".db-profile"), "other\n");
+            using var host = new ModuleHost(folder);
+            Assert.Equal("LockFile", Current(host, prefix).Source);
+            Assert.Equal("other", Current(host, prefix).Name);
+
+            // Env beats the lock file; an empty env var counts as unset.
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", string.Empty);
+            Assert.Equal("LockFile", Current(host, prefix).Source);
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", "local");
+            Assert.Equal(("local", "Environment"), Current(host, prefix));
+
+            // The session beats env.
+            host.Run($"Connect-DbProfile other -EnvPrefix {prefix}").ShouldSucceed();
+            Assert.Equal(("other", "Session"), Current(host, prefix));
+
+            // Another runspace does not share the session: it sees env.
+            using (var second = new ModuleHost(folder))
+            {
+                Assert.Equal(("local", "Environment"), Current(second, prefix));
+            }
+
+            // Disconnect forgets the session and the lock file; env still chooses.
+            host.Run($"Disconnect-DbProfile -EnvPrefix {prefix}").ShouldSucceed();
+            Assert.False(File.Exists(Path.Combine(folder, ".db-profile")));
+            Assert.Equal(("local", "Environment"), Current(host, prefix));
+
+            // With nothing else, {prefix}DATABASE_URL connects in direct mode.
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", null);
+            Environment.SetEnvironmentVariable(prefix + "DATABASE_URL", db.Server.Uri(db.Name, db.Role, ProfileDatabase.Password));
+            var direct = host.Run($"Connect-DbProfile -EnvPrefix {prefix}").ShouldSucceed();
+            var info = Assert.Single(direct.Output);
+            Assert.Equal(string.Empty, info.Properties["Profile"].Value);
+            Assert.Equal(db.Name, info.Properties["Database"].Value);
+            Assert.False(File.Exists(Path.Combine(folder, ".db-profile")));
+            Assert.DoesNotContain(ProfileDatabase.Password, direct.AllText(), StringComparison.Ordinal);
+
+            // Nothing at all: ProfileNotFound naming what was tried.
+            Environment.SetEnvironmentVariable(prefix + "DATABASE_URL", null);
+            host.Run($"Disconnect-DbProfile -EnvPrefix {prefix}").ShouldSucceed();
+            var none = host.Run($"Connect-DbProfile -EnvPrefix {prefix}");
+            var error = Assert.Single(none.Errors);
+            Assert.StartsWith("ProfileNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains(prefix + "DB_PROFILE", error.Exception.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", null);
+            Environment.SetEnvironmentVariable(prefix + "DATABASE_URL", null);
+        }
+    }
+
+    [Fact]
+    public void Credential_overrides_every_other_password_source_and_is_never_shown()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        var credential = new PSCredential(db.Role, ToSecure(ProfileDatabase.Password));
+        var result = host.Run($"Connect-DbProfile wrongpw -Credential $cred -EnvPrefix {Prefix()} -Verbose", new Dictionary<string, object?> { ["cred"] = credential }).ShouldSucceed();
+        Assert.Equal("wrongpw", Assert.Single(result.Output).Properties["Profile"].Value);
+        Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Direct_connection_string_works_without_db_toml()
+    {
+        var empty = Path.Combine(db.Folder, "direct-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(empty);
+        using var host = new ModuleHost(empty);
+        var result = host.Run("Connect-DbProfile -ConnectionString $cs -Verbose", new Dictionary<string, object?> { ["cs"] = db.Server.ConnectionString(db.Name, db.Role, ProfileDatabase.Password) }).ShouldSucceed();
+        Assert.Equal(db.Name, Assert.Single(result.Output).Properties["Database"].Value);
+        Assert.False(File.Exists(Path.Combine(empty, ".db-profile")));
+        Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Profile_names_tab_complete_from_db_toml()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        var result = host.Run("(TabExpansion2 -inputScript 'Connect-DbProfile -Name o' -cursorColumn 26).CompletionMatches | ForEach-Object { $_.CompletionText }").ShouldSucceed();
+        Assert.Equal(["other"], result.Output.Select(o => o.ToString()).ToArray());
+    }
+
+    [Fact]
+    public void Engine_and_Npgsql_load_in_the_private_context_only()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        host.Run($"Connect-DbProfile local -EnvPrefix {Prefix()}").ShouldSucceed();
+        var contexts = System.Runtime.Loader.AssemblyLoadContext.All.ToList();
+        var priv = Assert.Single(contexts, c => c.Name == "DbAdapter.Dependencies");
+        var privateNames = priv.Assemblies.Select(a => a.GetName().Name).ToHashSet();
+        Assert.Contains("DbAdapter.Core", privateNames);
+        Assert.Contains("Npgsql", privateNames);
+        Assert.Contains("Tomlyn", privateNames);
+        var defaultNames = System.Runtime.Loader.AssemblyLoadContext.Default.Assemblies.Select(a => a.GetName().Name).ToHashSet();
+        Assert.DoesNotContain("DbAdapter.Core", defaultNames);
+        Assert.DoesNotContain("Npgsql", defaultNames);
+        Assert.DoesNotContain("Tomlyn", defaultNames);
+        Assert.Contains("DbAdapter.PowerShell", defaultNames);
+    }
+
+    [Fact]
+    public async Task Stopping_the_pipeline_cancels_the_database_work()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+        // Hold an exclusive lock so that counting rows blocks until the pipeline is stopped.
+        var locker = Task.Run(() => db.ExecuteAsync("BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"));
+        await Task.Delay(1000);
+        var (shell, handle) = host.Start($"Connect-DbProfile local -EnvPrefix {Prefix()}");
+        using (shell)
+        {
+            await Task.Delay(1500);
+            Assert.False(handle.IsCompleted);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            shell.Stop();
+            await Assert.ThrowsAnyAsync<PipelineStoppedException>(() => Task.Factory.FromAsync(handle, shell.EndInvoke));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"stop took {watch.Elapsed}");
+        }
+
+        Assert.False(File.Exists(Path.Combine(folder, ".db-profile")));
+        await db.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()");
+        await Assert.ThrowsAnyAsync<Exception>(() => locker);
+    }
+
+    private static (string Name, string Source) Current(ModuleHost host, string prefix)
+    {
+        var result = host.Run($"Get-DbProfile -Current -EnvPrefix {prefix}").ShouldSucceed();
+        var profile = Assert.Single(result.Output);
+        return ((string)profile.Properties["Name"].Value, (string)profile.Properties["CurrentSource"].Value);
+    }
+
+    private static System.Security.SecureString ToSecure(string text)
+    {
+        var secure = new System.Security.SecureString();
+        foreach (var c in text)
+        {
+            secure.AppendChar(c);
+        }
+
+        secure.MakeReadOnly();
+        return secure;
+    }
+}
