@@ -100,7 +100,8 @@ internal static class ConnectionErrors
         }
 
         var text = $"{Capitalize(activity ?? "a query")} failed on {where}: {pg.MessageText} (SQLSTATE {pg.SqlState}).";
-        if (!string.IsNullOrEmpty(pg.Detail))
+        // Without Include Error Detail, Npgsql puts a placeholder sentence in Detail: not worth showing.
+        if (target.Builder.IncludeErrorDetail && !string.IsNullOrEmpty(pg.Detail))
         {
             text += " " + pg.Detail;
         }

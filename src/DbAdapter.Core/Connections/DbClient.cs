@@ -39,6 +39,9 @@ public sealed class DbClient : IAsyncDisposable
             builder.ConnectionStringBuilder.ApplicationName = "DbAdapter";
         }
 
+        // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
+        // they come back as int?[] while arrays without nulls stay int[].
+        builder.ConnectionStringBuilder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
         _dataSource = builder.Build();
     }
 
