@@ -1,3 +1,6 @@
+using DbAdapter.Core.Diagnostics;
+using Npgsql;
+
 namespace DbAdapter.Core.Connections;
 
 /// <summary>
@@ -6,58 +9,528 @@ namespace DbAdapter.Core.Connections;
 /// While a <see cref="DbTransactionScope"/> is open, every call of this client runs inside it.
 /// Not for concurrent use from several threads.
 /// </summary>
+/// <remarks>
+/// Failures come out as <see cref="DbAdapterException"/>: ConnectionFailed / AuthenticationFailed
+/// when a connection cannot be had, QueryFailed when the server rejects a statement, InvalidQuery
+/// when a call is refused before any SQL is sent (unknown table or column, update or delete without
+/// a filter). Cancellation comes out as OperationCanceledException: Npgsql asks the server to cancel
+/// the running statement, so the call returns promptly. Outside a scope the connection goes back to
+/// the pool; inside one, see <see cref="DbTransactionScope"/> (the scope is marked failed).
+/// </remarks>
 public sealed class DbClient : IAsyncDisposable
 {
-    public DbClient(ConnectionTarget target) => throw new NotImplementedException();
+    private const int CountBatchSize = 200;
 
-    public ConnectionTarget Target => throw new NotImplementedException();
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Dictionary<TableName, TableColumns> _columns = [];
+    private DbTransactionScope? _scope;
+    private int _savepointCounter;
+    private bool _disposed;
+
+    /// <summary>Creates a client for <paramref name="target"/>; nothing is opened until the first call.</summary>
+    public DbClient(ConnectionTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        Target = target;
+        var builder = new NpgsqlDataSourceBuilder(target.Builder.ConnectionString);
+        if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
+        {
+            // Lets a DBA see in pg_stat_activity who holds a connection or a lock.
+            builder.ConnectionStringBuilder.ApplicationName = "DbAdapter";
+        }
+
+        // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
+        // they come back as int?[] while arrays without nulls stay int[].
+        builder.ConnectionStringBuilder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
+        _dataSource = builder.Build();
+    }
+
+    /// <summary>The connection this client talks to.</summary>
+    public ConnectionTarget Target { get; }
 
     /// <summary>Opens a connection once (translating failures to ConnectionFailed / AuthenticationFailed) and returns the server version.</summary>
-    public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) =>
+        RunAsync("reading the server version", null, (connection, _) => Task.FromResult(connection.PostgreSqlVersion.ToString()), cancellationToken);
 
     /// <summary>Exact row counts (count(*)) of every ordinary/partitioned table in <paramref name="schemas"/>.</summary>
-    public Task<IReadOnlyList<TableRowCount>> CountRowsAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <remarks>Ordered by schema, then table (byte order). Partitions are tables too and are listed
+    /// beside their parent, whose count includes theirs. One query lists the tables and one query per
+    /// 200 tables counts them.</remarks>
+    public Task<IReadOnlyList<TableRowCount>> CountRowsAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schemas);
+        return RunAsync("counting rows", null, (connection, ct) => CountRowsCoreAsync(connection, schemas, ct), cancellationToken);
+    }
 
     /// <summary>SELECT with equality filters (null means IS NULL), optional column list, ordering and limit.</summary>
+    /// <param name="table">The table.</param>
+    /// <param name="filter">Column = value pairs joined with AND; a null value matches NULL.</param>
+    /// <param name="columns">The columns to return, in that order; null or empty for all.</param>
+    /// <param name="orderBy">Ordering, first entry first.</param>
+    /// <param name="limit">At most this many rows (0 or more).</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
     public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> SelectAsync(
         TableName table,
         IReadOnlyDictionary<string, object?>? filter = null,
         IReadOnlyList<string>? columns = null,
         IReadOnlyList<OrderBy>? orderBy = null,
         int? limit = null,
-        CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>INSERT one row; returns the inserted row (RETURNING *).</summary>
-    public Task<IReadOnlyDictionary<string, object?>> InsertAsync(TableName table, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>UPDATE rows matching a non-empty filter; returns the count. An empty filter is refused.</summary>
-    public Task<int> UpdateAsync(TableName table, IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, object?> filter, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>DELETE rows matching a non-empty filter; returns the count. An empty filter is refused.</summary>
-    public Task<int> DeleteAsync(TableName table, IReadOnlyDictionary<string, object?> filter, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>Runs a statement with positional parameters ($1, $2...); returns rows affected.</summary>
-    public Task<int> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>Runs a query with positional parameters ($1, $2...) and returns every row.</summary>
-    public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    /// <summary>Starts a transaction scope (or a savepoint when one is already open).</summary>
-    public Task<DbTransactionScope> BeginTransactionAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
-
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
-}
-
-/// <summary>A transaction (or savepoint, when nested). Commit explicitly; disposing without commit rolls back.</summary>
-public sealed class DbTransactionScope : IAsyncDisposable
-{
-    private DbTransactionScope()
+        CancellationToken cancellationToken = default)
     {
+        if (limit < 0)
+        {
+            throw Refused($"The limit of a SELECT from {table} must be 0 or more, not {limit}.", table);
+        }
+
+        return RunAsync($"SELECT from {table}", table, async (connection, ct) =>
+        {
+            var needed = (filter?.Keys ?? []).Concat(columns ?? []).Concat(orderBy?.Select(o => o.Column) ?? []);
+            var known = await GetColumnsAsync(connection, table, needed, ct).ConfigureAwait(false);
+            var statement = new Statement().Append("SELECT ");
+            if (columns is null || columns.Count == 0)
+            {
+                statement.Append("*");
+            }
+            else
+            {
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    statement.Append(i == 0 ? string.Empty : ", ").AppendIdentifier(known.Get(columns[i], Target).Name);
+                }
+            }
+
+            statement.Append(" FROM ").Append(table.Quoted).AppendWhere(filter, known, Target);
+            if (orderBy is { Count: > 0 })
+            {
+                for (var i = 0; i < orderBy.Count; i++)
+                {
+                    ArgumentNullException.ThrowIfNull(orderBy[i], nameof(orderBy));
+                    statement.Append(i == 0 ? " ORDER BY " : ", ")
+                        .AppendIdentifier(known.Get(orderBy[i].Column, Target).Name)
+                        .Append(orderBy[i].Descending ? " DESC" : " ASC");
+                }
+            }
+
+            if (limit is { } max)
+            {
+                statement.Append(" LIMIT ").AppendParameter(ParameterBinder.Positional(max));
+            }
+
+            return await QueryCoreAsync(connection, statement, ct).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>INSERT one row; returns the inserted row (RETURNING *).</summary>
+    /// <remarks>Columns left out get their defaults; an empty <paramref name="values"/> inserts DEFAULT VALUES.
+    /// Values for json/jsonb columns may be lists, dictionaries, JsonElement/JsonNode or JSON text.</remarks>
+    public Task<IReadOnlyDictionary<string, object?>> InsertAsync(TableName table, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return RunAsync($"INSERT into {table}", table, async (connection, ct) =>
+        {
+            var known = await GetColumnsAsync(connection, table, values.Keys, ct).ConfigureAwait(false);
+            var statement = new Statement().Append("INSERT INTO ").Append(table.Quoted);
+            if (values.Count == 0)
+            {
+                statement.Append(" DEFAULT VALUES");
+            }
+            else
+            {
+                var bound = values.Select(pair => (Column: known.Get(pair.Key, Target), pair.Value)).ToList();
+                statement.Append(" (");
+                for (var i = 0; i < bound.Count; i++)
+                {
+                    statement.Append(i == 0 ? string.Empty : ", ").AppendIdentifier(bound[i].Column.Name);
+                }
 
-    public Task RollbackAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+                statement.Append(") VALUES (");
+                for (var i = 0; i < bound.Count; i++)
+                {
+                    statement.Append(i == 0 ? string.Empty : ", ").AppendParameter(ParameterBinder.ForColumn(bound[i].Value, bound[i].Column));
+                }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+                statement.Append(")");
+            }
+
+            statement.Append(" RETURNING *");
+            var rows = await QueryCoreAsync(connection, statement, ct).ConfigureAwait(false);
+            return rows[0];
+        }, cancellationToken);
+    }
+
+    /// <summary>UPDATE rows matching a non-empty filter; returns the count. An empty filter is refused.</summary>
+    public Task<int> UpdateAsync(TableName table, IReadOnlyDictionary<string, object?> values, IReadOnlyDictionary<string, object?> filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        RequireFilter(filter, "UPDATE", table);
+        if (values.Count == 0)
+        {
+            throw Refused($"UPDATE of {table} refused: no column to set.", table);
+        }
+
+        return RunAsync($"UPDATE of {table}", table, async (connection, ct) =>
+        {
+            var known = await GetColumnsAsync(connection, table, values.Keys.Concat(filter.Keys), ct).ConfigureAwait(false);
+            var statement = new Statement().Append("UPDATE ").Append(table.Quoted).Append(" SET ");
+            var first = true;
+            foreach (var (key, value) in values)
+            {
+                var column = known.Get(key, Target);
+                statement.Append(first ? string.Empty : ", ").AppendIdentifier(column.Name).Append(" = ")
+                    .AppendParameter(ParameterBinder.ForColumn(value, column));
+                first = false;
+            }
+
+            statement.AppendWhere(filter, known, Target);
+            return await ExecuteCoreAsync(connection, statement, ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>DELETE rows matching a non-empty filter; returns the count. An empty filter is refused.</summary>
+    public Task<int> DeleteAsync(TableName table, IReadOnlyDictionary<string, object?> filter, CancellationToken cancellationToken = default)
+    {
+        RequireFilter(filter, "DELETE", table);
+        return RunAsync($"DELETE from {table}", table, async (connection, ct) =>
+        {
+            var known = await GetColumnsAsync(connection, table, filter.Keys, ct).ConfigureAwait(false);
+            var statement = new Statement().Append("DELETE FROM ").Append(table.Quoted).AppendWhere(filter, known, Target);
+            return await ExecuteCoreAsync(connection, statement, ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs a statement with positional parameters ($1, $2...); returns rows affected.</summary>
+    /// <remarks>Parameter types are inferred from the CLR values (no column to guide them): bind JSON as
+    /// JsonElement/JsonNode, and prefer the CRUD methods for values that need the column's type.</remarks>
+    public Task<int> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        return RunAsync("a statement", null, (connection, ct) => ExecuteCoreAsync(connection, Raw(sql, parameters), ct), cancellationToken);
+    }
+
+    /// <summary>Runs a query with positional parameters ($1, $2...) and returns every row.</summary>
+    /// <remarks>Rows of the first result set; column names must be distinct (alias them otherwise).</remarks>
+    public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        return RunAsync("a query", null, (connection, ct) => QueryCoreAsync(connection, Raw(sql, parameters), ct), cancellationToken);
+    }
+
+    /// <summary>Starts a transaction scope (or a savepoint when one is already open).</summary>
+    /// <exception cref="InvalidOperationException">The open scope has failed (roll it back first).</exception>
+    public async Task<DbTransactionScope> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var outer = _scope;
+        if (outer is not null)
+        {
+            outer.ThrowIfFailed("begin a nested transaction");
+            var savepoint = $"dbadapter_sp_{++_savepointCounter}";
+            await RunAsync("SAVEPOINT", null, async (connection, ct) =>
+            {
+                var command = new NpgsqlCommand($"SAVEPOINT {SqlIdentifier.Quote(savepoint)}", connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            _scope = new DbTransactionScope(this, outer.Connection, outer.Transaction, outer, savepoint);
+            return _scope;
+        }
+
+        var opened = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await opened.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            _scope = new DbTransactionScope(this, opened, transaction, null, null);
+            return _scope;
+        }
+        catch (Exception ex)
+        {
+            await opened.DisposeAsync().ConfigureAwait(false);
+            throw Translate(ex, "BEGIN");
+        }
+    }
+
+    /// <summary>Rolls back an open scope (if any), closes its connection and disposes the data source.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var outermost = _scope;
+        while (outermost?.Parent is not null)
+        {
+            outermost = outermost.Parent;
+        }
+
+        if (outermost is not null)
+        {
+            AbandonScopesInside(outermost);
+            await outermost.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or on a
+    /// fresh pooled connection that is returned afterwards. This is how other parts of the engine
+    /// (introspection, repair, restore) run their own SQL and still take part in the transaction.
+    /// </summary>
+    /// <remarks>
+    /// Failures to open the connection come out translated (ConnectionFailed / AuthenticationFailed).
+    /// Exceptions of <paramref name="work"/> pass through unchanged so callers can map them to their
+    /// own error ids or inspect SqlState; use <see cref="Translate"/> for the common mapping. Inside a
+    /// scope, an exception of <paramref name="work"/> that came from the database marks the scope failed.
+    /// </remarks>
+    internal async Task<T> UseConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var scope = _scope;
+        if (scope is not null)
+        {
+            scope.ThrowIfFailed("run a command");
+            try
+            {
+                return await work(scope.Connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                if (AbortsTransaction(ex))
+                {
+                    scope.MarkFailed(ex);
+                }
+
+                throw;
+            }
+        }
+
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await work(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The common translation of a database failure met while doing <paramref name="activity"/>
+    /// (see <see cref="ConnectionErrors"/>); returns <paramref name="exception"/> itself when it is not one.
+    /// </summary>
+    internal Exception Translate(Exception exception, string? activity = null, object? failingItem = null) =>
+        ConnectionErrors.Translate(exception, Target, activity, failingItem);
+
+    /// <summary>Forgets cached column types (all, or of one table) after DDL changed them.</summary>
+    internal void ForgetColumns(TableName? table = null)
+    {
+        if (table is { } one)
+        {
+            _columns.Remove(one);
+        }
+        else
+        {
+            _columns.Clear();
+        }
+    }
+
+    internal bool IsInnermostScope(DbTransactionScope scope) => ReferenceEquals(_scope, scope);
+
+    internal void OnScopeEnded(DbTransactionScope scope)
+    {
+        if (ReferenceEquals(_scope, scope))
+        {
+            _scope = scope.Parent;
+        }
+    }
+
+    /// <summary>Ends, without SQL, every scope nested inside <paramref name="scope"/>; true when there was one.</summary>
+    internal bool AbandonScopesInside(DbTransactionScope scope)
+    {
+        var abandoned = false;
+        while (_scope is not null && !ReferenceEquals(_scope, scope))
+        {
+            _scope.Abandon();
+            _scope = _scope.Parent;
+            abandoned = true;
+        }
+
+        return abandoned;
+    }
+
+    private static bool AbortsTransaction(Exception exception)
+    {
+        // Refusals raised before any SQL was sent leave the transaction usable; anything that
+        // reached (or may have reached) the server does not.
+        if (exception is DbAdapterException { ErrorId: ErrorIds.InvalidQuery })
+        {
+            return false;
+        }
+
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is NpgsqlException or OperationCanceledException or TimeoutException or IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<T> RunAsync<T>(string activity, object? failingItem, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, Target, activity, failingItem, whileOpening: false, out var translated))
+        {
+            throw translated;
+        }
+        catch (Exception ex) when (ex is InvalidCastException or NotSupportedException)
+        {
+            // Npgsql refuses a CLR value it cannot send (or read) before anything reaches the server.
+            throw new DbAdapterException(
+                ErrorIds.InvalidQuery,
+                DbErrorKind.InvalidArgument,
+                ConnectionErrors.Redact($"{activity} on '{Target.DisplayName}' failed: a value could not be converted: {ex.Message}", Target),
+                failingItem ?? Target.DisplayName,
+                ex);
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, Target, "opening a connection", null, whileOpening: true, out var translated))
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<TableColumns> GetColumnsAsync(NpgsqlConnection connection, TableName table, IEnumerable<string> needed, CancellationToken cancellationToken)
+    {
+        // A column missing from the cache may have been added since (repair): look once more before refusing.
+        if (_columns.TryGetValue(table, out var cached) && needed.All(cached.Contains))
+        {
+            return cached;
+        }
+
+        var loaded = await TableColumns.LoadAsync(connection, table, cancellationToken).ConfigureAwait(false)
+            ?? throw new DbAdapterException(
+                ErrorIds.InvalidQuery,
+                DbErrorKind.ObjectNotFound,
+                $"Table {table} does not exist in '{Target.DisplayName}' ({Target.Host}:{Target.Port}/{Target.Database}). Check the table name and schema (names are case-sensitive).",
+                table);
+        _columns[table] = loaded;
+        return loaded;
+    }
+
+    private async Task<IReadOnlyList<TableRowCount>> CountRowsCoreAsync(NpgsqlConnection connection, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        var tables = new List<TableName>();
+        var list = new NpgsqlCommand(
+            """
+            SELECT n.nspname, c.relname
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
+            ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C"
+            """,
+            connection);
+        await using (list.ConfigureAwait(false))
+        {
+            list.Parameters.Add(new NpgsqlParameter { Value = schemas.ToArray() });
+            var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    tables.Add(new TableName(reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        var counts = new long[tables.Count];
+        for (var start = 0; start < tables.Count; start += CountBatchSize)
+        {
+            // One statement per batch: a round trip per table would dominate on large schemas.
+            var end = Math.Min(start + CountBatchSize, tables.Count);
+            var statement = new Statement();
+            for (var i = start; i < end; i++)
+            {
+                statement.Append(i == start ? string.Empty : " UNION ALL ")
+                    .Append(FormattableString.Invariant($"SELECT {i} AS i, count(*) AS n FROM "))
+                    .Append(tables[i].Quoted);
+            }
+
+            var count = statement.CreateCommand(connection);
+            await using (count.ConfigureAwait(false))
+            {
+                var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        counts[reader.GetInt32(0)] = reader.GetInt64(1);
+                    }
+                }
+            }
+        }
+
+        return tables.Select((t, i) => new TableRowCount(t.Schema, t.Name, counts[i])).ToList();
+    }
+
+    private static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryCoreAsync(NpgsqlConnection connection, Statement statement, CancellationToken cancellationToken)
+    {
+        var command = statement.CreateCommand(connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await RowReader.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> ExecuteCoreAsync(NpgsqlConnection connection, Statement statement, CancellationToken cancellationToken)
+    {
+        var command = statement.CreateCommand(connection);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static Statement Raw(string sql, IReadOnlyList<object?>? parameters)
+    {
+        var statement = new Statement().Append(sql);
+        foreach (var value in parameters ?? [])
+        {
+            statement.AddParameter(ParameterBinder.Positional(value));
+        }
+
+        return statement;
+    }
+
+    private static void RequireFilter(IReadOnlyDictionary<string, object?>? filter, string verb, TableName table)
+    {
+        if (filter is null || filter.Count == 0)
+        {
+            // The Python tool would have touched every row; a whole-table change must be written as SQL on purpose.
+            throw Refused($"{verb} of {table} refused: a filter is required (an empty filter would affect every row). Use ExecuteAsync with explicit SQL to change a whole table.", table);
+        }
+    }
+
+    private static DbAdapterException Refused(string message, TableName table) =>
+        new(ErrorIds.InvalidQuery, DbErrorKind.InvalidArgument, message, table);
 }
