@@ -46,6 +46,16 @@ internal static class LibpqQueryOptions
         ["random"] = true,
     };
 
+    private static readonly Dictionary<string, string> AuthMethods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["password"] = "Password",
+        ["md5"] = "MD5",
+        ["gss"] = "GSS",
+        ["sspi"] = "SSPI",
+        ["scram-sha-256"] = "ScramSHA256",
+        ["none"] = "None",
+    };
+
     private static readonly Dictionary<string, bool> ZeroOne = new(StringComparer.Ordinal)
     {
         ["0"] = false,
@@ -148,7 +158,7 @@ internal static class LibpqQueryOptions
                 builder.TcpKeepAliveInterval = ParseInt(key, value, 0, int.MaxValue);
                 break;
             case "require_auth":
-                builder.RequireAuth = value;
+                builder.RequireAuth = MapRequireAuth(key, value);
                 break;
             default:
                 ApplyNpgsqlKeyword(builder, key, value);
@@ -175,6 +185,15 @@ internal static class LibpqQueryOptions
                 $"unknown query option '{key}' (accepted: libpq options such as sslmode, connect_timeout, application_name, options, target_session_attrs, and Npgsql connection string keywords).");
         }
     }
+
+    // libpq lists methods as "scram-sha-256,md5" (a leading '!' negates); Npgsql names them ScramSHA256, MD5...
+    private static string MapRequireAuth(string key, string value) =>
+        string.Join(",", value.Split(',').Select(method =>
+        {
+            var trimmed = method.Trim();
+            var negated = trimmed.StartsWith('!');
+            return (negated ? "!" : string.Empty) + Lookup(AuthMethods, key, negated ? trimmed[1..] : trimmed);
+        }));
 
     private static T Lookup<T>(Dictionary<string, T> values, string key, string value) =>
         values.TryGetValue(value, out var result)

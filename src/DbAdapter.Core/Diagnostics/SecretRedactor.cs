@@ -80,7 +80,8 @@ internal static partial class SecretRedactor
     [GeneratedRegex(@"(?<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\s""']*:)(?<pw>[^\r\n""']+)@")]
     private static partial Regex UriPassword();
 
-    [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""|'[^']*'|[^;&\s""']+)", RegexOptions.IgnoreCase)]
+    // An unclosed quote (perhaps the very error being reported) masks everything after it.
+    [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""?|'[^']*'?|[^;&\s""']+)", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordOption();
 
     [GeneratedRegex(@"^[ \t]*[""']?(?:db_password|sslpassword)[""']?[ \t]*=[ \t]*(?<value>[^\r\n]*?)[ \t]*$", RegexOptions.Multiline)]
