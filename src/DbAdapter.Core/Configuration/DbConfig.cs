@@ -12,6 +12,7 @@ public sealed class DbConfig
     /// <summary>Profiles in file order.</summary>
     public required IReadOnlyList<ProfileConfig> Profiles { get; init; }
 
+    /// <summary>The [schema] table (defaults when absent).</summary>
     public SchemaSettings Schema { get; init; } = new();
 
     /// <summary>[[backup.tables]] entries in file order (empty when absent).</summary>
@@ -26,6 +27,7 @@ public sealed class DbConfig
     /// <summary>Unknown keys and other non-fatal findings, each naming file and line.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The profile named exactly <paramref name="name"/> (TOML keys are case-sensitive), or null.</summary>
     public ProfileConfig? FindProfile(string name) =>
         Profiles.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
 }
@@ -33,15 +35,19 @@ public sealed class DbConfig
 /// <summary>One [profiles.NAME] table.</summary>
 public sealed class ProfileConfig
 {
+    /// <summary>The NAME of [profiles.NAME].</summary>
     public required string Name { get; init; }
 
     /// <summary>URI or Npgsql keyword string; may hold [YOUR-PASSWORD]. Never shown unredacted.</summary>
     public required string Url { get; init; }
 
+    /// <summary>Free text shown by Get-DbProfile.</summary>
     public string? Description { get; init; }
 
+    /// <summary>db_password: fills [YOUR-PASSWORD] (and a URL without password). Never shown.</summary>
     public string? DbPassword { get; init; }
 
+    /// <summary>password_env: name of the environment variable holding the password (lowest precedence).</summary>
     public string? PasswordEnv { get; init; }
 
     /// <summary>"postgres" (default) or "supabase".</summary>
@@ -57,6 +63,7 @@ public sealed class SchemaSettings
     /// <summary>Absolute path of schema.sql, or null when not configured.</summary>
     public string? File { get; init; }
 
+    /// <summary>validate_on_connect (default true): Connect-DbProfile compares the schema before making the profile current.</summary>
     public bool ValidateOnConnect { get; init; } = true;
 
     /// <summary>Absolute path of the column-defs JSON, or null.</summary>
@@ -69,16 +76,22 @@ public sealed class SchemaSettings
 /// <summary>One [[backup.tables]] entry.</summary>
 public sealed class BackupTableConfig
 {
+    /// <summary>Table name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>Primary key column (default "id").</summary>
     public string Pk { get; init; } = "id";
 
+    /// <summary>Natural-key column used to match rows across databases (default "slug").</summary>
     public string SlugField { get; init; } = "slug";
 
+    /// <summary>Column holding the owning user's id (default "user_id").</summary>
     public string UserField { get; init; } = "user_id";
 
+    /// <summary>The table this one hangs off, and the column here that references it.</summary>
     public TableFieldRef? Parent { get; init; }
 
+    /// <summary>Nullable references to other backed-up tables, remapped when present.</summary>
     public IReadOnlyList<TableFieldRef> OptionalRefs { get; init; } = [];
 }
 

@@ -45,12 +45,20 @@ public sealed class ConnectionTarget
         get
         {
             var copy = new NpgsqlConnectionStringBuilder(Builder.ConnectionString);
+            var secrets = new[] { copy.Password, copy.SslPassword };
             if (!string.IsNullOrEmpty(copy.Password))
             {
                 copy.Password = "***";
             }
 
-            return copy.ConnectionString;
+            if (!string.IsNullOrEmpty(copy.SslPassword))
+            {
+                copy.SslPassword = "***";
+            }
+
+            // A [YOUR-PASSWORD] placeholder outside the password slot (options, application name...)
+            // was filled with the password too: mask it wherever it landed.
+            return Diagnostics.SecretRedactor.Scrub(copy.ConnectionString, secrets);
         }
     }
 

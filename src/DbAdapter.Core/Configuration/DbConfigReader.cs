@@ -1,0 +1,121 @@
+namespace DbAdapter.Core.Configuration;
+
+/// <summary>Maps the parsed TOML document of db.toml onto <see cref="DbConfig"/> (DESIGN 4.1), key by key.</summary>
+internal static class DbConfigReader
+{
+    private static readonly string[] ValidProviders = ["postgres", "supabase"];
+
+    public static DbConfig Read(TomlNode root, TomlConfigContext context)
+    {
+        root.WarnUnknownKeys("profiles", "schema", "backup", "sync", "defaults");
+
+        var profiles = root.GetTable("profiles")?.GetNamedTables().Select(p => ReadProfile(p.Name, p.Node, context)).ToList() ?? [];
+        var schema = root.GetTable("schema") is { } schemaNode ? ReadSchema(schemaNode) : new SchemaSettings();
+
+        var backupTables = new List<BackupTableConfig>();
+        if (root.GetTable("backup") is { } backup)
+        {
+            backup.WarnUnknownKeys("tables");
+            foreach (var entry in backup.GetTableList("tables") ?? [])
+            {
+                backupTables.Add(ReadBackupTable(entry));
+            }
+        }
+
+        IReadOnlyList<string> syncTables = [];
+        if (root.GetTable("sync") is { } sync)
+        {
+            sync.WarnUnknownKeys("tables");
+            syncTables = sync.GetStringList("tables") ?? [];
+        }
+
+        string? userIdEnv = null;
+        if (root.GetTable("defaults") is { } defaults)
+        {
+            defaults.WarnUnknownKeys("user_id_env");
+            userIdEnv = defaults.GetString("user_id_env");
+        }
+
+        return new DbConfig
+        {
+            FilePath = context.FilePath,
+            Profiles = profiles,
+            Schema = schema,
+            BackupTables = backupTables,
+            SyncTables = syncTables,
+            UserIdEnv = userIdEnv,
+            Warnings = context.Warnings.ToList(),
+        };
+    }
+
+    private static ProfileConfig ReadProfile(string name, TomlNode node, TomlConfigContext context)
+    {
+        var dbPassword = node.GetString("db_password", allowEmpty: true);
+        context.AddSecret(dbPassword);
+        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas");
+
+        var provider = node.GetString("provider")?.Trim().ToLowerInvariant() ?? "postgres";
+        if (!ValidProviders.Contains(provider, StringComparer.Ordinal))
+        {
+            throw node.Invalid("provider", $"must be \"postgres\" or \"supabase\", found \"{provider}\".");
+        }
+
+        var schemas = node.GetStringList("schemas");
+        if (schemas is { Count: 0 })
+        {
+            throw node.Invalid("schemas", "must list at least one schema (leave the key out for [\"public\"]).");
+        }
+
+        return new ProfileConfig
+        {
+            Name = name,
+            Url = node.GetRequiredString("url").Trim(),
+            Description = node.GetString("description", allowEmpty: true),
+
+            // An empty db_password is a real (if odd) password: it is kept as written.
+            DbPassword = dbPassword,
+            PasswordEnv = node.GetString("password_env")?.Trim(),
+            Provider = provider,
+            Schemas = schemas ?? ["public"],
+        };
+    }
+
+    private static SchemaSettings ReadSchema(TomlNode node)
+    {
+        node.WarnUnknownKeys("file", "validate_on_connect", "column_defs", "backup_schema");
+        return new SchemaSettings
+        {
+            File = node.GetPath("file"),
+            ValidateOnConnect = node.GetBoolean("validate_on_connect") ?? true,
+            ColumnDefs = node.GetPath("column_defs"),
+            BackupSchema = node.GetPath("backup_schema"),
+        };
+    }
+
+    private static BackupTableConfig ReadBackupTable(TomlNode node)
+    {
+        node.WarnUnknownKeys("name", "pk", "slug_field", "user_field", "parent", "optional_refs");
+
+        var optionalRefs = new List<TableFieldRef>();
+        foreach (var reference in node.GetTableList("optional_refs") ?? [])
+        {
+            optionalRefs.Add(ReadTableFieldRef(reference));
+        }
+
+        return new BackupTableConfig
+        {
+            Name = node.GetRequiredString("name"),
+            Pk = node.GetString("pk") ?? "id",
+            SlugField = node.GetString("slug_field") ?? "slug",
+            UserField = node.GetString("user_field") ?? "user_id",
+            Parent = node.GetTable("parent") is { } parent ? ReadTableFieldRef(parent) : null,
+            OptionalRefs = optionalRefs,
+        };
+    }
+
+    private static TableFieldRef ReadTableFieldRef(TomlNode node)
+    {
+        node.WarnUnknownKeys("table", "field");
+        return new TableFieldRef(node.GetRequiredString("table"), node.GetRequiredString("field"));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+
+namespace DbAdapter.Core.Diagnostics;
+
+/// <summary>
+/// Keeps passwords out of messages. Two tools: <see cref="Scrub"/> replaces known secret texts, and
+/// <see cref="RedactConnectionText"/> masks the password parts of a URI or keyword string that could
+/// not be parsed (so the secret is not known as a value yet).
+/// </summary>
+internal static partial class SecretRedactor
+{
+    public const string Mask = "***";
+
+    /// <summary>
+    /// Replaces every occurrence of every secret in <paramref name="text"/> by <see cref="Mask"/>,
+    /// longest first so that a secret containing a shorter one is masked whole.
+    /// </summary>
+    public static string Scrub(string text, IEnumerable<string?> secrets)
+    {
+        foreach (var secret in secrets.Where(s => !string.IsNullOrEmpty(s)).Distinct(StringComparer.Ordinal).OrderByDescending(s => s!.Length))
+        {
+            text = text.Replace(secret!, Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// Masks the password of a connection text: the userinfo password of a URI, any password=...
+    /// query option, and Password / SSL Password values of a keyword string.
+    /// </summary>
+    public static string RedactConnectionText(string text)
+    {
+        text = UriPassword().Replace(text, m => m.Groups["pre"].Value + Mask + "@");
+        return PasswordOption().Replace(text, m => m.Groups["key"].Value + Mask);
+    }
+
+    /// <summary>
+    /// Password texts that a TOML file may hold, found without parsing it (used when the file does not
+    /// parse, so that an error message quoting the offending line cannot leak them).
+    /// </summary>
+    public static IReadOnlyList<string> FindSecretsInToml(string toml)
+    {
+        var secrets = new List<string>();
+        foreach (Match m in TomlPasswordLine().Matches(toml))
+        {
+            var raw = m.Groups["value"].Value.Trim();
+            secrets.Add(raw);
+            if (raw.Length > 1 && raw[0] is '"' or '\'' && raw.IndexOf(raw[0], 1) is var close and > 0)
+            {
+                // A quoted value may be followed by a comment: the secret is what the quotes enclose.
+                secrets.Add(raw[1..close]);
+            }
+        }
+
+        foreach (Match m in UriPassword().Matches(toml))
+        {
+            var raw = m.Groups["pw"].Value;
+            secrets.Add(raw);
+            try
+            {
+                secrets.Add(Uri.UnescapeDataString(raw));
+            }
+            catch (UriFormatException)
+            {
+                // The raw text is already in the list; nothing more to add.
+            }
+        }
+
+        foreach (Match m in PasswordOption().Matches(toml))
+        {
+            secrets.Add(m.Groups["value"].Value.Trim('"', '\''));
+        }
+
+        secrets.RemoveAll(s => s.Length == 0 || s == "[YOUR-PASSWORD]");
+        return secrets;
+    }
+
+    // Greedy up to the last '@' on the line: an unencoded password may itself hold '@'.
+    [GeneratedRegex(@"(?<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\s""']*:)(?<pw>[^\r\n""']+)@")]
+    private static partial Regex UriPassword();
+
+    // An unclosed quote (perhaps the very error being reported) masks everything after it.
+    [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""?|'[^']*'?|[^;&\s""']+)", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordOption();
+
+    [GeneratedRegex(@"^[ \t]*[""']?(?:db_password|sslpassword)[""']?[ \t]*=[ \t]*(?<value>[^\r\n]*?)[ \t]*$", RegexOptions.Multiline)]
+    private static partial Regex TomlPasswordLine();
+}
