@@ -47,11 +47,15 @@ internal sealed class ConsoleHost : PSHost
 
         public override PSHostRawUserInterface RawUI => _raw;
 
-        public override void Write(string value) => Console.Write(value);
+        public override void Write(string value) => Console.Write(Plain(value));
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(Plain(value));
 
-        public override void WriteLine(string value) => Console.WriteLine(value);
+        public override void WriteLine(string value) => Console.WriteLine(Plain(value));
+
+        // Table headers carry ANSI styling; a log file or a pipe should get plain text.
+        private static string Plain(string value) =>
+            Console.IsOutputRedirected ? System.Text.RegularExpressions.Regex.Replace(value, "\u001b\\[[0-9;]*m", string.Empty) : value;
 
         public override void WriteErrorLine(string value) => Console.WriteLine("ERROR: " + value);
 

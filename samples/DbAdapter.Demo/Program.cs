@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using DbAdapter.TestSupport;
 
@@ -82,16 +83,58 @@ internal static class Program
         return name;
     }
 
+    /// <summary>
+    /// Runs the runbook one top-level statement at a time, each through Out-Default, so every step's
+    /// objects get their own view (one Out-Default over mixed types would fall back to lists).
+    /// </summary>
     private static int RunRunbook(string manifest, string runbook, string folder)
     {
+        var ast = Parser.ParseFile(runbook, out _, out var parseErrors);
+        if (parseErrors.Length > 0)
+        {
+            Console.Error.WriteLine($"{runbook}: {parseErrors[0].Message} (line {parseErrors[0].Extent.StartLineNumber})");
+            return 1;
+        }
+
         var host = new ConsoleHost();
         using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
         runspace.SessionStateProxy.Path.SetLocation(folder);
+        if (!Invoke(runspace, $"[System.Management.Automation.PSStyle]::Instance.OutputRendering = 'PlainText'; Import-Module '{manifest.Replace("'", "''")}' -ErrorAction Stop", echo: false))
+        {
+            return 1;
+        }
+
+        foreach (var parameter in ast.ParamBlock?.Parameters ?? [])
+        {
+            if (parameter.DefaultValue is not null && !Invoke(runspace, $"${parameter.Name.VariablePath.UserPath} = {parameter.DefaultValue.Extent.Text}", echo: false))
+            {
+                return 1;
+            }
+        }
+
+        foreach (var statement in ast.EndBlock.Statements)
+        {
+            if (!Invoke(runspace, statement.Extent.Text, echo: true))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool Invoke(Runspace runspace, string script, bool echo)
+    {
+        var isHeading = script.StartsWith('\'') || script.StartsWith('"');
+        if (echo && !isHeading && !script.StartsWith('$'))
+        {
+            Console.WriteLine($"PS> {script}");
+        }
+
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        ps.AddCommand("Import-Module").AddParameter("Name", manifest).AddStatement();
-        ps.AddCommand(runbook).AddCommand("Out-Default");
+        ps.AddScript(script, useLocalScope: false).AddCommand("Out-Default");
         try
         {
             ps.Invoke();
@@ -99,7 +142,12 @@ internal static class Program
         catch (RuntimeException ex)
         {
             Console.WriteLine($"ERROR: {ex.ErrorRecord.FullyQualifiedErrorId}: {ex.Message}");
-            return 1;
+            return false;
+        }
+
+        foreach (var warning in ps.Streams.Warning)
+        {
+            Console.WriteLine($"WARNING: {warning.Message}");
         }
 
         foreach (var error in ps.Streams.Error)
@@ -107,7 +155,7 @@ internal static class Program
             Console.WriteLine($"ERROR: {error.FullyQualifiedErrorId}: {error.Exception.Message}");
         }
 
-        return ps.HadErrors ? 1 : 0;
+        return !ps.HadErrors;
     }
 
     private static string FindRoot()

@@ -231,7 +231,7 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
     {
         var folder = NewFolder();
         using var host = new ModuleHost(folder);
-        var result = host.Run("(TabExpansion2 -inputScript 'Connect-DbProfile -Name o' -cursorColumn 26).CompletionMatches | ForEach-Object { $_.CompletionText }").ShouldSucceed();
+        var result = host.Run("(TabExpansion2 -inputScript 'Connect-DbProfile -Name o' -cursorColumn 25).CompletionMatches | ForEach-Object { $_.CompletionText }").ShouldSucceed();
         Assert.Equal(["other"], result.Output.Select(o => o.ToString()).ToArray());
     }
 

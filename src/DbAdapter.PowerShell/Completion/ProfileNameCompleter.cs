@@ -14,8 +14,7 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
         string path;
         try
         {
-            var location = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath
-                ?? Environment.CurrentDirectory;
+            var location = CurrentLocation() ?? Environment.CurrentDirectory;
             path = fakeBoundParameters["ConfigPath"] is string configPath && configPath.Length > 0
                 ? Path.GetFullPath(configPath, location)
                 : Path.Combine(location, ConfigLoader.DefaultFileName);
@@ -53,5 +52,14 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
                 CompletionResultType.ParameterValue,
                 string.IsNullOrEmpty(p.Description) ? p.Name : p.Description))
             .ToList();
+    }
+
+    // The completer runs inside the completion pipeline: the session state proxy is busy then, but a
+    // nested command in the current runspace can read the PowerShell location.
+    private static string? CurrentLocation()
+    {
+        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddScript("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath");
+        return ps.Invoke().FirstOrDefault()?.BaseObject as string;
     }
 }
