@@ -29,6 +29,11 @@ internal static class TableElementReader
     /// </summary>
     public static ColumnModel ReadColumn(TokenCursor c, TableModel table, string defaultSchema)
     {
+        if (c.AtEnd)
+        {
+            throw c.Unexpected("a column name");
+        }
+
         var nameToken = c.Current;
         var name = c.ReadName("a column name");
         var definitionStart = c.Position;
