@@ -224,6 +224,11 @@ internal static class TableElementReader
     /// </summary>
     public static string ReadDefaultExpression(TokenCursor c)
     {
+        if (c.AtEnd)
+        {
+            throw c.Unexpected("an expression after DEFAULT");
+        }
+
         var start = c.Position;
         c.SkipItem();
         while (!c.AtEnd && !EndsDefault(c))

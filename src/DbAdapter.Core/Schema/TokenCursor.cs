@@ -166,6 +166,11 @@ internal sealed class TokenCursor
     /// <summary>Skips one token, or a whole parenthesised group when it starts one.</summary>
     public void SkipItem()
     {
+        if (AtEnd)
+        {
+            throw Unexpected("more of the statement");
+        }
+
         if (IsSymbol("(") || IsSymbol("["))
         {
             SkipBalanced();

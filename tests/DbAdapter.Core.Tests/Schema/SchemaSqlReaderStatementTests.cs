@@ -281,4 +281,58 @@ public sealed class SchemaSqlReaderStatementTests
         SchemaAssert.Tables(model, "public.t");
         Assert.Empty(model.Indexes);
     }
+
+    [Fact]
+    public void Pg_dump_style_schema_with_constraints_added_afterwards()
+    {
+        var model = SchemaSqlReader.Read("""
+            SET default_tablespace = '';
+            CREATE TABLE public.items (
+                id integer NOT NULL,
+                name text,
+                created_at timestamp without time zone DEFAULT now()
+            );
+            ALTER TABLE public.items OWNER TO postgres;
+            CREATE SEQUENCE public.items_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+            ALTER SEQUENCE public.items_id_seq OWNED BY public.items.id;
+            ALTER TABLE ONLY public.items ALTER COLUMN id SET DEFAULT nextval('public.items_id_seq'::regclass);
+            ALTER TABLE ONLY public.items
+                ADD CONSTRAINT items_pkey PRIMARY KEY (id);
+            CREATE TABLE public.logs (id bigint NOT NULL, item_id integer);
+            ALTER TABLE public.logs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+                SEQUENCE NAME public.logs_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1
+            );
+            ALTER TABLE ONLY public.logs
+                ADD CONSTRAINT logs_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.items(id) ON DELETE CASCADE;
+            CREATE INDEX logs_item_idx ON public.logs USING btree (item_id);
+            """);
+
+        SchemaAssert.NoWarnings(model);
+        var items = model.Tables[0];
+        SchemaAssert.Columns(
+            items,
+            ("id", "integer", true, "nextval('public.items_id_seq'::regclass)"),
+            ("name", "text", false, null),
+            ("created_at", "timestamp without time zone", false, "now()"));
+        Assert.Equal(["id"], items.PrimaryKey);
+        var logs = model.Tables[1];
+        SchemaAssert.Columns(logs, ("id", "bigint", true, null), ("item_id", "integer", false, null));
+        Assert.Equal("a", logs.Columns[0].Identity);
+        Assert.Equal(("logs_item_id_fkey", "items", "CASCADE"), (logs.ForeignKeys[0].Name, logs.ForeignKeys[0].ReferencedTable, logs.ForeignKeys[0].OnDelete));
+    }
+
+    [Fact]
+    public void Table_options_after_the_column_list()
+    {
+        var model = SchemaSqlReader.Read("""
+            CREATE TABLE a(x int)WITH(fillfactor=70) TABLESPACE pg_default;
+            CREATE TABLE b (x int) PARTITION BY LIST (x);
+            CREATE TEMP TABLE c (x int) ON COMMIT DELETE ROWS;
+            CREATE TABLE d () ;
+            """);
+
+        SchemaAssert.NoWarnings(model);
+        SchemaAssert.Tables(model, "public.a", "public.b", "public.c", "public.d");
+        Assert.Empty(model.Tables[3].Columns);
+    }
 }
