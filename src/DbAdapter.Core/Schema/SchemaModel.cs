@@ -53,6 +53,16 @@ public sealed class TableModel
     /// <summary>Foreign keys, inline REFERENCES included.</summary>
     public List<ForeignKeyModel> ForeignKeys { get; } = [];
 
+    /// <summary>Exclusion constraints (EXCLUDE ...), which fit none of the lists above.</summary>
+    public List<ExclusionModel> Exclusions { get; } = [];
+
+    /// <summary>
+    /// schema.sql only: the ALTER TABLE statements on this table that follow its CREATE TABLE, as
+    /// written and in file order, so a table created from <see cref="CreateStatement"/> can be brought
+    /// to the declared shape (added columns and constraints, RLS) by replaying them.
+    /// </summary>
+    public List<string> AlterStatements { get; } = [];
+
     /// <summary>schema.sql only: the full CREATE TABLE statement text, as written (for repair).</summary>
     public string? CreateStatement { get; set; }
 
@@ -118,6 +128,15 @@ public sealed class CheckModel
 
     /// <summary>The expression (live: pg_get_constraintdef; schema.sql: as written).</summary>
     public required string Expression { get; set; }
+}
+
+/// <summary>An exclusion constraint, kept as text: nothing compares its parts.</summary>
+public sealed class ExclusionModel
+{
+    public string? Name { get; set; }
+
+    /// <summary>The constraint from EXCLUDE on (schema.sql: as written, whitespace normalised).</summary>
+    public required string Definition { get; set; }
 }
 
 public sealed class ForeignKeyModel

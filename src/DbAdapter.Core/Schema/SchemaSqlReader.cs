@@ -1,0 +1,65 @@
+using DbAdapter.Core.Diagnostics;
+
+namespace DbAdapter.Core.Schema;
+
+/// <summary>
+/// Reads a schema.sql into the expected <see cref="SchemaModel"/>: tables with their columns and
+/// constraints, indexes, triggers and functions. The text goes through a real tokenizer, so comments,
+/// strings, quoted identifiers and dollar-quoted bodies never confuse it.
+/// </summary>
+public static class SchemaSqlReader
+{
+    /// <summary>Reads SQL text.</summary>
+    /// <param name="sql">The schema SQL.</param>
+    /// <param name="sourceFile">The file it came from, for messages and <see cref="SchemaModel.SourceFile"/>.</param>
+    /// <param name="defaultSchema">Schema of unqualified names (until a SET search_path in the file changes it).</param>
+    /// <returns>The model; statements not read are listed in <see cref="SchemaModel.Warnings"/>.</returns>
+    /// <exception cref="DbAdapterException">
+    /// <see cref="ErrorIds.SchemaFileInvalid"/> when the text has no table or an unterminated string,
+    /// quoted identifier, comment or dollar quote.
+    /// </exception>
+    public static SchemaModel Read(string sql, string? sourceFile = null, string defaultSchema = "public")
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentException.ThrowIfNullOrEmpty(defaultSchema);
+        return SchemaStatementReader.Read(sql, sourceFile, defaultSchema);
+    }
+
+    /// <summary>Reads a schema file.</summary>
+    /// <param name="path">Path of the file; the model's <see cref="SchemaModel.SourceFile"/> is its full path.</param>
+    /// <param name="defaultSchema">Schema of unqualified names.</param>
+    /// <param name="ct">Cancels the read.</param>
+    /// <exception cref="DbAdapterException">
+    /// <see cref="ErrorIds.SchemaFileNotFound"/> when the file does not exist;
+    /// <see cref="ErrorIds.SchemaFileInvalid"/> when it cannot be read or holds no readable table.
+    /// </exception>
+    public static async Task<SchemaModel> ReadFileAsync(string path, string defaultSchema, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        string sql;
+        try
+        {
+            sql = await File.ReadAllTextAsync(fullPath, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DbAdapterException(
+                ErrorIds.SchemaFileNotFound,
+                DbErrorKind.ObjectNotFound,
+                $"Schema file not found: {fullPath}. Pass the path of your schema.sql.",
+                fullPath,
+                ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new DbAdapterException(ErrorIds.SchemaFileInvalid, DbErrorKind.PermissionDenied, $"Schema file {fullPath} cannot be read: {ex.Message}", fullPath, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new DbAdapterException(ErrorIds.SchemaFileInvalid, DbErrorKind.ResourceUnavailable, $"Schema file {fullPath} cannot be read: {ex.Message}", fullPath, ex);
+        }
+
+        return Read(sql, fullPath, defaultSchema);
+    }
+}

@@ -1,0 +1,279 @@
+using DbAdapter.Core.Diagnostics;
+
+namespace DbAdapter.Core.Schema;
+
+/// <summary>
+/// Reads the statements of one schema.sql into a <see cref="SchemaModel"/>. Statement kinds that shape
+/// tables are read; known harmless kinds are passed over; anything else, and any statement that
+/// cannot be read, becomes a "line N: ..." warning. Nothing unread ever becomes a column.
+/// </summary>
+internal sealed partial class SchemaStatementReader
+{
+    // Statements that cannot change a table's columns or constraints.
+    private static readonly HashSet<string> HarmlessStatements =
+    [
+        "grant", "revoke", "comment", "insert", "update", "delete", "merge", "select", "values", "with", "set",
+        "reset", "show", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+        "analyze", "analyse", "vacuum", "notify", "listen", "unlisten", "security", "refresh", "reindex",
+        "cluster", "truncate", "lock", "discard", "checkpoint", "call", "prepare", "execute", "deallocate",
+        "explain", "load", "import", "fetch", "close", "declare", "move",
+    ];
+
+    private static readonly HashSet<string> HarmlessCreateKinds =
+    [
+        "extension", "sequence", "type", "view", "materialized", "recursive", "policy", "schema", "domain",
+        "role", "user", "group", "publication", "subscription", "aggregate", "operator", "cast", "collation",
+        "conversion", "default", "event", "rule", "server", "foreign", "statistics", "text", "language",
+        "trusted", "procedural", "tablespace", "database", "access", "transform",
+    ];
+
+    private readonly SchemaModel _model;
+    private readonly string _configuredSchema;
+    private readonly string _sourceName;
+    private string _defaultSchema;
+
+    private SchemaStatementReader(SchemaModel model, string defaultSchema, string sourceName)
+    {
+        _model = model;
+        _configuredSchema = defaultSchema;
+        _defaultSchema = defaultSchema;
+        _sourceName = sourceName;
+    }
+
+    public static SchemaModel Read(string sql, string? sourceFile, string defaultSchema)
+    {
+        var sourceName = sourceFile ?? "schema SQL";
+        var tokens = SqlTokenizer.Tokenize(sql, sourceName);
+        var model = new SchemaModel { SourceFile = sourceFile };
+        var reader = new SchemaStatementReader(model, defaultSchema, sourceName);
+        foreach (var statement in SqlStatementSplitter.Split(sql, tokens))
+        {
+            reader.ReadStatement(statement);
+        }
+
+        if (model.Tables.Count == 0)
+        {
+            var skipped = model.Warnings.Count == 0
+                ? string.Empty
+                : $" {model.Warnings.Count} statement(s) were skipped, the first: {model.Warnings[0]}.";
+            throw new DbAdapterException(
+                ErrorIds.SchemaFileInvalid,
+                DbErrorKind.InvalidData,
+                $"{sourceName}: no table was read; a schema file must hold at least one CREATE TABLE statement.{skipped} Check that this is the right file.",
+                sourceFile);
+        }
+
+        return model;
+    }
+
+    private void Warn(int line, string message) => _model.Warnings.Add($"line {line}: {message}");
+
+    private void ReadStatement(SqlStatement statement)
+    {
+        var first = statement.Tokens[0];
+        var label = Describe(statement);
+        try
+        {
+            if (first.Kind == SqlTokenKind.MetaCommand)
+            {
+                ReadMetaCommand(first);
+                return;
+            }
+
+            var c = new TokenCursor(statement.Tokens);
+            if (first.Kind != SqlTokenKind.Identifier)
+            {
+                Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+                return;
+            }
+
+            switch (first.Value)
+            {
+                case "create":
+                    c.Next();
+                    ReadCreate(statement, c, label);
+                    break;
+                case "alter":
+                    c.Next();
+                    if (c.AcceptWord("table"))
+                    {
+                        ReadAlterTable(statement, c);
+                    }
+
+                    break;
+                case "drop":
+                    c.Next();
+                    if (c.AcceptWord("table"))
+                    {
+                        ReadDropTable(c);
+                    }
+
+                    break;
+                case "set" or "reset":
+                    ReadSearchPath(c);
+                    break;
+                case "do":
+                    Warn(statement.Line, "skipped DO block: code is not run, so tables or columns it would create are not in the expected schema.");
+                    break;
+                case "copy":
+                    Warn(statement.Line, "skipped COPY: data is not part of the expected schema.");
+                    break;
+                default:
+                    if (!HarmlessStatements.Contains(first.Value))
+                    {
+                        Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+                    }
+
+                    break;
+            }
+        }
+        catch (SqlReadException ex)
+        {
+            var where = ex.Line != statement.Line && ex.Line > 0 ? $" (line {ex.Line})" : string.Empty;
+            Warn(statement.Line, $"skipped {label}: {ex.Message}{where}.");
+        }
+    }
+
+    private void ReadCreate(SqlStatement statement, TokenCursor c, string label)
+    {
+        c.AcceptWords("or", "replace");
+        if (c.AcceptWord("unique"))
+        {
+            c.ExpectWord("index");
+            ReadCreateIndex(statement, c, unique: true);
+            return;
+        }
+
+        string? persistence = null;
+        if (!c.AcceptWord("global"))
+        {
+            c.AcceptWord("local");
+        }
+
+        if (c.AcceptWord("temp") || c.AcceptWord("temporary"))
+        {
+            persistence = "TEMP";
+        }
+        else if (c.AcceptWord("unlogged"))
+        {
+            persistence = "UNLOGGED";
+        }
+
+        if (c.AcceptWord("table"))
+        {
+            ReadCreateTable(statement, c, persistence);
+        }
+        else if (c.AcceptWord("index"))
+        {
+            ReadCreateIndex(statement, c, unique: false);
+        }
+        else if (c.AcceptWord("function") || c.AcceptWord("procedure"))
+        {
+            ReadCreateFunction(c);
+        }
+        else if (c.AcceptWord("trigger") || c.AcceptWords("constraint", "trigger"))
+        {
+            ReadCreateTrigger(c);
+        }
+        else if (!(c.Peek() is { Kind: SqlTokenKind.Identifier } kind && HarmlessCreateKinds.Contains(kind.Value)))
+        {
+            Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+        }
+    }
+
+    private void ReadMetaCommand(SqlToken token)
+    {
+        // pg_dump 17.6+ brackets its output with \restrict ... \unrestrict; they change nothing.
+        if (token.Text.StartsWith("\\restrict", StringComparison.Ordinal) || token.Text.StartsWith("\\unrestrict", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Warn(token.Line, $"skipped psql meta-command '{token.Text}': only SQL statements are read.");
+    }
+
+    /// <summary>
+    /// Follows SET search_path so unqualified names land where the server would create them: the first
+    /// schema of the path (ignoring "$user" and pg_catalog) replaces the default; RESET or DEFAULT restores it.
+    /// </summary>
+    private void ReadSearchPath(TokenCursor c)
+    {
+        var reset = c.AcceptWord("reset");
+        if (!reset)
+        {
+            c.ExpectWord("set");
+            if (!c.AcceptWord("session"))
+            {
+                c.AcceptWord("local");
+            }
+        }
+
+        if (!c.AcceptWord("search_path"))
+        {
+            return;
+        }
+
+        if (reset || c.AcceptWords("from", "current"))
+        {
+            _defaultSchema = _configuredSchema;
+            return;
+        }
+
+        if (!c.AcceptWord("to"))
+        {
+            c.AcceptSymbol("=");
+        }
+
+        if (c.AcceptWord("default"))
+        {
+            _defaultSchema = _configuredSchema;
+            return;
+        }
+
+        while (!c.AtEnd)
+        {
+            var token = c.Next();
+            if (token.Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String
+                && token.Value.Length > 0 && token.Value != "$user" && token.Value != "pg_catalog")
+            {
+                _defaultSchema = token.Kind == SqlTokenKind.String ? token.Value.Trim() : token.Value;
+                return;
+            }
+        }
+    }
+
+    private void ReadDropTable(TokenCursor c)
+    {
+        c.AcceptWords("if", "exists");
+        foreach (var (start, end) in TokenCursor.SplitTopLevel(c.Tokens, c.Position, c.End))
+        {
+            var part = new TokenCursor(c.Tokens, start, end);
+            var (schema, name) = part.ReadQualifiedName(_defaultSchema);
+            if (_model.FindTable(schema, name) is { } table)
+            {
+                _model.Tables.Remove(table);
+                _model.Indexes.RemoveAll(i => i.Schema == schema && i.Table == name);
+                _model.Triggers.RemoveAll(t => t.Schema == schema && t.Table == name);
+            }
+        }
+    }
+
+    /// <summary>The first words of a statement, for messages ("CREATE TABLE public.items").</summary>
+    private static string Describe(SqlStatement statement)
+    {
+        var count = 0;
+        var end = 0;
+        while (end < statement.Tokens.Count && count < 8 && !statement.Tokens[end].IsSymbol("("))
+        {
+            if (statement.Tokens[end].IsName)
+            {
+                count++;
+            }
+
+            end++;
+        }
+
+        var text = SqlText.Render(statement.Tokens, 0, Math.Max(end, 1));
+        return text.Length > 80 ? text[..80] + "..." : text;
+    }
+}
