@@ -224,7 +224,7 @@ public static class SchemaComparer
             return (live.Default is null, null);
         }
 
-        if (answer is { TypeError: null, DefaultError: null })
+        if (expected.DefaultProbed && answer is { TypeError: null, DefaultError: null })
         {
             return (string.Equals(answer.Default, live.Default, StringComparison.Ordinal), answer.Default);
         }

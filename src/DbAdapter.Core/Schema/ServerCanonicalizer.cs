@@ -143,8 +143,12 @@ internal static class ServerCanonicalizer
         var results = new List<CanonicalColumn>(items.Count);
         await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            // The CREATE FUNCTION result comes first and has no rows.
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            // Npgsql positions the reader on the first statement that returns rows (the call):
+            // the CREATE FUNCTION before it has no result set of its own.
+            while (reader.FieldCount == 0 && await reader.NextResultAsync(ct).ConfigureAwait(false))
+            {
+            }
+
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 results.Add(new CanonicalColumn(
