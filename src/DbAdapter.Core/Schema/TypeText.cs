@@ -79,6 +79,6 @@ internal static partial class TypeText
         return name + modifier + arrays;
     }
 
-    [GeneratedRegex(@"^(?<name>[a-z_][a-z0-9_ .""]*?)(?<mod>\([^)]*\))?(?: (?<rest>with(?:out)? time zone))?(?<arr>(?:\[\d*\])*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<name>[a-z_][a-z0-9_ .""]*?)(?<mod>\([^)]*\))?(?: ?(?<rest>with(?:out)? time zone))?(?<arr>(?:\[\d*\])*)$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }
