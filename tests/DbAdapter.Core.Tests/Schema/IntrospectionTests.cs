@@ -37,7 +37,7 @@ public sealed class IntrospectionTests(IntrospectionTests.Fixture database) : IC
         CREATE INDEX transfers_lower_idx ON public.transfers (lower(to_region), to_number);
         CREATE INDEX transfers_big_idx ON public.transfers (amount) WHERE amount > 1000;
         CREATE VIEW public.big_transfers AS SELECT * FROM public.transfers WHERE amount > 1000;
-        CREATE TABLE "Mixed Case" ("Id" int PRIMARY KEY, "Name" text);
+        CREATE TABLE "Mixed Case" ("Id" int PRIMARY KEY, "Name" text, CONSTRAINT never CHECK (false) NO INHERIT);
         CREATE TABLE other.notes (id int PRIMARY KEY, account_number int, account_region text,
             FOREIGN KEY (account_number, account_region) REFERENCES public.accounts (number, region));
         CREATE TABLE public.events (id int, at date NOT NULL) PARTITION BY RANGE (at);
@@ -111,6 +111,9 @@ public sealed class IntrospectionTests(IntrospectionTests.Fixture database) : IC
         var check = Assert.Single(accounts.Checks);
         Assert.Equal("balance_positive", check.Name);
         Assert.Equal("CHECK (balance >= 0::numeric)", check.Expression);
+
+        var columnless = Assert.Single((await ReadAsync(database.ConnectionString)).FindTable("public", "Mixed Case")!.Checks);
+        Assert.Equal("CHECK (false) NO INHERIT", columnless.Expression);
     }
 
     [Fact]
@@ -131,6 +134,11 @@ public sealed class IntrospectionTests(IntrospectionTests.Fixture database) : IC
         Assert.Equal("NO ACTION", crossSchema.OnDelete);
         Assert.Equal("NO ACTION", crossSchema.OnUpdate);
         Assert.Equal(["account_number", "account_region"], crossSchema.Columns);
+
+        // The referenced table is outside the schemas read (as Supabase's auth.users is): still named.
+        var outside = Assert.Single((await ReadAsync(database.ConnectionString, ["other"])).Tables.Single().ForeignKeys);
+        Assert.Equal(("public", "accounts"), (outside.ReferencedSchema, outside.ReferencedTable));
+        Assert.Equal(["number", "region"], outside.ReferencedColumns);
     }
 
     [Fact]
