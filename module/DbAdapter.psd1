@@ -15,6 +15,7 @@
         'Connect-DbProfile'
         'Disconnect-DbProfile'
         'Get-DbProfile'
+        'Test-DbSchema'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

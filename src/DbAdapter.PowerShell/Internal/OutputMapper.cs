@@ -1,4 +1,5 @@
 using DbAdapter.Core.Connections;
+using DbAdapter.Core.Schema;
 
 namespace DbAdapter.PowerShell.Internal;
 
@@ -19,4 +20,23 @@ internal static class OutputMapper
         SchemaReport = report,
         Tables = result.Tables.Select(t => new DbTableCount(t.Schema, t.Table, t.Rows)).ToArray(),
     };
+
+    public static DbSchemaReport ToSchemaReport(ResolvedProfile resolved, SchemaValidationResult result, bool strict)
+    {
+        var comparison = result.Comparison;
+        return new DbSchemaReport
+        {
+            Profile = resolved.Name ?? string.Empty,
+            SchemaFile = result.SchemaFile,
+            IsValid = comparison.IsValid(strict),
+            ErrorCount = comparison.ErrorCount(strict),
+            Strict = strict,
+            MissingTables = comparison.MissingTables.Select(comparison.Display).ToArray(),
+            MissingColumns = comparison.MissingColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column)).ToArray(),
+            ExtraTables = comparison.ExtraTables.Select(comparison.Display).ToArray(),
+            ExtraColumns = comparison.ExtraColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column)).ToArray(),
+            Differences = comparison.Differences.Select(d => new DbColumnDifference(d.Schema, d.Table, d.Column, d.Kind.ToString(), d.Expected, d.Actual)).ToArray(),
+            Warnings = result.Expected.Warnings.Concat(comparison.Warnings).ToArray(),
+        };
+    }
 }
