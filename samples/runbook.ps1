@@ -24,3 +24,18 @@ $connection.Tables
 
 '== "local" is now the current profile =='
 Get-DbProfile -Current -ConfigPath $ConfigPath
+
+'== Does "local" match schema.sql? =='
+Test-DbSchema -Profile local -ConfigPath $ConfigPath
+
+'== And "drifted"? A drifted database is a report, not an error =='
+$report = Test-DbSchema -Profile drifted -ConfigPath $ConfigPath
+$report
+'Missing columns:'
+$report.MissingColumns
+'Extra tables:'
+$report.ExtraTables
+
+'== Connect-DbProfile refuses to make a drifted database current (-ErrorAction Continue to see it) =='
+Connect-DbProfile -Name drifted -ConfigPath $ConfigPath -ErrorAction Continue
+Get-DbProfile -Current -ConfigPath $ConfigPath

