@@ -14,7 +14,9 @@
     CmdletsToExport        = @(
         'Connect-DbProfile'
         'Disconnect-DbProfile'
+        'Get-DbFixPlan'
         'Get-DbProfile'
+        'Invoke-DbFix'
         'Test-DbSchema'
     )
     FunctionsToExport      = @()
@@ -25,7 +27,7 @@
             Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic schema repair (Get-DbFixPlan, Invoke-DbFix).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

@@ -39,3 +39,20 @@ $report.ExtraTables
 '== Connect-DbProfile refuses to make a drifted database current (-ErrorAction Continue to see it) =='
 Connect-DbProfile -Name drifted -ConfigPath $ConfigPath -ErrorAction Continue
 Get-DbProfile -Current -ConfigPath $ConfigPath
+
+'== Plan the repair of "drifted": reviewable, nothing changes yet =='
+$plan = Get-DbFixPlan -Profile drifted -ConfigPath $ConfigPath
+$plan
+$plan.Steps
+'Hazards:'
+$plan.Steps.Hazards
+
+'== Dry run: -WhatIf prints one line per step and changes nothing =='
+$plan | Invoke-DbFix -WhatIf
+
+'== Apply it: one transaction, validated again before commit =='
+$plan | Invoke-DbFix -Confirm:$false
+
+'== "drifted" matches schema.sql again, and every row is still there =='
+Test-DbSchema -Profile drifted -ConfigPath $ConfigPath
+(Connect-DbProfile -Name drifted -ConfigPath $ConfigPath).Tables

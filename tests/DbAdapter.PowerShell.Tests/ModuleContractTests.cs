@@ -74,7 +74,7 @@ public sealed class ModuleContractTests : IDisposable
         foreach (var p in spec.Parameters)
         {
             var metadata = cmdlet.Parameters[p.Name];
-            Assert.True(p.Type == metadata.ParameterType, $"{name} -{p.Name}: type {metadata.ParameterType}, expected {p.Type}");
+            Assert.True(p.Type.FullName == metadata.ParameterType.FullName, $"{name} -{p.Name}: type {metadata.ParameterType}, expected {p.Type}");
             Assert.Equal((p.Aliases ?? []).OrderBy(a => a).ToArray(), metadata.Aliases.OrderBy(a => a).ToArray());
             var inSets = cmdlet.ParameterSets.Where(s => s.Parameters.Any(x => x.Name == p.Name)).ToList();
             if (p.Sets is not null)

@@ -1,4 +1,5 @@
 using DbAdapter.Core.Connections;
+using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
 
 namespace DbAdapter.PowerShell.Internal;
@@ -37,6 +38,38 @@ internal static class OutputMapper
             ExtraColumns = comparison.ExtraColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column)).ToArray(),
             Differences = comparison.Differences.Select(d => new DbColumnDifference(d.Schema, d.Table, d.Column, d.Kind.ToString(), d.Expected, d.Actual)).ToArray(),
             Warnings = result.Expected.Warnings.Concat(comparison.Warnings).ToArray(),
+            Source = resolved,
         };
     }
+
+    public static DbFixPlan ToFixPlan(ResolvedProfile resolved, string schemaFile, FixPlan plan) => new()
+    {
+        Profile = resolved.Name ?? string.Empty,
+        SchemaFile = schemaFile,
+        HasChanges = plan.HasChanges,
+        Steps = plan.Steps.Select(step => new DbFixStep
+        {
+            Order = step.Order,
+            Operation = step.Operation.ToString(),
+            Schema = step.Schema,
+            Table = step.Table,
+            Column = step.Column,
+            Sql = step.Sql,
+            Description = step.Description,
+            Hazards = step.Hazards.Select(h => new DbFixHazard(h.Kind, h.Blocking, h.Message)).ToArray(),
+        }).ToArray(),
+        Source = new FixPlanSource(resolved, plan),
+    };
+
+    public static DbFixResult ToFixResult(string profile, FixResult result, bool whatIf = false) => new()
+    {
+        Profile = profile,
+        Success = result.Success,
+        TablesCreated = result.TablesCreated,
+        ColumnsAdded = result.ColumnsAdded,
+        TablesRecreated = result.TablesRecreated,
+        BackupPath = result.BackupPath,
+        Duration = result.Duration,
+        WhatIf = whatIf,
+    };
 }

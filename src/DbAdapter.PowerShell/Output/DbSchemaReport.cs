@@ -38,5 +38,8 @@ public sealed class DbSchemaReport
     /// <summary>What the schema.sql reader skipped, with line numbers.</summary>
     public string[] Warnings { get; internal init; } = [];
 
+    /// <summary>The resolved profile the report was made for, so Get-DbFixPlan can plan from it without resolving again.</summary>
+    internal object? Source { get; init; }
+
     public override string ToString() => IsValid ? $"{Profile}: valid" : $"{Profile}: {ErrorCount} error(s)";
 }

@@ -12,7 +12,7 @@ public sealed class ModuleHost : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public ModuleHost(string? location = null)
+    public ModuleHost(string? location = null, CapturingHost? host = null)
     {
         if (!File.Exists(RepoPaths.ModuleManifest))
         {
@@ -20,7 +20,7 @@ public sealed class ModuleHost : IDisposable
         }
 
         var state = InitialSessionState.CreateDefault2();
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
         if (location is not null)
         {

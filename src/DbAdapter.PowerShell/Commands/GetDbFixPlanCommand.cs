@@ -1,0 +1,99 @@
+using System.Management.Automation;
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Repair;
+using DbAdapter.Core.Schema;
+using DbAdapter.PowerShell.Completion;
+using DbAdapter.PowerShell.Internal;
+
+namespace DbAdapter.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Plans the repair of schema drift, without changing anything.</para>
+/// <para type="description">Compares the database with schema.sql and emits a DbFixPlan: ordered steps, each with the exact SQL it would run and its hazards. A missing table becomes a CreateTable step (its CREATE TABLE statement and indexes from schema.sql); a missing column an AddColumn step (its definition from schema.sql, or from the column definitions file). Referenced tables are created before the tables that reference them. Nothing is ever dropped: extra tables and columns are left alone, and any number of missing columns is repaired with ALTER TABLE ... ADD COLUMN. A NOT NULL column without default added to a table that has rows is added without NOT NULL (hazard NotNullDeferred, naming the statement that finishes the job). -RecreateTable rebuilds named tables in schema.sql's column order without losing rows (hazard RewritesTable, which Invoke-DbFix refuses without -Force). Review the plan, then pipe it to Invoke-DbFix.</para>
+/// </summary>
+/// <example>
+/// <code>Get-DbFixPlan -Profile prod | Invoke-DbFix -WhatIf</code>
+/// <para>Shows what the repair of prod would do, step by step, without changing anything.</para>
+/// </example>
+/// <example>
+/// <code>$plan = Get-DbFixPlan -Profile prod; $plan.Steps | Format-Table Order, Operation, Table, Column, Hazards</code>
+/// <para>Reviews the steps and their hazards.</para>
+/// </example>
+/// <example>
+/// <code>Test-DbSchema -Profile staging | Get-DbFixPlan | Invoke-DbFix -Confirm:$false</code>
+/// <para>Plans from a report and applies the plan without prompting.</para>
+/// </example>
+/// <example>
+/// <code>Get-DbFixPlan -Profile dev -RecreateTable products | Invoke-DbFix -Force</code>
+/// <para>Rebuilds products in schema.sql's column order, keeping every row, after writing a pre-fix backup.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "DbFixPlan", DefaultParameterSetName = ParameterSets.Profile)]
+[OutputType(typeof(DbFixPlan))]
+public sealed class GetDbFixPlanCommand : DbCommandBase
+{
+    /// <summary>
+    /// Profile to plan for. Default: the current profile. Accepts the Name property of objects from the pipeline (Get-DbProfile).
+    /// </summary>
+    [Parameter(ParameterSetName = ParameterSets.Profile, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// A DbSchemaReport from Test-DbSchema: plans for its profile against its schema file.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ParameterSets.Report, ValueFromPipeline = true)]
+    public DbSchemaReport? InputObject { get; set; }
+
+    /// <summary>
+    /// schema.sql to repair towards, instead of [schema] file of db.toml (or the report's schema file).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SchemaFile { get; set; }
+
+    /// <summary>
+    /// JSON file of column definitions that override schema.sql for AddColumn steps: {"table.column": "SQL definition"} (the Python tool's column-defs format). Default: [schema] column_defs of db.toml.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ColumnDefinitionsPath { get; set; }
+
+    /// <summary>
+    /// Tables to rebuild in schema.sql's column order, keeping their rows, ids, sequence positions and the foreign keys that point at them. Each adds a RewritesTable hazard that Invoke-DbFix refuses without -Force.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? RecreateTable { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var report = InputObject;
+        var fromReport = report?.Source as ResolvedProfile;
+        var request = CreateRequest(report is null ? Profile : (report.Profile.Length > 0 ? report.Profile : null));
+        var schemaFile = ResolveUserPath(SchemaFile) ?? (report is { SchemaFile.Length: > 0 } ? report.SchemaFile : null);
+        var columnDefs = ResolveUserPath(ColumnDefinitionsPath);
+        var recreate = RecreateTable;
+        RunItem(async (reporter, token) =>
+        {
+            var resolved = fromReport ?? await ProfileResolution.ResolveAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
+            var file = SchemaValidator.ResolveSchemaFile(schemaFile, resolved);
+            var expected = await SchemaValidator.ReadExpectedAsync(file, resolved.Target.Schemas, reporter, token).ConfigureAwait(false);
+            var definitionsFile = columnDefs ?? resolved.Config?.Schema.ColumnDefs;
+            var definitions = definitionsFile is null
+                ? null
+                : await ColumnDefinitions.LoadAsync(definitionsFile, resolved.Target.Schemas[0], token).ConfigureAwait(false);
+            await using var client = new DbClient(resolved.Target);
+            var plan = await FixPlanner.PlanAsync(client, expected, resolved.Target.Schemas, new FixPlanOptions(definitions, recreate), reporter, token).ConfigureAwait(false);
+            foreach (var warning in plan.Warnings)
+            {
+                reporter.Warning(warning);
+            }
+
+            PostObject(OutputMapper.ToFixPlan(resolved, file, plan));
+        });
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Management.Automation;
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Repair;
+using DbAdapter.PowerShell.Internal;
+
+namespace DbAdapter.PowerShell.Commands;
+
+/// <summary>
+/// <para type="synopsis">Applies a repair plan atomically.</para>
+/// <para type="description">Runs every step of a DbFixPlan from Get-DbFixPlan in ONE transaction, then compares the database with schema.sql again inside that transaction: anything short of valid, a failing step, or a stopped pipeline (Ctrl+C) rolls everything back, leaving the database exactly as it was. A plan with a blocking hazard (RewritesTable, DeletesData) is refused unless -Force; before such a plan runs, the full contents of the affected tables are written to a pre-fix backup (-BackupPath, default ./backups/pre-fix-PROFILE-TIMESTAMP.json; -NoBackup skips it). Each step is confirmed on its own (ConfirmImpact High); a plan is applied whole or not at all, so declining one step applies nothing. -WhatIf changes nothing and writes no file, and still emits the DbFixResult a real run would.</para>
+/// </summary>
+/// <example>
+/// <code>Get-DbFixPlan -Profile prod | Invoke-DbFix -WhatIf</code>
+/// <para>Prints one "What if" line per step and changes nothing.</para>
+/// </example>
+/// <example>
+/// <code>Get-DbFixPlan -Profile prod | Invoke-DbFix -Confirm:$false</code>
+/// <para>Applies the plan without prompting.</para>
+/// </example>
+/// <example>
+/// <code>Get-DbFixPlan -RecreateTable products | Invoke-DbFix -Force -BackupPath ./before-recreate.json</code>
+/// <para>Applies a plan with a blocking hazard, writing the pre-fix backup to the given file first.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Invoke, "DbFix", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(DbFixResult))]
+public sealed class InvokeDbFixCommand : AsyncCmdlet
+{
+    /// <summary>
+    /// The plan to apply, from Get-DbFixPlan (also from the pipeline).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public DbFixPlan? Plan { get; set; }
+
+    /// <summary>
+    /// File for the pre-fix backup written before a plan that rewrites or deletes data. Default: ./backups/pre-fix-PROFILE-UTCTIMESTAMP.json in the current location.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BackupPath { get; set; }
+
+    /// <summary>
+    /// Skips the pre-fix backup.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoBackup { get; set; }
+
+    /// <summary>
+    /// Applies a plan that holds blocking hazards (RewritesTable, DeletesData).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var plan = Plan!;
+        if (plan.Source is not FixPlanSource source)
+        {
+            WriteError(ErrorRecords.From(ErrorIds.FixFailed, ErrorCategory.InvalidArgument, "This plan was not made by Get-DbFixPlan in this session (a deserialized plan holds only its text). Run Get-DbFixPlan again and pipe it to Invoke-DbFix.", plan));
+            return;
+        }
+
+        var profile = plan.Profile.Length > 0 ? plan.Profile : source.Profile.DisplayName;
+        if (!plan.HasChanges)
+        {
+            WriteVerbose($"Profile '{profile}' already matches '{plan.SchemaFile}': nothing to do.");
+            WriteObject(new DbFixResult { Profile = plan.Profile, Success = true, WhatIf = IsWhatIf() });
+            return;
+        }
+
+        foreach (var hazard in plan.Steps.SelectMany(s => s.Hazards.Where(h => !h.Blocking).Select(h => (Step: s, Hazard: h))))
+        {
+            WriteWarning($"Step {hazard.Step.Order} ({hazard.Step.Schema}.{hazard.Step.Table}): {hazard.Hazard.Kind}: {hazard.Hazard.Message}");
+        }
+
+        var blocking = plan.Steps.SelectMany(s => s.Hazards.Where(h => h.Blocking).Select(h => $"step {s.Order} {s.Description} on {s.Schema}.{s.Table}: {h.Kind}: {h.Message}")).ToList();
+        if (blocking.Count > 0 && !Force)
+        {
+            WriteError(ErrorRecords.From(
+                ErrorIds.FixPlanHasHazards,
+                ErrorCategory.InvalidOperation,
+                $"The plan for '{profile}' has {blocking.Count} blocking hazard(s) and was not applied; review them and use -Force to apply it: {string.Join("; ", blocking)}.",
+                plan));
+            return;
+        }
+
+        var needsBackup = !NoBackup && source.Plan.Steps.Any(s => s.Hazards.Any(h => h.Kind is FixHazardKinds.RewritesTable or FixHazardKinds.DeletesData));
+        var backupPath = needsBackup ? ResolveBackupPath(profile) : null;
+
+        // A plan is applied whole or not at all: ask for every step first, then run them in one transaction.
+        var declined = 0;
+        foreach (var step in plan.Steps)
+        {
+            if (!ShouldProcess($"{step.Schema}.{step.Table}", step.Description))
+            {
+                declined++;
+            }
+        }
+
+        if (IsWhatIf())
+        {
+            if (backupPath is not null)
+            {
+                ShouldProcess(backupPath, "Write the pre-fix backup of the tables the plan rewrites");
+            }
+
+            WriteObject(new DbFixResult
+            {
+                Profile = plan.Profile,
+                Success = true,
+                WhatIf = true,
+                TablesCreated = plan.Steps.Count(s => s.Operation == nameof(FixOperation.CreateTable)),
+                ColumnsAdded = plan.Steps.Count(s => s.Operation == nameof(FixOperation.AddColumn)),
+                TablesRecreated = plan.Steps.Count(s => s.Operation == nameof(FixOperation.RecreateTable)),
+                BackupPath = backupPath,
+            });
+            return;
+        }
+
+        if (declined > 0)
+        {
+            WriteWarning($"{declined} of {plan.Steps.Length} step(s) declined: the plan for '{profile}' was not applied (a plan is applied whole or not at all).");
+            WriteObject(new DbFixResult { Profile = plan.Profile, Success = false });
+            return;
+        }
+
+        var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: backupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile);
+        try
+        {
+            var reporter = new CmdletReporter(PostWarning, PostVerbose, PostProgress);
+            RunAsync(async token =>
+            {
+                await using var client = new DbClient(source.Profile.Target);
+                var result = await FixExecutor.ApplyAsync(client, source.Plan, options, reporter, token).ConfigureAwait(false);
+                PostObject(OutputMapper.ToFixResult(plan.Profile, result));
+            });
+        }
+        catch (DbAdapterException ex)
+        {
+            WriteError(ErrorRecords.From(ex, ex.ErrorId == ErrorIds.FixFailed || ex.ErrorId == ErrorIds.FixPlanHasHazards ? plan : null));
+        }
+    }
+
+    private bool IsWhatIf() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) ? value is SwitchParameter { IsPresent: true } : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
+
+    private string ResolveBackupPath(string profile)
+    {
+        if (!string.IsNullOrEmpty(BackupPath))
+        {
+            return GetUnresolvedProviderPathFromPSPath(BackupPath);
+        }
+
+        var safe = new string(profile.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        return Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, "backups", $"pre-fix-{safe}-{stamp}.json");
+    }
+}

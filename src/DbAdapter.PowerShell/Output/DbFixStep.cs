@@ -1,0 +1,33 @@
+namespace DbAdapter;
+
+/// <summary>One step of a repair plan, with the exact SQL it runs.</summary>
+public sealed class DbFixStep
+{
+    internal DbFixStep()
+    {
+    }
+
+    /// <summary>Position in the plan (1-based); steps run in this order.</summary>
+    public int Order { get; internal init; }
+
+    /// <summary>CreateTable, AddColumn or RecreateTable.</summary>
+    public string Operation { get; internal init; } = string.Empty;
+
+    public string Schema { get; internal init; } = string.Empty;
+
+    public string Table { get; internal init; } = string.Empty;
+
+    /// <summary>The column added (AddColumn), else null.</summary>
+    public string? Column { get; internal init; }
+
+    /// <summary>Every statement the step runs.</summary>
+    public string Sql { get; internal init; } = string.Empty;
+
+    /// <summary>What the step may do to existing data or to other sessions.</summary>
+    public DbFixHazard[] Hazards { get; internal init; } = [];
+
+    /// <summary>The step in words ("Add column price INTEGER DEFAULT 0").</summary>
+    public string Description { get; internal init; } = string.Empty;
+
+    public override string ToString() => $"{Order}. {Description} on {Schema}.{Table}";
+}
