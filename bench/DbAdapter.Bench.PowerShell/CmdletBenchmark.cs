@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using System.Runtime.Loader;
+using DbAdapter.TestSupport;
+using Shell = System.Management.Automation.PowerShell;
+
+namespace DbAdapter.Bench.PowerShell;
+
+/// <summary>
+/// Test-DbSchema as a user runs it: the real PowerShell engine, the BUILT module imported once, and
+/// each run a new pipeline (PowerShell.Create + AddScript + Invoke) that reads db.toml and schema.sql,
+/// opens its own connection, introspects and compares. pg_dump --schema-only of the same database is
+/// the yardstick, as in bench/DbAdapter.Bench.
+/// </summary>
+internal static class CmdletBenchmark
+{
+    private const int Columns = 20;
+    private const string TestScript = "Test-DbSchema -Profile bench";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var tables = Option(args, "--tables", 1000);
+        var runs = Option(args, "--runs", 9);
+        var manifest = FindManifest();
+
+        var server = await PostgresServer.GetAsync().ConfigureAwait(false);
+        Console.WriteLine($"PostgreSQL test server: {server.Strategy}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; PowerShell {typeof(Shell).Assembly.GetName().Version}");
+        Console.WriteLine($"module: {manifest}");
+
+        var root = Directory.CreateTempSubdirectory("dbadapter-bench-ps-").FullName;
+        var small = await BuildAsync(server, 10, Path.Combine(root, "small")).ConfigureAwait(false);
+        var large = await BuildAsync(server, tables, Path.Combine(root, "large")).ConfigureAwait(false);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+            runspace.Open();
+            var openRunspace = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            Invoke(runspace, $"Import-Module '{manifest.Replace("'", "''", StringComparison.Ordinal)}' -ErrorAction Stop");
+            var import = watch.Elapsed.TotalMilliseconds;
+
+            // The first Test-DbSchema of the process pays for JIT of the module, its engine and Npgsql
+            // in the private load context: reported apart, not mixed into the timings.
+            runspace.SessionStateProxy.Path.SetLocation(large.Folder);
+            var cold = MeasureOnce(runspace, TestScript, requireValid: true);
+            var engine = DescribeEngine();
+            var measured = Repeat(runs, () => MeasureOnce(runspace, TestScript, requireValid: true));
+
+            runspace.SessionStateProxy.Path.SetLocation(small.Folder);
+            var smallFirst = MeasureOnce(runspace, TestScript, requireValid: true);
+            var smallMeasured = Repeat(runs, () => MeasureOnce(runspace, TestScript, requireValid: true));
+
+            // Where the fixed and the size-dependent time go, without reaching into the module:
+            // an empty pipeline, the profile lookup alone (db.toml read and resolved, no database),
+            // and the large schema.sql against the 10-table database (the report is invalid by
+            // design: what it adds over the 10-table run is reading schema.sql of the large schema).
+            var empty = Repeat(runs, () => MeasureOnce(runspace, "$null", requireValid: false));
+            var profile = Repeat(runs, () => MeasureOnce(runspace, "Get-DbProfile -Name bench", requireValid: false));
+            var largeFileSmallDb = Repeat(runs, () => MeasureOnce(runspace, $"Test-DbSchema -Profile bench -SchemaFile '{Path.Combine(large.Folder, "schema.sql")}'", requireValid: false));
+
+            var dumps = new List<double>();
+            for (var i = 0; i < Math.Min(runs, 5); i++)
+            {
+                dumps.Add(await PgDumpAsync(server, large.Name).ConfigureAwait(false));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Test-DbSchema through the cmdlet: {tables} tables x {Columns} columns (DDL applied in {large.BuildSeconds:F1} s)");
+            Console.WriteLine($"  engine: {engine}");
+            Console.WriteLine($"  runspace open {openRunspace:F0} ms; Import-Module {import:F0} ms (once)");
+            Console.WriteLine($"  {tables} tables, {runs} runs: min {Min(measured)} ms, median {Median(measured)} ms (cold first run {cold.Milliseconds:F0} ms)");
+            Console.WriteLine($"  10 tables, {runs} runs:   min {Min(smallMeasured)} ms, median {Median(smallMeasured)} ms (first run on it {smallFirst.Milliseconds:F0} ms)");
+            Console.WriteLine($"  where it goes (medians): empty pipeline {Median(empty)} ms; Get-DbProfile -Name bench {Median(profile)} ms; " +
+                $"{tables}-table schema.sql against the 10-table database {Median(largeFileSmallDb)} ms");
+            Console.WriteLine($"  allocated per run (GC, whole process): median {MedianOf(measured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at {tables} tables, " +
+                $"{MedianOf(smallMeasured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at 10; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+            Console.WriteLine($"  pg_dump --schema-only, {dumps.Count} runs: min {dumps.Min():F0} ms, median {MedianOf(dumps):F0} ms");
+            Console.WriteLine($"  report: IsValid {measured[0].IsValid}, ErrorCount {measured[0].ErrorCount}, differences {measured[0].Differences}, warnings {measured[0].Warnings} (expected True, 0, 0, 0)");
+
+            // Differences and warnings do not make a report invalid, but here they would mean the
+            // generator and the module disagree, so the timings would not measure a clean comparison.
+            return measured.Append(cold).All(m => m.Differences == 0 && m.Warnings == 0) ? 0 : 1;
+        }
+        catch (InvalidReportException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
+        finally
+        {
+            await server.DropDatabaseAsync(small.Name).ConfigureAwait(false);
+            await server.DropDatabaseAsync(large.Name).ConfigureAwait(false);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Where the module's engine was loaded from, and how it was built. A DbAdapter.Core in the
+    /// default load context would mean this program measured something other than what users run;
+    /// a Debug engine (out/ is rewritten by every build of the module, Debug or Release) would make
+    /// the numbers incomparable.
+    /// </summary>
+    private static string DescribeEngine()
+    {
+        var core = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "DbAdapter.Core")
+            ?? throw new InvalidReportException("DbAdapter.Core is not loaded after Test-DbSchema ran.");
+        var context = AssemblyLoadContext.GetLoadContext(core);
+        if (context is null || context == AssemblyLoadContext.Default)
+        {
+            throw new InvalidReportException("DbAdapter.Core was loaded in the default load context, not the module's private one.");
+        }
+
+        var debug = core.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true;
+        return $"DbAdapter.Core {core.GetName().Version} in load context '{context.Name}' from {Path.GetDirectoryName(core.Location)}, " +
+            (debug ? "DEBUG build (not comparable: rebuild with -c Release)" : "Release build");
+    }
+
+    /// <summary>A database built from the synthetic DDL, and a folder with the db.toml and schema.sql a user would have.</summary>
+    private static async Task<(string Name, string Folder, double BuildSeconds)> BuildAsync(PostgresServer server, int tables, string folder)
+    {
+        var ddl = SyntheticDdl.Generate(tables, Columns);
+        var name = await server.CreateDatabaseAsync($"bench_ps_{tables}").ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        await server.ExecuteAsync(name, ddl).ConfigureAwait(false);
+        await server.ExecuteAsync(name, "VACUUM ANALYZE").ConfigureAwait(false);
+        var seconds = watch.Elapsed.TotalSeconds;
+
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "schema.sql"), ddl).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, "db.toml"), $"""
+            [profiles.bench]
+            url = "{server.Uri(name)}"
+
+            [schema]
+            file = "schema.sql"
+            """).ConfigureAwait(false);
+        return (name, folder, seconds);
+    }
+
+    /// <summary>One pipeline, timed end to end from PowerShell.Create to the last output object.</summary>
+    private static Measurement MeasureOnce(Runspace runspace, string script, bool requireValid)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        var (output, warnings) = Invoke(runspace, script);
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        if (!requireValid)
+        {
+            return new Measurement(elapsed, allocatedBytes, true, 0, 0, warnings);
+        }
+
+        // The report type lives in the module's assembly; read it through the PSObject, as a script would.
+        var report = output.Count == 1 ? output[0] : throw new InvalidReportException($"'{script}' returned {output.Count} objects, expected one report.");
+        var isValid = report.Properties["IsValid"]?.Value is true;
+        var errorCount = report.Properties["ErrorCount"]?.Value is int count ? count : -1;
+        var differences = report.Properties["Differences"]?.Value is Array array ? array.Length : -1;
+        if (!isValid || errorCount != 0)
+        {
+            throw new InvalidReportException($"'{script}' in {runspace.SessionStateProxy.Path.CurrentLocation}: invalid report (IsValid {isValid}, ErrorCount {errorCount}): {report}");
+        }
+
+        return new Measurement(elapsed, allocatedBytes, isValid, errorCount, differences, warnings);
+    }
+
+    /// <summary>Runs a script in a new pipeline; any error record is a failure, since nothing here should produce one.</summary>
+    private static (IReadOnlyList<PSObject> Output, int Warnings) Invoke(Runspace runspace, string script)
+    {
+        using var shell = Shell.Create();
+        shell.Runspace = runspace;
+        shell.AddScript(script);
+        try
+        {
+            var output = shell.Invoke();
+            if (shell.Streams.Error.Count > 0)
+            {
+                throw new InvalidReportException($"'{script}' wrote errors: {string.Join("; ", shell.Streams.Error)}");
+            }
+
+            return (output, shell.Streams.Warning.Count);
+        }
+        catch (RuntimeException ex)
+        {
+            throw new InvalidReportException($"'{script}' failed: {ex.Message}");
+        }
+    }
+
+    private static List<Measurement> Repeat(int runs, Func<Measurement> measure)
+    {
+        var list = new List<Measurement>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            list.Add(measure());
+        }
+
+        return list;
+    }
+
+    private static async Task<double> PgDumpAsync(PostgresServer server, string database)
+    {
+        var psi = new ProcessStartInfo(PostgresBinaries.Find("pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--schema-only", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.AdminUser, "-d", database })
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        // Never on the command line, where ps would show it.
+        psi.Environment["PGPASSWORD"] = server.AdminPassword;
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("pg_dump did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump failed: {await error.ConfigureAwait(false)}");
+        }
+
+        _ = await output.ConfigureAwait(false);
+        return elapsed;
+    }
+
+    /// <summary>out/DbAdapter/DbAdapter.psd1 of the repository this program was built from.</summary>
+    private static string FindManifest()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DbAdapter.PowerShell.sln")))
+            {
+                var manifest = Path.Combine(dir.FullName, "out", "DbAdapter", "DbAdapter.psd1");
+                return File.Exists(manifest) ? manifest : throw new FileNotFoundException($"The built module is missing: {manifest}. Build the solution first.");
+            }
+        }
+
+        throw new InvalidOperationException($"DbAdapter.PowerShell.sln not found above {AppContext.BaseDirectory}.");
+    }
+
+    private static string Min(List<Measurement> runs) => runs.Min(m => m.Milliseconds).ToString("F0", CultureInfo.InvariantCulture);
+
+    private static string Median(List<Measurement> runs) => MedianOf(runs.Select(m => m.Milliseconds)).ToString("F1", CultureInfo.InvariantCulture);
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private sealed record Measurement(double Milliseconds, long AllocatedBytes, bool IsValid, int ErrorCount, int Differences, int Warnings);
+
+    /// <summary>A run that did not produce one valid report: the benchmark would measure the wrong thing.</summary>
+    private sealed class InvalidReportException(string message) : Exception(message);
+}

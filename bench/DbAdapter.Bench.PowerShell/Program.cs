@@ -1,0 +1,3 @@
+using DbAdapter.Bench.PowerShell;
+
+return await CmdletBenchmark.RunAsync(args).ConfigureAwait(false);
