@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using DbAdapter.TestSupport;
+using DbAdapter.TestSupport.Hosting;
 
 namespace DbAdapter.Demo;
 
@@ -96,7 +97,7 @@ internal static class Program
             return 1;
         }
 
-        var host = new ConsoleHost();
+        var host = new LineHost(Console.WriteLine, plainText: Console.IsOutputRedirected);
         using var runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
         runspace.Open();
         runspace.SessionStateProxy.Path.SetLocation(folder);

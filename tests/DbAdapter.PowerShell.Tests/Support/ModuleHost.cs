@@ -20,7 +20,7 @@ public sealed class ModuleHost : IDisposable
         }
 
         var state = InitialSessionState.CreateDefault2();
-        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host.Host, state);
         _runspace.Open();
         if (location is not null)
         {
