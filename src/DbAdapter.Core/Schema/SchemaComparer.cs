@@ -1,0 +1,260 @@
+using DbAdapter.Core.Connections;
+using Npgsql;
+
+namespace DbAdapter.Core.Schema;
+
+/// <summary>
+/// Compares an expected schema (from schema.sql, spelled as a person writes it) with a live one (from
+/// <see cref="SchemaIntrospector"/>). Types and defaults are compared in the server's own canonical
+/// spelling, which the server produces for the expected side in one round trip, so a database built
+/// by running schema.sql shows no difference at all.
+/// </summary>
+public static class SchemaComparer
+{
+    /// <summary>
+    /// Compares <paramref name="expected"/> with <paramref name="live"/> within <paramref name="schemas"/>.
+    /// The connection (open, possibly inside a transaction, which is left as it was) is only used to
+    /// canonicalise expected types and defaults; nothing it does survives the call.
+    /// </summary>
+    /// <param name="expected">The model of schema.sql.</param>
+    /// <param name="live">The model of the database.</param>
+    /// <param name="connection">An open connection to the live database.</param>
+    /// <param name="schemas">The profile's schemas; the first is the one whose tables display bare.</param>
+    /// <param name="ct">Cancels the comparison.</param>
+    public static Task<SchemaComparison> CompareAsync(
+        SchemaModel expected,
+        SchemaModel live,
+        NpgsqlConnection connection,
+        IReadOnlyList<string> schemas,
+        CancellationToken ct) =>
+        CompareAsync(expected, live, connection, schemas, statistics: null, ct);
+
+    /// <summary>
+    /// As <see cref="CompareAsync(SchemaModel, SchemaModel, NpgsqlConnection, IReadOnlyList{string}, CancellationToken)"/>,
+    /// and records the statements and round trips it used in <paramref name="statistics"/>.
+    /// </summary>
+    public static async Task<SchemaComparison> CompareAsync(
+        SchemaModel expected,
+        SchemaModel live,
+        NpgsqlConnection connection,
+        IReadOnlyList<string> schemas,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(schemas);
+
+        var result = new SchemaComparison(schemas);
+        var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
+        var liveTables = new Dictionary<TableName, TableModel>();
+        foreach (var table in live.Tables)
+        {
+            liveTables.TryAdd(table.QualifiedName, table);
+        }
+
+        var pairs = new List<ColumnPair>();
+        var expectedNames = new HashSet<TableName>();
+        foreach (var table in expected.Tables)
+        {
+            if (!compared.Contains(table.Schema))
+            {
+                result.Warnings.Add(
+                    $"Table {table.Schema}.{table.Name} of the schema file is in schema '{table.Schema}', which is not among the compared schemas ({string.Join(", ", schemas)}); it was not compared.");
+                continue;
+            }
+
+            if (!expectedNames.Add(table.QualifiedName))
+            {
+                continue;
+            }
+
+            if (!liveTables.TryGetValue(table.QualifiedName, out var liveTable))
+            {
+                result.MissingTables.Add(table.QualifiedName);
+                continue;
+            }
+
+            var liveColumns = liveTable.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+            var expectedColumns = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var column in table.Columns)
+            {
+                expectedColumns.Add(column.Name);
+                if (liveColumns.TryGetValue(column.Name, out var liveColumn))
+                {
+                    pairs.Add(new ColumnPair(table, column, liveColumn, ExpectedColumn.From(table, column)));
+                }
+                else
+                {
+                    result.MissingColumns.Add(new ColumnRef(table.Schema, table.Name, column.Name));
+                }
+            }
+
+            foreach (var liveColumn in liveTable.Columns)
+            {
+                if (!expectedColumns.Contains(liveColumn.Name))
+                {
+                    result.ExtraColumns.Add(new ColumnRef(table.Schema, table.Name, liveColumn.Name));
+                }
+            }
+        }
+
+        foreach (var table in live.Tables)
+        {
+            if (compared.Contains(table.Schema) && !expectedNames.Contains(table.QualifiedName))
+            {
+                result.ExtraTables.Add(table.QualifiedName);
+            }
+        }
+
+        var canonical = await CanonicalizeAsync(pairs, connection, statistics, ct).ConfigureAwait(false);
+        foreach (var pair in pairs)
+        {
+            CompareColumn(pair, canonical, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>One server round trip for every distinct (type, default) the expected side spells.</summary>
+    private static async Task<Dictionary<(string Type, string? Default), CanonicalColumn>> CanonicalizeAsync(
+        List<ColumnPair> pairs,
+        NpgsqlConnection connection,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        var items = new List<(string Type, string? Default)>();
+        var seen = new HashSet<(string Type, string? Default)>();
+        foreach (var pair in pairs)
+        {
+            var key = pair.Expected.ProbeKey;
+            if (key is { } k && seen.Add(k))
+            {
+                items.Add(k);
+            }
+        }
+
+        var answers = await ServerCanonicalizer.CanonicalizeAsync(connection, items, statistics, ct).ConfigureAwait(false);
+        var map = new Dictionary<(string Type, string? Default), CanonicalColumn>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            map[items[i]] = answers[i];
+        }
+
+        return map;
+    }
+
+    private static void CompareColumn(ColumnPair pair, Dictionary<(string Type, string? Default), CanonicalColumn> canonical, SchemaComparison result)
+    {
+        var (table, column, live, expected) = pair;
+        CanonicalColumn? answer = null;
+        if (expected.ProbeKey is { } key)
+        {
+            canonical.TryGetValue(key, out answer);
+        }
+
+        // Type: the server's spelling when it knows the type; the documented aliases otherwise.
+        bool sameType;
+        string expectedType;
+        if (answer?.Type is { } serverType)
+        {
+            expectedType = serverType;
+            sameType = string.Equals(serverType, live.Type, StringComparison.Ordinal);
+        }
+        else
+        {
+            expectedType = TypeText.Canonical(expected.Type);
+            sameType = string.Equals(expectedType, TypeText.Canonical(live.Type), StringComparison.Ordinal);
+            if (answer?.TypeError is { } typeError)
+            {
+                result.Warnings.Add($"{Where(result, table, column)}: the server could not interpret type '{expected.Type}' ({typeError}); compared as text.");
+            }
+        }
+
+        if (!sameType)
+        {
+            result.Differences.Add(new ColumnDifference(table.Schema, table.Name, column.Name, DifferenceKind.Type, expectedType, live.Type));
+        }
+
+        if (expected.NotNull != live.NotNull)
+        {
+            result.Differences.Add(new ColumnDifference(
+                table.Schema, table.Name, column.Name, DifferenceKind.Nullability, NullabilityText(expected.NotNull), NullabilityText(live.NotNull)));
+        }
+
+        var (sameDefault, expectedDefault) = CompareDefault(expected, live, answer, result, table, column);
+        if (!sameDefault)
+        {
+            result.Differences.Add(new ColumnDifference(
+                table.Schema, table.Name, column.Name, DifferenceKind.Default, expectedDefault, DefaultText(live)));
+        }
+    }
+
+    private static (bool Same, string? Expected) CompareDefault(
+        ExpectedColumn expected,
+        ColumnModel live,
+        CanonicalColumn? answer,
+        SchemaComparison result,
+        TableModel table,
+        ColumnModel column)
+    {
+        if (expected.Generated is not null || live.Generated is not null)
+        {
+            // Generated expressions are not canonicalised (they may name sibling columns): only their
+            // presence is compared.
+            return ((expected.Generated is null) == (live.Generated is null), expected.Generated is null ? null : $"GENERATED ALWAYS AS ({expected.Generated}) STORED");
+        }
+
+        if (expected.Identity is not null || live.Identity is not null)
+        {
+            return (string.Equals(expected.Identity, live.Identity, StringComparison.Ordinal), IdentityText(expected.Identity));
+        }
+
+        if (expected.IsSerial)
+        {
+            // The sequence name is the server's choice (truncated, suffixed on collision): any
+            // nextval() default is what SERIAL makes.
+            var isNextval = live.Default is { } d && d.StartsWith("nextval(", StringComparison.Ordinal);
+            return (isNextval, $"nextval('{table.Name}_{column.Name}_seq'::regclass)");
+        }
+
+        if (expected.Default is null)
+        {
+            return (live.Default is null, null);
+        }
+
+        if (expected.DefaultProbed && answer is { TypeError: null, DefaultError: null })
+        {
+            return (string.Equals(answer.Default, live.Default, StringComparison.Ordinal), answer.Default);
+        }
+
+        if (answer?.DefaultError is { } error && answer.TypeError is null)
+        {
+            result.Warnings.Add($"{Where(result, table, column)}: the server could not interpret default '{expected.Default}' ({error}); compared as text.");
+        }
+
+        var same = live.Default is not null &&
+            string.Equals(SqlFragment.Fold(expected.Default), SqlFragment.Fold(live.Default), StringComparison.Ordinal);
+        return (same, expected.Default);
+    }
+
+    private static string Where(SchemaComparison result, TableModel table, ColumnModel column) =>
+        $"{result.Display(table.QualifiedName)}.{column.Name}";
+
+    private static string NullabilityText(bool notNull) => notNull ? "NOT NULL" : "NULL";
+
+    private static string? IdentityText(string? identity) => identity switch
+    {
+        null => null,
+        "a" => "GENERATED ALWAYS AS IDENTITY",
+        _ => "GENERATED BY DEFAULT AS IDENTITY",
+    };
+
+    private static string? DefaultText(ColumnModel live) =>
+        live.Generated is not null ? $"GENERATED ALWAYS AS ({live.Generated}) STORED"
+        : live.Identity is not null ? IdentityText(live.Identity)
+        : live.Default;
+
+    private sealed record ColumnPair(TableModel Table, ColumnModel Column, ColumnModel Live, ExpectedColumn Expected);
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+
+namespace DbAdapter.Core.Schema;
+
+/// <summary>
+/// Type spellings: the serial pseudo-types, and a text-only canonical form used when the server
+/// cannot canonicalise a type (it does not exist there yet). The server's format_type() is the
+/// reference; this only knows the aliases PostgreSQL documents for its built-in types.
+/// </summary>
+internal static partial class TypeText
+{
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["int"] = "integer",
+        ["int4"] = "integer",
+        ["int2"] = "smallint",
+        ["int8"] = "bigint",
+        ["bool"] = "boolean",
+        ["varchar"] = "character varying",
+        ["char"] = "character",
+        ["bpchar"] = "character",
+        ["decimal"] = "numeric",
+        ["float"] = "double precision",
+        ["float8"] = "double precision",
+        ["float4"] = "real",
+        ["timestamp"] = "timestamp without time zone",
+        ["timestamptz"] = "timestamp with time zone",
+        ["time"] = "time without time zone",
+        ["timetz"] = "time with time zone",
+        ["varbit"] = "bit varying",
+    };
+
+    /// <summary>
+    /// The integer type behind a serial pseudo-type ("SERIAL" → "integer"), or null when
+    /// <paramref name="type"/> is not one. A serial column is that type, NOT NULL, with a nextval() default.
+    /// </summary>
+    public static string? SerialBase(string type) => SqlFragment.Fold(type) switch
+    {
+        "serial" or "serial4" => "integer",
+        "bigserial" or "serial8" => "bigint",
+        "smallserial" or "serial2" => "smallint",
+        _ => null,
+    };
+
+    /// <summary>A text-only canonical form: folded, aliases resolved ("VARCHAR(50)[]" → "character varying(50)[]").</summary>
+    public static string Canonical(string type)
+    {
+        var folded = SqlFragment.Fold(type);
+        var match = Shape().Match(folded);
+        if (!match.Success)
+        {
+            return folded;
+        }
+
+        var name = match.Groups["name"].Value;
+        var modifier = match.Groups["mod"].Value;
+        var rest = match.Groups["rest"].Value;
+        // format_type ignores declared array bounds: "int[3]" is "integer[]".
+        var arrays = string.Concat(Enumerable.Repeat("[]", match.Groups["arr"].Value.Count(c => c == '[')));
+
+        if (rest.Length > 0)
+        {
+            // "timestamp(3) with time zone": already the long form, the modifier in the middle.
+            return name + modifier + " " + rest + arrays;
+        }
+
+        if (Aliases.TryGetValue(name, out var canonical))
+        {
+            name = canonical;
+        }
+
+        // format_type prints the modifier of time types before the zone words: "timestamp(3) without time zone".
+        var zone = name.IndexOf(" with", StringComparison.Ordinal);
+        if (zone > 0 && modifier.Length > 0)
+        {
+            return name[..zone] + modifier + name[zone..] + arrays;
+        }
+
+        return name + modifier + arrays;
+    }
+
+    [GeneratedRegex(@"^(?<name>[a-z_][a-z0-9_ .""]*?)(?<mod>\([^)]*\))?(?: ?(?<rest>with(?:out)? time zone))?(?<arr>(?:\[\d*\])*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex Shape();
+}

@@ -1,0 +1,47 @@
+using DbAdapter.Core.Schema;
+using Npgsql;
+
+namespace DbAdapter.Core.Tests.Schema;
+
+/// <summary>Opens the database, introspects it and compares, as Test-DbSchema will.</summary>
+internal static class SchemaTestHelpers
+{
+    public static readonly string[] Public = ["public"];
+
+    public static async Task<SchemaModel> ReadAsync(string connectionString, IReadOnlyList<string>? schemas = null)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SchemaIntrospector.ReadAsync(connection, schemas ?? Public, CancellationToken.None);
+    }
+
+    public static async Task<SchemaComparison> CompareAsync(string connectionString, SchemaModel expected, IReadOnlyList<string>? schemas = null)
+    {
+        schemas ??= Public;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var live = await SchemaIntrospector.ReadAsync(connection, schemas, CancellationToken.None);
+        return await SchemaComparer.CompareAsync(expected, live, connection, schemas, CancellationToken.None);
+    }
+
+    /// <summary>Every finding in one readable string, so a failing assertion says what it found.</summary>
+    public static string Describe(SchemaComparison c) =>
+        string.Join(
+            "\n",
+            c.MissingTables.Select(t => "missing table " + t)
+                .Concat(c.MissingColumns.Select(x => "missing column " + x))
+                .Concat(c.ExtraTables.Select(t => "extra table " + t))
+                .Concat(c.ExtraColumns.Select(x => "extra column " + x))
+                .Concat(c.Differences.Select(d => "difference " + d))
+                .Concat(c.Warnings.Select(w => "warning " + w)));
+
+    public static void AssertIdentical(SchemaComparison comparison)
+    {
+        Assert.True(
+            comparison.MissingTables.Count + comparison.MissingColumns.Count + comparison.ExtraTables.Count +
+            comparison.ExtraColumns.Count + comparison.Differences.Count == 0,
+            Describe(comparison));
+        Assert.True(comparison.IsValid(strict: true));
+        Assert.Equal(0, comparison.ErrorCount(strict: true));
+    }
+}
