@@ -1,0 +1,13 @@
+using DbAdapter.Core.Connections;
+
+namespace DbAdapter.Core.Backup;
+
+/// <summary>One table to write into a backup file.</summary>
+/// <param name="Key">The key of the table's row array in the file (and of its "&lt;key&gt;_count").</param>
+/// <param name="Table">The table.</param>
+/// <param name="Where">
+/// Optional filter, SQL text after WHERE with positional parameters ($1...) in <paramref name="Parameters"/>;
+/// identifiers in it must come from <see cref="SqlIdentifier.Quote"/>. Null backs up every row.
+/// </param>
+/// <param name="Parameters">Values of the filter's parameters.</param>
+public sealed record BackupTableSource(string Key, TableName Table, string? Where = null, IReadOnlyList<object?>? Parameters = null);

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+
+namespace DbAdapter.Core.Backup;
+
+/// <summary>Writes one column value of the current row as the backup format wants it.</summary>
+internal static class BackupValues
+{
+    public static void Write(Utf8JsonWriter writer, NpgsqlDataReader reader, int ordinal, BackupColumn column)
+    {
+        if (column.IsArray)
+        {
+            WriteArray(writer, (Array)reader.GetValue(ordinal), column.Kind);
+            return;
+        }
+
+        switch (column.Kind)
+        {
+            case BackupValueKind.Integer:
+                writer.WriteNumberValue(Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture));
+                break;
+            case BackupValueKind.Single:
+                WriteSingle(writer, reader.GetFieldValue<float>(ordinal));
+                break;
+            case BackupValueKind.Double:
+                WriteDouble(writer, reader.GetDouble(ordinal));
+                break;
+            case BackupValueKind.Boolean:
+                writer.WriteBooleanValue(reader.GetBoolean(ordinal));
+                break;
+            case BackupValueKind.TimestampTz:
+                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(reader.GetFieldValue<DateTime>(ordinal), withOffset: true));
+                break;
+            case BackupValueKind.Timestamp:
+                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(reader.GetFieldValue<DateTime>(ordinal), withOffset: false));
+                break;
+            case BackupValueKind.Date:
+                writer.WriteStringValue(DateText(reader.GetFieldValue<DateOnly>(ordinal)));
+                break;
+            case BackupValueKind.Time:
+                writer.WriteStringValue(TimeText(reader.GetFieldValue<TimeSpan>(ordinal)));
+                break;
+            case BackupValueKind.Uuid:
+                writer.WriteStringValue(reader.GetGuid(ordinal).ToString("D"));
+                break;
+            case BackupValueKind.Json:
+                writer.WriteRawValue(reader.GetString(ordinal), skipInputValidation: false);
+                break;
+            case BackupValueKind.Bytes:
+                writer.WriteBase64StringValue(reader.GetFieldValue<byte[]>(ordinal));
+                break;
+            default:
+                writer.WriteStringValue(reader.GetString(ordinal));
+                break;
+        }
+    }
+
+    private static void WriteArray(Utf8JsonWriter writer, Array array, BackupValueKind kind)
+    {
+        if (array.Rank == 1)
+        {
+            writer.WriteStartArray();
+            foreach (var element in array)
+            {
+                WriteElement(writer, element, kind);
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        WriteDimension(writer, array, kind, new int[array.Rank], 0);
+    }
+
+    private static void WriteDimension(Utf8JsonWriter writer, Array array, BackupValueKind kind, int[] indices, int dimension)
+    {
+        writer.WriteStartArray();
+        for (var i = array.GetLowerBound(dimension); i <= array.GetUpperBound(dimension); i++)
+        {
+            indices[dimension] = i;
+            if (dimension == array.Rank - 1)
+            {
+                WriteElement(writer, array.GetValue(indices), kind);
+            }
+            else
+            {
+                WriteDimension(writer, array, kind, indices, dimension + 1);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteElement(Utf8JsonWriter writer, object? value, BackupValueKind kind)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                writer.WriteNullValue();
+                break;
+            case string text when kind == BackupValueKind.Json:
+                writer.WriteRawValue(text, skipInputValidation: false);
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case float single:
+                WriteSingle(writer, single);
+                break;
+            case double number:
+                WriteDouble(writer, number);
+                break;
+            case short or int or long:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case Guid guid:
+                writer.WriteStringValue(guid.ToString("D"));
+                break;
+            case DateOnly date:
+                writer.WriteStringValue(DateText(date));
+                break;
+            case DateTime moment when kind == BackupValueKind.Date:
+                writer.WriteStringValue(moment == DateTime.MaxValue ? "infinity" : moment == DateTime.MinValue ? "-infinity" : moment.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                break;
+            case DateTime moment:
+                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(moment, withOffset: kind == BackupValueKind.TimestampTz));
+                break;
+            case TimeSpan time:
+                writer.WriteStringValue(TimeText(time));
+                break;
+            case TimeOnly time:
+                writer.WriteStringValue(TimeText(time.ToTimeSpan()));
+                break;
+            case byte[] bytes:
+                writer.WriteBase64StringValue(bytes);
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        // JSON has no NaN or infinity; PostgreSQL spells them so and reads them back from text.
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void WriteSingle(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static string DateText(DateOnly date) =>
+        date == DateOnly.MaxValue ? "infinity"
+        : date == DateOnly.MinValue ? "-infinity"
+        : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string TimeText(TimeSpan time)
+    {
+        var text = time.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+        var micros = time.Ticks % TimeSpan.TicksPerSecond / 10;
+        return micros == 0 ? text : text + "." + micros.ToString("D6", CultureInfo.InvariantCulture);
+    }
+}

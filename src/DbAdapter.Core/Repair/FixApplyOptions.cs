@@ -1,0 +1,14 @@
+namespace DbAdapter.Core.Repair;
+
+/// <summary>Options of <see cref="FixExecutor.ApplyAsync"/>.</summary>
+/// <param name="Force">Run a plan that has blocking hazards.</param>
+/// <param name="BackupPath">
+/// Where the pre-fix backup goes (a file, or an existing folder to hold a file named by
+/// <see cref="FixExecutor.DefaultBackupFileName"/>). Required when the plan needs a backup and
+/// <paramref name="NoBackup"/> is not set: the core never guesses a folder, the caller passes its
+/// default (the cmdlet: ./backups/ under the PowerShell current location).
+/// </param>
+/// <param name="NoBackup">Skip the pre-fix backup.</param>
+/// <param name="ProfileName">The profile, written into the backup's metadata and its default file name.</param>
+/// <param name="UserId">Written as the backup's metadata user_id (a pre-fix backup holds every row regardless).</param>
+public sealed record FixApplyOptions(bool Force = false, string? BackupPath = null, bool NoBackup = false, string ProfileName = "", string? UserId = null);

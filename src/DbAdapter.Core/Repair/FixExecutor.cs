@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DbAdapter.Core.Backup;
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Schema;
+using Npgsql;
+
+namespace DbAdapter.Core.Repair;
+
+/// <summary>
+/// Applies a <see cref="FixPlan"/> atomically: one transaction for every step, the schema validated
+/// again inside it after the last step, and a commit only when that validation passes. Any failure
+/// or cancellation rolls everything back, so the database is left exactly as it was.
+/// </summary>
+public static class FixExecutor
+{
+    /// <summary>The progress activity id of an apply.</summary>
+    public const int ProgressActivityId = 1;
+
+    /// <summary>
+    /// Applies <paramref name="plan"/>. In order: refuses blocking hazards unless Force; begins one
+    /// transaction; when a step rewrites a table or loses data (and not NoBackup), locks those tables
+    /// and writes their full contents to the pre-fix backup before any DDL; runs each step's SQL;
+    /// introspects and compares again inside the transaction; commits.
+    /// </summary>
+    /// <param name="client">The database (no transaction scope of the caller may be open).</param>
+    /// <param name="plan">The plan, from <see cref="FixPlanner.PlanAsync"/>.</param>
+    /// <param name="options">Force, backup path, profile name.</param>
+    /// <param name="reporter">Receives one progress record per step, then a Completed record.</param>
+    /// <param name="ct">Cancels the apply; the transaction is rolled back and OperationCanceledException propagates.</param>
+    /// <exception cref="DbAdapterException">
+    /// <see cref="ErrorIds.FixPlanHasHazards"/>: blocking hazards without Force (nothing was done).
+    /// <see cref="ErrorIds.FixFailed"/>: a backup path is needed but missing (InvalidArgument), the backup
+    /// could not be written, a step failed (naming it and the server's message), or the schema is
+    /// still invalid after the last step; in every case nothing was committed.
+    /// </exception>
+    public static async Task<FixResult> ApplyAsync(DbClient client, FixPlan plan, FixApplyOptions options, IOperationReporter reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reporter);
+        ct.ThrowIfCancellationRequested();
+
+        var clock = Stopwatch.StartNew();
+        if (plan.Steps.Count == 0)
+        {
+            return new FixResult(true, 0, 0, 0, null, clock.Elapsed);
+        }
+
+        RefuseBlockingHazards(plan, options);
+        var backupTables = plan.Steps.Where(NeedsBackup).Select(s => new TableName(s.Schema, s.Table)).Distinct().ToList();
+        string? backupPath = null;
+        if (backupTables.Count > 0 && !options.NoBackup)
+        {
+            backupPath = ResolveBackupPath(options);
+        }
+
+        var activity = options.ProfileName.Length > 0 ? $"Applying the schema fix to {options.ProfileName}" : "Applying the schema fix";
+        var scope = await client.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            string? writtenBackup = null;
+            if (backupPath is not null)
+            {
+                reporter.Progress(new OperationProgress(ProgressActivityId, activity, $"Backing up {string.Join(", ", backupTables)}", 0));
+                writtenBackup = await BackupAsync(client, plan, backupTables, backupPath, options, ct).ConfigureAwait(false);
+                reporter.Verbose($"Pre-fix backup written to {writtenBackup}.");
+            }
+
+            for (var i = 0; i < plan.Steps.Count; i++)
+            {
+                var step = plan.Steps[i];
+                reporter.Progress(new OperationProgress(
+                    ProgressActivityId,
+                    activity,
+                    string.Create(CultureInfo.InvariantCulture, $"Step {step.Order} of {plan.Steps.Count}: {step.Description}"),
+                    i * 100 / plan.Steps.Count));
+                reporter.Verbose($"Step {step.Order} ({step.Target}): {step.Sql}");
+                await RunStepAsync(client, step, ct).ConfigureAwait(false);
+            }
+
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Validating the schema inside the transaction", 100));
+            await ValidateAsync(client, plan, ct).ConfigureAwait(false);
+            try
+            {
+                await scope.CommitAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DbAdapterException or InvalidOperationException)
+            {
+                throw new DbAdapterException(ErrorIds.FixFailed, DbErrorKind.InvalidOperation, $"The schema fix could not be committed: {ex.Message} Nothing was changed.", plan.SchemaFile, ex);
+            }
+
+            client.ForgetColumns();
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
+            return new FixResult(
+                true,
+                plan.Steps.Count(s => s.Operation == FixOperation.CreateTable),
+                plan.Steps.Count(s => s.Operation == FixOperation.AddColumn),
+                plan.Steps.Count(s => s.Operation == FixOperation.RecreateTable),
+                writtenBackup,
+                clock.Elapsed);
+        }
+    }
+
+    /// <summary>"pre-fix-&lt;profile&gt;-&lt;UTC yyyyMMddTHHmmssZ&gt;.json", the default name of a pre-fix backup.</summary>
+    public static string DefaultBackupFileName(string profileName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(profileName);
+        var safe = new StringBuilder();
+        foreach (var c in profileName)
+        {
+            safe.Append(Path.GetInvalidFileNameChars().Contains(c) ? '_' : c);
+        }
+
+        var profile = safe.Length > 0 ? safe.ToString() : "db";
+        return string.Create(CultureInfo.InvariantCulture, $"pre-fix-{profile}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json");
+    }
+
+    /// <summary>True when <paramref name="step"/> makes the apply write a pre-fix backup of its table.</summary>
+    public static bool NeedsBackup(FixStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.Hazards.Any(h => h.Kind is FixHazardKinds.RewritesTable or FixHazardKinds.DeletesData);
+    }
+
+    private static void RefuseBlockingHazards(FixPlan plan, FixApplyOptions options)
+    {
+        var blocking = plan.Steps.SelectMany(s => s.Hazards.Where(h => h.Blocking).Select(h => (Step: s, Hazard: h))).ToList();
+        if (blocking.Count == 0 || options.Force)
+        {
+            return;
+        }
+
+        var text = new StringBuilder("The fix plan has blocking hazards; nothing was changed. Review them and apply with -Force to accept them:");
+        foreach (var (step, hazard) in blocking)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  step {step.Order} ({step.Description}) on {step.Target}: {hazard.Kind}: {hazard.Message}");
+        }
+
+        throw new DbAdapterException(ErrorIds.FixPlanHasHazards, DbErrorKind.InvalidOperation, text.ToString(), plan.SchemaFile);
+    }
+
+    private static string ResolveBackupPath(FixApplyOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BackupPath))
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidArgument,
+                "The fix plan rewrites a table, so a pre-fix backup is written first, but no backup path was given. Give a backup path, or NoBackup to skip the backup.",
+                options.ProfileName);
+        }
+
+        var path = Path.GetFullPath(options.BackupPath);
+        return Directory.Exists(path) ? Path.Combine(path, DefaultBackupFileName(options.ProfileName, DateTimeOffset.UtcNow)) : path;
+    }
+
+    private static async Task<string> BackupAsync(DbClient client, FixPlan plan, List<TableName> tables, string path, FixApplyOptions options, CancellationToken ct)
+    {
+        var comparison = new SchemaComparison(plan.Schemas);
+        var sources = tables.Select(t => new BackupTableSource(comparison.Display(t), t)).ToList();
+        var metadata = new BackupMetadata(DateTimeOffset.UtcNow, options.UserId, "pre-fix", [new("profile", options.ProfileName)]);
+        try
+        {
+            var result = await client.UseConnectionAsync(async (connection, token) =>
+            {
+                // The steps take this lock anyway; taking it first makes the backup hold exactly the
+                // rows the recreate copies, and its counts match its rows.
+                var lockSql = $"LOCK TABLE {string.Join(", ", tables.Select(t => t.Quoted))} IN ACCESS EXCLUSIVE MODE";
+                var command = new NpgsqlCommand(lockSql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+
+                return await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+            return result.Path;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NpgsqlException)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.WriteError,
+                $"The pre-fix backup of {string.Join(", ", sources.Select(s => s.Key))} could not be written to {path}: {ServerMessage(ex)} Nothing was changed.",
+                path,
+                ex);
+        }
+    }
+
+    private static async Task RunStepAsync(DbClient client, FixStep step, CancellationToken ct)
+    {
+        try
+        {
+            await client.UseConnectionAsync(async (connection, token) =>
+            {
+                var command = new NpgsqlCommand(step.Sql, connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidOperation,
+                $"Step {step.Order} ({step.Description}) on {step.Target} failed: {ServerMessage(ex)} The whole fix was rolled back; nothing was changed.",
+                step.Target,
+                ex);
+        }
+    }
+
+    private static async Task ValidateAsync(DbClient client, FixPlan plan, CancellationToken ct)
+    {
+        SchemaComparison comparison;
+        try
+        {
+            comparison = await client.UseConnectionAsync(async (connection, token) =>
+            {
+                var live = await SchemaIntrospector.ReadAsync(connection, plan.Schemas, token).ConfigureAwait(false);
+                return await SchemaComparer.CompareAsync(plan.Expected, live, connection, plan.Schemas, token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidOperation,
+                $"The schema could not be validated after the fix: {ServerMessage(ex)} The whole fix was rolled back; nothing was changed.",
+                plan.SchemaFile,
+                ex);
+        }
+
+        if (comparison.IsValid(strict: false))
+        {
+            return;
+        }
+
+        var problems = comparison.MissingTables.Select(t => $"table {comparison.Display(t)} is missing")
+            .Concat(comparison.MissingColumns.Select(c => $"column {comparison.Display(c)} is missing"));
+        throw new DbAdapterException(
+            ErrorIds.FixFailed,
+            DbErrorKind.InvalidOperation,
+            $"After the fix the database still does not match the schema ({string.Join("; ", problems)}); the database probably changed since the plan was made. " +
+            "The whole fix was rolled back; nothing was changed. Make a new plan and apply it.",
+            plan.SchemaFile);
+    }
+
+    private static string ServerMessage(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException postgres)
+            {
+                return $"{postgres.MessageText}{(postgres.Detail is { Length: > 0 } detail ? $" ({detail})" : string.Empty)} [SQLSTATE {postgres.SqlState}].";
+            }
+        }
+
+        var message = exception.Message.TrimEnd();
+        return message.EndsWith('.') ? message : message + ".";
+    }
+}

@@ -1,0 +1,10 @@
+namespace DbAdapter.Core.Repair;
+
+/// <summary>The outcome of applying a plan.</summary>
+/// <param name="Success">True when everything was committed (failures throw instead).</param>
+/// <param name="TablesCreated">CreateTable steps applied.</param>
+/// <param name="ColumnsAdded">AddColumn steps applied.</param>
+/// <param name="TablesRecreated">RecreateTable steps applied.</param>
+/// <param name="BackupPath">Full path of the pre-fix backup, or null when none was written.</param>
+/// <param name="Duration">Wall time of the apply.</param>
+public sealed record FixResult(bool Success, int TablesCreated, int ColumnsAdded, int TablesRecreated, string? BackupPath, TimeSpan Duration);

@@ -1,0 +1,82 @@
+using DbAdapter.Core.Connections;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Repair;
+using DbAdapter.Core.Schema;
+using DbAdapter.Core.Tests.Connections;
+using DbAdapter.TestSupport;
+
+namespace DbAdapter.Core.Tests.Repair;
+
+/// <summary>A fresh database per scenario, and the plan/apply calls the tests share.</summary>
+internal sealed class RepairTestBed(TestDatabase database, string name) : IAsyncDisposable
+{
+    public static readonly string[] Public = ["public"];
+
+    public const string LiveSuiteSchema = """
+        CREATE TABLE items (A SERIAL PRIMARY KEY, B VARCHAR(100) NOT NULL, C TEXT, D INTEGER DEFAULT 0,
+                            E BOOLEAN DEFAULT FALSE, F TIMESTAMP DEFAULT NOW(), G VARCHAR(50));
+        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
+        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
+                               category_id INTEGER REFERENCES categories(id), price INTEGER DEFAULT 0,
+                               active BOOLEAN DEFAULT TRUE, user_id UUID);
+        """;
+
+    public const string DriftedDdl = """
+        CREATE TABLE items (a SERIAL PRIMARY KEY, c TEXT, d INTEGER DEFAULT 0, g VARCHAR(50));
+        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
+        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
+                               category_id INTEGER REFERENCES categories(id), user_id UUID);
+        INSERT INTO items (c, d, g) SELECT 'c' || g, g * 10, 'g' || g FROM generate_series(1, 5) AS g;
+        INSERT INTO categories (slug, name, user_id) VALUES ('tools', 'Tools', '11111111-1111-1111-1111-111111111111'), ('toys', 'Toys', NULL);
+        INSERT INTO products (slug, name, category_id, user_id) VALUES
+            ('hammer', 'Hammer', 1, '11111111-1111-1111-1111-111111111111'),
+            ('saw', 'Saw', 1, NULL),
+            ('ball', 'Ball', 2, '22222222-2222-2222-2222-222222222222');
+        """;
+
+    public string Name { get; } = name;
+
+    public DbClient Client { get; } = TestTargets.Client(database.Server.ConnectionString(name));
+
+    public static async Task<RepairTestBed> CreateAsync(TestDatabase database, string sql)
+    {
+        var name = await database.CreateSiblingAsync("repair");
+        await database.Server.ExecuteAsync(name, sql);
+        return new RepairTestBed(database, name);
+    }
+
+    public Task ExecuteAsync(string sql) => database.Server.ExecuteAsync(Name, sql);
+
+    public Task<string> ScalarAsync(string sql) => database.Server.ScalarAsync(Name, sql);
+
+    public Task<IReadOnlyList<string>> QueryAsync(string sql) => database.Server.QueryAsync(Name, sql);
+
+    public string ConnectionString => database.Server.ConnectionString(Name);
+
+    public Task<FixPlan> PlanAsync(string schemaSql, FixPlanOptions? options = null) =>
+        FixPlanner.PlanAsync(Client, SchemaSqlReader.Read(schemaSql), Public, options ?? new FixPlanOptions(), NullReporter.Instance, CancellationToken.None);
+
+    public Task<FixResult> ApplyAsync(FixPlan plan, FixApplyOptions? options = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
+        FixExecutor.ApplyAsync(Client, plan, options ?? new FixApplyOptions(ProfileName: "test"), reporter ?? NullReporter.Instance, ct);
+
+    public async Task<SchemaComparison> CompareAsync(string schemaSql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var live = await SchemaIntrospector.ReadAsync(connection, Public, CancellationToken.None);
+        return await SchemaComparer.CompareAsync(SchemaSqlReader.Read(schemaSql), live, connection, Public, CancellationToken.None);
+    }
+
+    /// <summary>Every row of <paramref name="table"/> on <paramref name="columns"/>, ordered by the first.</summary>
+    public Task<IReadOnlyList<string>> DumpAsync(string table, params string[] columns) =>
+        QueryAsync($"SELECT {string.Join(", ", columns.Select(c => $"coalesce({c}::text, '<null>')"))} FROM {table} ORDER BY {columns[0]}");
+
+    /// <summary>Every column of every table of public, as "table.column", sorted: the shape of the database.</summary>
+    public Task<IReadOnlyList<string>> ShapeAsync() =>
+        QueryAsync("""
+            SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+              FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1
+            """);
+
+    public ValueTask DisposeAsync() => Client.DisposeAsync();
+}
