@@ -146,11 +146,7 @@ internal static class Program
             return false;
         }
 
-        foreach (var warning in ps.Streams.Warning)
-        {
-            Console.WriteLine($"WARNING: {warning.Message}");
-        }
-
+        // Warnings already went to the host (as PowerShell shows them); errors only to the stream.
         foreach (var error in ps.Streams.Error)
         {
             Console.WriteLine($"ERROR: {error.FullyQualifiedErrorId}: {error.Exception.Message}");
