@@ -36,7 +36,7 @@ public static class ProfileResolution
                 request.ConfigPath);
         }
 
-        var profile = config.FindProfile(selection.ProfileName) ?? throw ProfileNotFound(selection, config);
+        var profile = CurrentProfileResolver.GetProfile(selection, config);
         reporter.Verbose($"Profile '{profile.Name}' chosen by {Describe(selection.Source)} from '{config.FilePath}'.");
         var target = ConnectionResolver.Resolve(profile, request.Credential, environment);
         return new ResolvedProfile(config, profile, target, selection.Source);
@@ -58,16 +58,6 @@ public static class ProfileResolution
     {
         var target = ConnectionResolver.ResolveDirect(connectionString, request.Credential);
         return new ResolvedProfile(config, null, target, source, connectionString);
-    }
-
-    private static DbAdapterException ProfileNotFound(ProfileSelection selection, DbConfig config)
-    {
-        var available = config.Profiles.Count == 0 ? "none" : string.Join(", ", config.Profiles.Select(p => p.Name));
-        return new DbAdapterException(
-            ErrorIds.ProfileNotFound,
-            DbErrorKind.ObjectNotFound,
-            $"Profile '{selection.ProfileName}' (chosen by {Describe(selection.Source)}) is not in '{config.FilePath}'. Profiles there: {available}.",
-            selection.ProfileName);
     }
 
     private static string Describe(ProfileSource source) => source switch
