@@ -47,6 +47,7 @@ internal static class OutputMapper
         Profile = resolved.Name ?? string.Empty,
         SchemaFile = schemaFile,
         HasChanges = plan.HasChanges,
+        Warnings = plan.Warnings.ToArray(),
         Steps = plan.Steps.Select(step => new DbFixStep
         {
             Order = step.Order,

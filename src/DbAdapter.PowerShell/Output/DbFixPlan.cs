@@ -18,6 +18,9 @@ public sealed class DbFixPlan
     /// <summary>False when the database already matches schema.sql.</summary>
     public bool HasChanges { get; internal init; }
 
+    /// <summary>Findings about the plan as a whole (for example, which tables stay locked until the fix commits).</summary>
+    public string[] Warnings { get; internal init; } = [];
+
     /// <summary>What the plan needs to run and the profile it was made for (not shown: holds no password, but engine objects).</summary>
     internal object? Source { get; init; }
 
