@@ -17,6 +17,20 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunAsync(args);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or FileNotFoundException)
+        {
+            // Returning (rather than crashing) lets the throwaway server stop at process exit.
+            Console.Error.WriteLine($"demo failed: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args)
+    {
         var root = FindRoot();
         var runbook = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(root, "samples", "runbook.ps1");
         var manifest = Path.Combine(root, "out", "DbAdapter", "DbAdapter.psd1");

@@ -12,12 +12,15 @@ internal static class LocalCluster
 {
     public const string SuperUser = "postgres";
 
+    private const string FolderPrefix = "dbadapter-pg-";
+
     public static async Task<PostgresServer> StartAsync()
     {
         var initdb = PostgresBinaries.Find("initdb");
         var pgCtl = PostgresBinaries.Find("pg_ctl");
         var asPostgres = IsRoot();
-        var root = Path.Combine(Path.GetTempPath(), $"dbadapter-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        await RemoveOrphansAsync(pgCtl, asPostgres).ConfigureAwait(false);
+        var root = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
         var password = "Adm1n-" + Guid.NewGuid().ToString("N")[..12];
@@ -49,8 +52,14 @@ internal static class LocalCluster
                 await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(root, "server.log"), "-o", options, "-w", "-t", "60", "start"], asPostgres).ConfigureAwait(false);
                 return PostgresServer.Create("127.0.0.1", port, SuperUser, password, $"local cluster in {root}", async () =>
                 {
-                    await stop().ConfigureAwait(false);
-                    TryDelete(root);
+                    try
+                    {
+                        await stop().ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        TryDelete(root);
+                    }
                 });
             }
             catch (Exception ex)
@@ -62,6 +71,56 @@ internal static class LocalCluster
 
         TryDelete(root);
         throw new InvalidOperationException($"pg_ctl could not start the cluster: {last?.Message}");
+    }
+
+    /// <summary>
+    /// Clusters of test processes that died without cleaning up (killed test hosts, crashed demos):
+    /// the folder name carries the owner's pid; when that process is gone, stop the cluster and
+    /// remove its folder, so throwaway servers never pile up on a machine.
+    /// </summary>
+    private static async Task RemoveOrphansAsync(string pgCtl, bool asPostgres)
+    {
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder);
+            var pidText = name[FolderPrefix.Length..].Split('-')[0];
+            if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || IsAlive(pid))
+            {
+                continue;
+            }
+
+            var data = Path.Combine(folder, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                try
+                {
+                    await RunAsync(pgCtl, ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already stopped: the pid file is stale.
+                }
+            }
+
+            TryDelete(folder);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsRoot() =>
