@@ -30,11 +30,11 @@ internal static class ReaderBenchmark
             // The first read pays for JIT: reported, not mixed into the timings.
             var cold = Measure(ddl);
             ok &= Check(cold.Model, expected);
-            var measured = new List<(double Ms, long Bytes, int Gen0, int Gen2)>();
+            var measured = new List<(double Ms, long Bytes, int Gen0, int Gen2, double PauseMs)>();
             for (var i = 0; i < runs; i++)
             {
                 var m = Measure(ddl);
-                measured.Add((m.Ms, m.Bytes, m.Gen0, m.Gen2));
+                measured.Add((m.Ms, m.Bytes, m.Gen0, m.Gen2, m.PauseMs));
             }
 
             var median = MedianOf(measured.Select(m => m.Ms));
@@ -43,7 +43,8 @@ internal static class ReaderBenchmark
                 $"read schema.sql: {tables} tables x {Columns} columns ({Encoding.UTF8.GetByteCount(ddl) / 1024.0:F0} KiB), {runs} runs: " +
                 $"min {measured.Min(m => m.Ms):F1} ms, median {median:F1} ms (cold {cold.Ms:F1} ms); " +
                 $"allocated {MedianOf(measured.Select(m => m.Bytes / 1048576.0)):F1} MiB per run; " +
-                $"GCs per run gen0 {MedianOf(measured.Select(m => (double)m.Gen0)):F0} gen2 {MedianOf(measured.Select(m => (double)m.Gen2)):F0}; " +
+                $"GCs per run gen0 {MedianOf(measured.Select(m => (double)m.Gen0)):F0} gen2 {MedianOf(measured.Select(m => (double)m.Gen2)):F0}, " +
+                $"paused {MedianOf(measured.Select(m => m.PauseMs)):F1} ms; " +
                 $"{median / tables * 1000:F1} µs per table ({median / tables / perTableAtFirst.Value:F2}x the first size)");
 
             // Where it goes: the tokenizer alone, and tokenizer + statement splitting (internal, as the reader calls it).
@@ -76,7 +77,7 @@ internal static class ReaderBenchmark
         return (MedianOf(measured.Select(m => m.Ms)), MedianOf(measured.Select(m => m.MiB)));
     }
 
-    private static (double Ms, long Bytes, int Gen0, int Gen2, SchemaModel Model) Measure(string ddl)
+    private static (double Ms, long Bytes, int Gen0, int Gen2, double PauseMs, SchemaModel Model) Measure(string ddl)
     {
         // Start each run from a collected heap so one run's garbage is not billed to the next.
         GC.Collect();
@@ -84,11 +85,13 @@ internal static class ReaderBenchmark
         GC.Collect();
         var gen0 = GC.CollectionCount(0);
         var gen2 = GC.CollectionCount(2);
+        var paused = GC.GetTotalPauseDuration();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         var model = SchemaSqlReader.Read(ddl, "schema.sql");
         var ms = watch.Elapsed.TotalMilliseconds;
-        return (ms, GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2, model);
+        return (ms, GC.GetTotalAllocatedBytes(precise: true) - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - paused).TotalMilliseconds, model);
     }
 
     // The bench must measure a correct read: same tables, columns and indexes as the generator's model, no warnings.
