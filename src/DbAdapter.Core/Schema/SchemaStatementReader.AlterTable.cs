@@ -17,7 +17,7 @@ internal sealed partial class SchemaStatementReader
 
         var (schema, name) = c.ReadQualifiedName(_defaultSchema);
         c.AcceptSymbol("*");
-        var table = _model.FindTable(schema, name);
+        var table = FindTable(schema, name);
 
         // Read every action before applying any: a statement is applied whole or reported whole.
         var changes = new List<Action<TableModel>>();

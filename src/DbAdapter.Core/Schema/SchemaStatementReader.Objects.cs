@@ -73,7 +73,7 @@ internal sealed partial class SchemaStatementReader
 
         // The server's own choice for an unnamed index (without its collision suffix).
         name ??= $"{table}_{string.Join('_', keyNames)}_idx";
-        if (_model.Indexes.Exists(i => i.Schema == schema && i.Name == name))
+        if (_indexes.ContainsKey((schema, name)))
         {
             if (!ifNotExists)
             {
@@ -94,6 +94,7 @@ internal sealed partial class SchemaStatementReader
         };
         index.Columns.AddRange(keys);
         _model.Indexes.Add(index);
+        _indexes.Add((schema, name), index);
     }
 
     private void ReadCreateTrigger(TokenCursor c)
@@ -163,8 +164,14 @@ internal sealed partial class SchemaStatementReader
         trigger.Events.AddRange(events);
 
         // CREATE OR REPLACE TRIGGER replaces the earlier definition on the same table.
-        _model.Triggers.RemoveAll(t => t.Schema == schema && t.Table == table && t.Name == name);
+        // The replaced one leaves its place in the list and the new one goes last, as before.
+        if (_triggers.Remove((schema, table, name), out var replaced))
+        {
+            _model.Triggers.Remove(replaced);
+        }
+
         _model.Triggers.Add(trigger);
+        _triggers.Add((schema, table, name), trigger);
     }
 
     private void ReadCreateFunction(TokenCursor c)
@@ -185,7 +192,14 @@ internal sealed partial class SchemaStatementReader
         }
 
         // The body (a dollar-quoted string or BEGIN ATOMIC ... END) is one token run that is never parsed.
-        _model.Functions.RemoveAll(f => f.Schema == schema && f.Name == name && f.Arguments == arguments);
-        _model.Functions.Add(new FunctionModel { Schema = schema, Name = name, Arguments = arguments, ReturnType = returnType });
+        // CREATE OR REPLACE: the replaced overload leaves its place and the new one goes last.
+        if (_functions.Remove((schema, name, arguments), out var replaced))
+        {
+            _model.Functions.Remove(replaced);
+        }
+
+        var function = new FunctionModel { Schema = schema, Name = name, Arguments = arguments, ReturnType = returnType };
+        _model.Functions.Add(function);
+        _functions.Add((schema, name, arguments), function);
     }
 }

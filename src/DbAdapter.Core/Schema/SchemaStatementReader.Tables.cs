@@ -46,7 +46,7 @@ internal sealed partial class SchemaStatementReader
         }
 
         CheckConstraintColumns(table, incomplete);
-        if (_model.FindTable(schema, name) is { } earlier)
+        if (FindTable(schema, name) is { } earlier)
         {
             // IF NOT EXISTS makes the server keep the first definition; without it the server fails.
             if (!ifNotExists)
@@ -58,6 +58,7 @@ internal sealed partial class SchemaStatementReader
         }
 
         _model.Tables.Add(table);
+        _tables.Add((schema, name), table);
     }
 
     /// <summary>Reads the column list; returns true when a LIKE source was unknown.</summary>
@@ -143,7 +144,7 @@ internal sealed partial class SchemaStatementReader
             }
         }
 
-        var source = _model.FindTable(schema, name);
+        var source = FindTable(schema, name);
         if (source is null)
         {
             Warn(line, $"CREATE TABLE {table}: LIKE {schema}.{name} names a table not created earlier in this file; its columns are not in the expected schema.");
@@ -229,7 +230,7 @@ internal sealed partial class SchemaStatementReader
     {
         var line = c.Line;
         var (schema, name) = c.ReadQualifiedName(_defaultSchema, "the parent table");
-        var parent = _model.FindTable(schema, name);
+        var parent = FindTable(schema, name);
         if (parent is null)
         {
             Warn(line, $"CREATE TABLE {table}: PARTITION OF {schema}.{name} names a table not created earlier in this file; the partition's columns are not in the expected schema.");
@@ -373,7 +374,7 @@ internal sealed partial class SchemaStatementReader
         foreach (var (partStart, partEnd) in TokenCursor.SplitTopLevel(c.Tokens, start, end))
         {
             var (schema, name) = new TokenCursor(c.Tokens, partStart, partEnd).ReadQualifiedName(_defaultSchema, "a parent table");
-            var parent = _model.FindTable(schema, name);
+            var parent = FindTable(schema, name);
             if (parent is null)
             {
                 Warn(line, $"CREATE TABLE {table}: INHERITS {schema}.{name} names a table not created earlier in this file; the inherited columns are not in the expected schema.");

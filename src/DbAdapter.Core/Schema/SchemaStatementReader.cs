@@ -28,6 +28,15 @@ internal sealed partial class SchemaStatementReader
     ];
 
     private readonly SchemaModel _model;
+
+    // The model's lists keep file order (the comparison and repair rely on it); these index the same
+    // objects by name so each look-up while reading is O(1) instead of a scan of every earlier table
+    // or index, which made reading quadratic in the size of the schema. Every change to the lists
+    // below goes through both.
+    private readonly Dictionary<(string Schema, string Name), TableModel> _tables = [];
+    private readonly Dictionary<(string Schema, string Name), IndexModel> _indexes = [];
+    private readonly Dictionary<(string Schema, string Table, string Name), TriggerModel> _triggers = [];
+    private readonly Dictionary<(string Schema, string Name, string Arguments), FunctionModel> _functions = [];
     private readonly string _configuredSchema;
     private readonly string _sourceName;
     private string _defaultSchema;
@@ -68,10 +77,12 @@ internal sealed partial class SchemaStatementReader
 
     private void Warn(int line, string message) => _model.Warnings.Add($"line {line}: {message}");
 
+    /// <summary>The table created earlier in the file, as <see cref="SchemaModel.FindTable"/> would find it.</summary>
+    private TableModel? FindTable(string schema, string name) => _tables.GetValueOrDefault((schema, name));
+
     private void ReadStatement(SqlStatement statement)
     {
-        var first = statement.Tokens[0];
-        var label = Describe(statement);
+        var first = statement.First;
         try
         {
             if (first.Kind == SqlTokenKind.MetaCommand)
@@ -80,10 +91,10 @@ internal sealed partial class SchemaStatementReader
                 return;
             }
 
-            var c = new TokenCursor(statement.Tokens);
+            var c = statement.Cursor();
             if (first.Kind != SqlTokenKind.Identifier)
             {
-                Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+                Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
                 return;
             }
 
@@ -91,7 +102,7 @@ internal sealed partial class SchemaStatementReader
             {
                 case "create":
                     c.Next();
-                    ReadCreate(statement, c, label);
+                    ReadCreate(statement, c);
                     break;
                 case "alter":
                     c.Next();
@@ -121,7 +132,7 @@ internal sealed partial class SchemaStatementReader
                 default:
                     if (!HarmlessStatements.Contains(first.Value))
                     {
-                        Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+                        Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
                     }
 
                     break;
@@ -130,11 +141,11 @@ internal sealed partial class SchemaStatementReader
         catch (SqlReadException ex)
         {
             var where = ex.Line != statement.Line && ex.Line > 0 ? $" (line {ex.Line})" : string.Empty;
-            Warn(statement.Line, $"skipped {label}: {ex.Message}{where}.");
+            Warn(statement.Line, $"skipped {Describe(statement)}: {ex.Message}{where}.");
         }
     }
 
-    private void ReadCreate(SqlStatement statement, TokenCursor c, string label)
+    private void ReadCreate(SqlStatement statement, TokenCursor c)
     {
         c.AcceptWords("or", "replace");
         if (c.AcceptWord("unique"))
@@ -177,7 +188,7 @@ internal sealed partial class SchemaStatementReader
         }
         else if (!(c.Peek() is { Kind: SqlTokenKind.Identifier } kind && HarmlessCreateKinds.Contains(kind.Value)))
         {
-            Warn(statement.Line, $"skipped '{label}': not a statement this reader understands.");
+            Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
         }
     }
 
@@ -249,21 +260,43 @@ internal sealed partial class SchemaStatementReader
         {
             var part = new TokenCursor(c.Tokens, start, end);
             var (schema, name) = part.ReadQualifiedName(_defaultSchema);
-            if (_model.FindTable(schema, name) is { } table)
+            if (_tables.Remove((schema, name), out var table))
             {
+                // Rare (a file seldom drops what it creates), so scanning the lists here is fine.
                 _model.Tables.Remove(table);
-                _model.Indexes.RemoveAll(i => i.Schema == schema && i.Table == name);
-                _model.Triggers.RemoveAll(t => t.Schema == schema && t.Table == name);
+                _model.Indexes.RemoveAll(i =>
+                {
+                    var dropped = i.Schema == schema && i.Table == name;
+                    if (dropped)
+                    {
+                        _indexes.Remove((i.Schema, i.Name));
+                    }
+
+                    return dropped;
+                });
+                _model.Triggers.RemoveAll(t =>
+                {
+                    var dropped = t.Schema == schema && t.Table == name;
+                    if (dropped)
+                    {
+                        _triggers.Remove((t.Schema, t.Table, t.Name));
+                    }
+
+                    return dropped;
+                });
             }
         }
     }
 
-    /// <summary>The first words of a statement, for messages ("CREATE TABLE public.items").</summary>
+    /// <summary>
+    /// The first words of a statement, for messages ("CREATE TABLE public.items"). Built only when a
+    /// message needs it: most statements are read without one.
+    /// </summary>
     private static string Describe(SqlStatement statement)
     {
         var count = 0;
-        var end = 0;
-        while (end < statement.Tokens.Count && count < 8 && !statement.Tokens[end].IsSymbol("("))
+        var end = statement.Start;
+        while (end < statement.End && count < 8 && !statement.Tokens[end].IsSymbol("("))
         {
             if (statement.Tokens[end].IsName)
             {
@@ -273,7 +306,7 @@ internal sealed partial class SchemaStatementReader
             end++;
         }
 
-        var text = SqlText.Render(statement.Tokens, 0, Math.Max(end, 1));
+        var text = SqlText.Render(statement.Tokens, statement.Start, Math.Max(end, statement.Start + 1));
         return text.Length > 80 ? text[..80] + "..." : text;
     }
 }

@@ -22,11 +22,12 @@ internal static class SqlStatementSplitter
     /// <summary>Reads one statement starting at <paramref name="start"/>; returns where the next one starts.</summary>
     private static int ReadOne(string sql, IReadOnlyList<SqlToken> tokens, int start, List<SqlStatement> statements)
     {
-        var buffer = new List<SqlToken>();
+        // The statement is the range [first, i) of the token list, minus meta-commands inside it.
+        var first = start;
+        var firstInnerMetaCommand = -1;
         var depth = 0;
         var atomicDepth = 0;
         var firstNestedSemicolon = -1;
-        var firstNestedSemicolonBuffered = -1;
         var statementsAtNestedSemicolon = -1;
         for (var i = start; i < tokens.Count; i++)
         {
@@ -34,7 +35,16 @@ internal static class SqlStatementSplitter
             if (token.Kind == SqlTokenKind.MetaCommand)
             {
                 // psql runs a meta-command on its own line without ending the statement around it.
-                statements.Add(new SqlStatement([token], token.Text));
+                statements.Add(new SqlStatement(tokens, i, i + 1, sql));
+                if (i == first)
+                {
+                    first = i + 1;
+                }
+                else if (firstInnerMetaCommand < 0)
+                {
+                    firstInnerMetaCommand = i;
+                }
+
                 continue;
             }
 
@@ -42,14 +52,13 @@ internal static class SqlStatementSplitter
             {
                 if (depth == 0 && atomicDepth == 0)
                 {
-                    Emit(sql, buffer, statements);
+                    Emit(sql, tokens, first, i, firstInnerMetaCommand, statements);
                     return i + 1;
                 }
 
                 if (firstNestedSemicolon < 0)
                 {
                     firstNestedSemicolon = i;
-                    firstNestedSemicolonBuffered = buffer.Count;
                     statementsAtNestedSemicolon = statements.Count;
                 }
             }
@@ -73,8 +82,6 @@ internal static class SqlStatementSplitter
             {
                 atomicDepth--;
             }
-
-            buffer.Add(token);
         }
 
         // An unclosed '(' would otherwise swallow every later statement; cut at its first ';' so the broken
@@ -83,23 +90,40 @@ internal static class SqlStatementSplitter
         {
             // Meta-commands seen after the cut are read again with the rest of the file.
             statements.RemoveRange(statementsAtNestedSemicolon, statements.Count - statementsAtNestedSemicolon);
-            Emit(sql, buffer.GetRange(0, firstNestedSemicolonBuffered), statements);
+            Emit(sql, tokens, first, firstNestedSemicolon, firstInnerMetaCommand, statements);
             return firstNestedSemicolon + 1;
         }
 
-        Emit(sql, buffer, statements);
+        Emit(sql, tokens, first, tokens.Count, firstInnerMetaCommand, statements);
         return tokens.Count;
     }
 
-    private static void Emit(string sql, List<SqlToken> buffer, List<SqlStatement> statements)
+    private static void Emit(string sql, IReadOnlyList<SqlToken> tokens, int start, int end, int firstInnerMetaCommand, List<SqlStatement> statements)
     {
-        if (buffer.Count == 0)
+        if (firstInnerMetaCommand < 0 || firstInnerMetaCommand >= end)
         {
+            if (end > start)
+            {
+                statements.Add(new SqlStatement(tokens, start, end, sql));
+            }
+
             return;
         }
 
-        var first = buffer[0];
-        var last = buffer[^1];
-        statements.Add(new SqlStatement(buffer, sql[first.Start..last.End]));
+        // Rare: a meta-command line in the middle of a statement. Only then are the statement's own
+        // tokens copied out, so the readers never see the meta-command.
+        var own = new List<SqlToken>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            if (tokens[i].Kind != SqlTokenKind.MetaCommand)
+            {
+                own.Add(tokens[i]);
+            }
+        }
+
+        if (own.Count > 0)
+        {
+            statements.Add(new SqlStatement(own, 0, own.Count, sql));
+        }
     }
 }

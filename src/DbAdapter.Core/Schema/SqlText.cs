@@ -10,17 +10,40 @@ internal static class SqlText
     /// </summary>
     public static string Render(IReadOnlyList<SqlToken> tokens, int from, int to)
     {
-        var builder = new System.Text.StringBuilder();
-        for (var i = from; i < to; i++)
+        // Types and defaults are mostly one token ("INTEGER", "0"): its text is already a string, shared
+        // with every other token of that text.
+        if (to - from == 1)
         {
-            if (i > from && tokens[i].Start > tokens[i - 1].End)
-            {
-                builder.Append(' ');
-            }
-
-            builder.Append(tokens[i].Text);
+            return tokens[from].Text;
         }
 
-        return builder.ToString();
+        if (to <= from)
+        {
+            return string.Empty;
+        }
+
+        // Measure first, then write the string in place: no builder and no intermediate copies.
+        var length = 0;
+        for (var i = from; i < to; i++)
+        {
+            length += tokens[i].Text.Length + (i > from && tokens[i].Start > tokens[i - 1].End ? 1 : 0);
+        }
+
+        return string.Create(length, (tokens, from, to), static (chars, range) =>
+        {
+            var (tokens, from, to) = range;
+            var at = 0;
+            for (var i = from; i < to; i++)
+            {
+                if (i > from && tokens[i].Start > tokens[i - 1].End)
+                {
+                    chars[at++] = ' ';
+                }
+
+                var text = tokens[i].Text;
+                text.CopyTo(chars[at..]);
+                at += text.Length;
+            }
+        });
     }
 }

@@ -13,23 +13,31 @@ public sealed class SqlTokenizer
     private const string OperatorChars = "+-*/<>=~!@#%^&|`?";
     private const string NonArithmeticOperatorChars = "~!@#%^&|`?";
 
+    // Tokens longer than this (long strings, function bodies) are rarely repeated: not worth a table entry.
+    private const int MaxSharedLength = 64;
+
     private readonly string _sql;
     private readonly string _sourceName;
-    private readonly List<int> _lineStarts = [0];
-    private readonly List<SqlToken> _tokens = [];
+    private readonly List<SqlToken> _tokens;
+
+    // A schema file repeats a small vocabulary (key words, type names, column names, punctuation) over
+    // and over: each distinct token text gets its Text and Value strings once per file, not once per
+    // token, which is most of what tokenizing used to allocate.
+    private readonly SharedTokenStrings _shared = new();
     private int _pos;
+
+    // Lines are counted forward as tokens are added (tokens come in source order), not looked up per token.
+    private int _line = 1;
+    private int _lineCountedTo;
 
     private SqlTokenizer(string sql, string sourceName)
     {
         _sql = sql;
         _sourceName = sourceName;
-        for (var i = 0; i < sql.Length; i++)
-        {
-            if (sql[i] == '\n')
-            {
-                _lineStarts.Add(i + 1);
-            }
-        }
+
+        // Typical DDL has a token every 4-5 characters; reserving that up front spares the list's
+        // regrowth copies (each one a large-object allocation) for the usual schema file.
+        _tokens = new List<SqlToken>(Math.Min(sql.Length / 4, 1 << 20));
     }
 
     /// <summary>
@@ -116,17 +124,100 @@ public sealed class SqlTokenizer
 
     private static bool IsIdentifierPart(char c) => IsIdentifierStart(c) || char.IsAsciiDigit(c) || c == '$';
 
-    private int LineAt(int offset)
+    // Only for error messages; tokens get their line from the forward count in Add.
+    private int LineAt(int offset) => _sql.AsSpan(0, offset).Count('\n') + 1;
+
+    private void Add(SqlTokenKind kind, int start, int length)
     {
-        var index = _lineStarts.BinarySearch(offset);
-        return index >= 0 ? index + 1 : ~index;
+        _line += _sql.AsSpan(_lineCountedTo, start - _lineCountedTo).Count('\n');
+        _lineCountedTo = start;
+
+        string text;
+        string value;
+        if (length > MaxSharedLength)
+        {
+            text = _sql.Substring(start, length);
+            value = ValueOf(kind, text);
+        }
+        else
+        {
+            // The text decides the kind (a quote, a digit, a letter...), so equal texts have equal values.
+            (text, value) = _shared.GetOrAdd(_sql.AsSpan(start, length), kind, ValueOfDelegate);
+        }
+
+        _tokens.Add(new SqlToken(kind, text, value, _line, start));
+        _pos = start + length;
     }
 
-    private void Add(SqlTokenKind kind, int start, int length, string? value = null)
+    // Cached once: a method group converted at each call would allocate a delegate per token.
+    private static readonly Func<SqlTokenKind, string, string> ValueOfDelegate = ValueOf;
+
+    /// <summary>
+    /// The token's <see cref="SqlToken.Value"/>, taken from its text only, so equal texts share one
+    /// value: folded identifiers, the content of strings and quoted identifiers, dollar-quoted bodies.
+    /// </summary>
+    private static string ValueOf(SqlTokenKind kind, string text)
     {
-        var text = _sql.Substring(start, length);
-        _tokens.Add(new SqlToken(kind, text, value ?? text, LineAt(start), start));
-        _pos = start + length;
+        switch (kind)
+        {
+            case SqlTokenKind.Identifier:
+                return FoldIdentifier(text);
+            case SqlTokenKind.QuotedIdentifier:
+            {
+                // Any prefix (U&) comes before the opening quote; the closing quote is the last character.
+                var quote = text.IndexOf('"', StringComparison.Ordinal);
+                return text[(quote + 1)..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+            }
+
+            case SqlTokenKind.String:
+            {
+                var quote = text.IndexOf('\'', StringComparison.Ordinal);
+                return DecodeString(text.AsSpan(quote + 1, text.Length - quote - 2), backslashEscapes: quote == 1 && text[0] is 'e' or 'E');
+            }
+
+            case SqlTokenKind.DollarString:
+            {
+                // "$tag$body$tag$": the tag is everything up to the second '$'.
+                var tagLength = text.IndexOf('$', 1) + 1;
+                return text[tagLength..^tagLength];
+            }
+
+            default:
+                return text;
+        }
+    }
+
+    /// <summary>The content between the quotes of a string constant, unescaped as <see cref="ReadString"/> scanned it.</summary>
+    private static string DecodeString(ReadOnlySpan<char> inside, bool backslashEscapes)
+    {
+        if (inside.IndexOfAny('\'', '\\') < 0)
+        {
+            return inside.ToString();
+        }
+
+        var value = new StringBuilder(inside.Length);
+        var i = 0;
+        while (i < inside.Length)
+        {
+            var c = inside[i];
+            if (c == '\'' && i + 1 < inside.Length && inside[i + 1] == '\'')
+            {
+                value.Append('\'');
+                i += 2;
+            }
+            else if (c == '\\' && backslashEscapes && i + 1 < inside.Length)
+            {
+                value.Append(Unescape(inside[i + 1]));
+                i += 2;
+            }
+            else
+            {
+                value.Append(c);
+                i++;
+            }
+        }
+
+        return value.ToString();
     }
 
     private DbAdapterException Unterminated(string what, int start) =>
@@ -179,29 +270,26 @@ public sealed class SqlTokenizer
     /// <param name="backslashEscapes">E'' strings: a backslash escapes the next character.</param>
     private void ReadString(int tokenStart, int quote, bool backslashEscapes)
     {
-        var value = new StringBuilder();
+        // Only finds the end here; the value is decoded from the text (DecodeString), once per distinct text.
         var i = quote + 1;
         while (i < _sql.Length)
         {
             var c = _sql[i];
             if (c == '\'' && At(i + 1) == '\'')
             {
-                value.Append('\'');
                 i += 2;
             }
             else if (c == '\'')
             {
-                Add(SqlTokenKind.String, tokenStart, i + 1 - tokenStart, value.ToString());
+                Add(SqlTokenKind.String, tokenStart, i + 1 - tokenStart);
                 return;
             }
             else if (c == '\\' && backslashEscapes && i + 1 < _sql.Length)
             {
-                value.Append(Unescape(_sql[i + 1]));
                 i += 2;
             }
             else
             {
-                value.Append(c);
                 i++;
             }
         }
@@ -222,23 +310,20 @@ public sealed class SqlTokenizer
 
     private void ReadQuotedIdentifier(int tokenStart, int quote)
     {
-        var value = new StringBuilder();
         var i = quote + 1;
         while (i < _sql.Length)
         {
             if (_sql[i] == '"' && At(i + 1) == '"')
             {
-                value.Append('"');
                 i += 2;
             }
             else if (_sql[i] == '"')
             {
-                Add(SqlTokenKind.QuotedIdentifier, tokenStart, i + 1 - tokenStart, value.ToString());
+                Add(SqlTokenKind.QuotedIdentifier, tokenStart, i + 1 - tokenStart);
                 return;
             }
             else
             {
-                value.Append(_sql[i]);
                 i++;
             }
         }
@@ -278,15 +363,14 @@ public sealed class SqlTokenizer
             return;
         }
 
-        var tag = _sql.Substring(start, tagEnd + 1 - start);
-        var close = _sql.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
+        var tag = _sql.AsSpan(start, tagEnd + 1 - start);
+        var close = _sql.AsSpan(tagEnd + 1).IndexOf(tag, StringComparison.Ordinal);
         if (close < 0)
         {
             throw Unterminated($"dollar-quoted string {tag}", start);
         }
 
-        var body = _sql.Substring(tagEnd + 1, close - tagEnd - 1);
-        Add(SqlTokenKind.DollarString, start, close + tag.Length - start, body);
+        Add(SqlTokenKind.DollarString, start, tagEnd + 1 + close + tag.Length - start);
     }
 
     private void ReadNumber()
@@ -370,7 +454,7 @@ public sealed class SqlTokenizer
             end++;
         }
 
-        Add(SqlTokenKind.Identifier, start, end - start, FoldIdentifier(_sql.AsSpan(start, end - start)));
+        Add(SqlTokenKind.Identifier, start, end - start);
     }
 
     /// <summary>Folds an unquoted identifier the way PostgreSQL does with UTF-8: ASCII letters only.</summary>
@@ -384,6 +468,10 @@ public sealed class SqlTokenizer
 
         return builder.ToString();
     }
+
+    // Most identifiers in a file are already lower case: those keep their text as their value.
+    private static string FoldIdentifier(string name) =>
+        name.AsSpan().IndexOfAnyInRange('A', 'Z') < 0 ? name : FoldIdentifier(name.AsSpan());
 
     private void ReadMetaCommand()
     {

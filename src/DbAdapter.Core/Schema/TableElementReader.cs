@@ -52,7 +52,8 @@ internal static class TableElementReader
         column.Definition = c.Render(definitionStart, c.End);
 
         // PostgreSQL makes a serial column NOT NULL by itself; the model states what the server will hold.
-        if (SerialTypes.Contains(column.Type.ToLowerInvariant()))
+        // The length test (serial .. smallserial) spares lower-casing every other type.
+        if (column.Type.Length is >= 6 and <= 11 && SerialTypes.Contains(column.Type.ToLowerInvariant()))
         {
             column.NotNull = true;
         }

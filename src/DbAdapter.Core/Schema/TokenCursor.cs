@@ -41,7 +41,7 @@ internal sealed class TokenCursor
     public bool IsSymbol(string symbol, int ahead = 0) => Peek(ahead) is { } t && t.IsSymbol(symbol);
 
     /// <summary>True when the next tokens are exactly these unquoted words.</summary>
-    public bool AreWords(params string[] words)
+    public bool AreWords(params ReadOnlySpan<string> words)
     {
         for (var i = 0; i < words.Length; i++)
         {
@@ -72,7 +72,7 @@ internal sealed class TokenCursor
         return true;
     }
 
-    public bool AcceptWords(params string[] words)
+    public bool AcceptWords(params ReadOnlySpan<string> words)
     {
         if (!AreWords(words))
         {
