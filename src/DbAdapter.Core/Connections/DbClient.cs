@@ -32,17 +32,7 @@ public sealed class DbClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
-        var builder = new NpgsqlDataSourceBuilder(target.Builder.ConnectionString);
-        if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName))
-        {
-            // Lets a DBA see in pg_stat_activity who holds a connection or a lock.
-            builder.ConnectionStringBuilder.ApplicationName = "DbAdapter";
-        }
-
-        // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
-        // they come back as int?[] while arrays without nulls stay int[].
-        builder.ConnectionStringBuilder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
-        _dataSource = builder.Build();
+        _dataSource = DataSourceCache.Get(target);
     }
 
     /// <summary>The connection this client talks to.</summary>
@@ -273,7 +263,7 @@ public sealed class DbClient : IAsyncDisposable
             await outermost.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        // The data source is shared (DataSourceCache): its pool outlives this client.
     }
 
     /// <summary>

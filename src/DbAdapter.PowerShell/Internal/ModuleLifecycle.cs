@@ -23,6 +23,13 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
         // the session); only stop answering for the engine.
         if (Interlocked.Exchange(ref _registered, 0) == 1)
         {
+            // Close pooled connections only if the engine was ever loaded: touching it otherwise
+            // would load it just to clear an empty cache.
+            if (DependencyLoadContext.Instance.Assemblies.Any(a => a.GetName().Name == DependencyLoadContext.EngineAssemblyName))
+            {
+                EngineCleanup.Run();
+            }
+
             AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         }
     }

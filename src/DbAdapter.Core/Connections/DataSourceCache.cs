@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace DbAdapter.Core.Connections;
+
+/// <summary>
+/// One NpgsqlDataSource per resolved connection for the life of the module, shared by every client
+/// of it. A data source loads the database's types on its first connection: with a data source per
+/// cmdlet call, every Test-DbSchema on a 1,000-table database paid that again (and got no pooled
+/// connection). Keyed by the full connection string, which stays in memory only.
+/// </summary>
+internal static class DataSourceCache
+{
+    private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Sources = new(StringComparer.Ordinal);
+
+    public static NpgsqlDataSource Get(ConnectionTarget target)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(target.Builder.ConnectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            // Lets a DBA see in pg_stat_activity who holds a connection or a lock.
+            builder.ApplicationName = "DbAdapter";
+        }
+
+        // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
+        // they come back as int?[] while arrays without nulls stay int[].
+        builder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
+        var key = builder.ConnectionString;
+        return Sources.GetOrAdd(key, k => new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(k).Build())).Value;
+    }
+
+    /// <summary>Closes every pooled connection (module removal).</summary>
+    public static void Clear()
+    {
+        foreach (var source in Sources.Values.Where(s => s.IsValueCreated).Select(s => s.Value))
+        {
+            source.Dispose();
+        }
+
+        Sources.Clear();
+    }
+}
