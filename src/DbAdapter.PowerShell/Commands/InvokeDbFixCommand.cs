@@ -104,7 +104,8 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
         {
             if (backupPath is not null)
             {
-                ShouldProcess(backupPath, "Write the pre-fix backup of the tables the plan rewrites");
+                // One "What if" line per step, as for a real run's confirmations; the backup is said here.
+                WriteVerbose($"A real run would first write the pre-fix backup '{backupPath}'.");
             }
 
             WriteObject(new DbFixResult
