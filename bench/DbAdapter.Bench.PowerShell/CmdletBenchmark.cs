@@ -1,9 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Runtime.Loader;
+using DbAdapter.Bench.Shared;
+using DbAdapter.Core.Tests.Schema;
 using DbAdapter.TestSupport;
 using Shell = System.Management.Automation.PowerShell;
 
@@ -22,8 +23,8 @@ internal static class CmdletBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var tables = Option(args, "--tables", 1000);
-        var runs = Option(args, "--runs", 9);
+        var tables = BenchStatistics.Option(args, "--tables", 1000);
+        var runs = BenchStatistics.Option(args, "--runs", 9);
         var manifest = FindManifest();
 
         var server = await PostgresServer.GetAsync().ConfigureAwait(false);
@@ -62,11 +63,7 @@ internal static class CmdletBenchmark
             var profile = Repeat(runs, () => MeasureOnce(runspace, "Get-DbProfile -Name bench", requireValid: false));
             var largeFileSmallDb = Repeat(runs, () => MeasureOnce(runspace, $"Test-DbSchema -Profile bench -SchemaFile '{Path.Combine(large.Folder, "schema.sql")}'", requireValid: false));
 
-            var dumps = new List<double>();
-            for (var i = 0; i < Math.Min(runs, 5); i++)
-            {
-                dumps.Add(await PgDumpAsync(server, large.Name).ConfigureAwait(false));
-            }
+            var dumps = await PgDump.TimeAsync(server, large.Name, runs).ConfigureAwait(false);
 
             Console.WriteLine();
             Console.WriteLine($"Test-DbSchema through the cmdlet: {tables} tables x {Columns} columns (DDL applied in {large.BuildSeconds:F1} s)");
@@ -76,9 +73,9 @@ internal static class CmdletBenchmark
             Console.WriteLine($"  10 tables, {runs} runs:   min {Min(smallMeasured)} ms, median {Median(smallMeasured)} ms (first run on it {smallFirst.Milliseconds:F0} ms)");
             Console.WriteLine($"  where it goes (medians): empty pipeline {Median(empty)} ms; Get-DbProfile -Name bench {Median(profile)} ms; " +
                 $"{tables}-table schema.sql against the 10-table database {Median(largeFileSmallDb)} ms");
-            Console.WriteLine($"  allocated per run (GC, whole process): median {MedianOf(measured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at {tables} tables, " +
-                $"{MedianOf(smallMeasured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at 10; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
-            Console.WriteLine($"  pg_dump --schema-only, {dumps.Count} runs: min {dumps.Min():F0} ms, median {MedianOf(dumps):F0} ms");
+            Console.WriteLine($"  allocated per run (GC, whole process): median {BenchStatistics.MedianOf(measured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at {tables} tables, " +
+                $"{BenchStatistics.MedianOf(smallMeasured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at 10; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+            Console.WriteLine(PgDump.Summary(dumps));
             Console.WriteLine($"  report: IsValid {measured[0].IsValid}, ErrorCount {measured[0].ErrorCount}, differences {measured[0].Differences}, warnings {measured[0].Warnings} (expected True, 0, 0, 0)");
 
             // Differences and warnings do not make a report invalid, but here they would mean the
@@ -200,36 +197,6 @@ internal static class CmdletBenchmark
         return list;
     }
 
-    private static async Task<double> PgDumpAsync(PostgresServer server, string database)
-    {
-        var psi = new ProcessStartInfo(PostgresBinaries.Find("pg_dump"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--schema-only", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.AdminUser, "-d", database })
-        {
-            psi.ArgumentList.Add(argument);
-        }
-
-        // Never on the command line, where ps would show it.
-        psi.Environment["PGPASSWORD"] = server.AdminPassword;
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("pg_dump did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_dump failed: {await error.ConfigureAwait(false)}");
-        }
-
-        _ = await output.ConfigureAwait(false);
-        return elapsed;
-    }
-
     /// <summary>out/DbAdapter/DbAdapter.psd1 of the repository this program was built from.</summary>
     private static string FindManifest()
     {
@@ -245,21 +212,9 @@ internal static class CmdletBenchmark
         throw new InvalidOperationException($"DbAdapter.PowerShell.sln not found above {AppContext.BaseDirectory}.");
     }
 
-    private static string Min(List<Measurement> runs) => runs.Min(m => m.Milliseconds).ToString("F0", CultureInfo.InvariantCulture);
+    private static string Min(List<Measurement> runs) => BenchStatistics.Min(runs.Select(m => m.Milliseconds));
 
-    private static string Median(List<Measurement> runs) => MedianOf(runs.Select(m => m.Milliseconds)).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+    private static string Median(List<Measurement> runs) => BenchStatistics.Median(runs.Select(m => m.Milliseconds));
 
     private sealed record Measurement(double Milliseconds, long AllocatedBytes, bool IsValid, int ErrorCount, int Differences, int Warnings);
 

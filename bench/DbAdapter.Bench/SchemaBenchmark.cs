@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using DbAdapter.Bench.Shared;
 using DbAdapter.Core.Schema;
 using DbAdapter.Core.Tests.Schema;
 using DbAdapter.TestSupport;
@@ -17,8 +17,8 @@ internal static class SchemaBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var tables = Option(args, "--tables", 1000);
-        var runs = Option(args, "--runs", 9);
+        var tables = BenchStatistics.Option(args, "--tables", 1000);
+        var runs = BenchStatistics.Option(args, "--runs", 9);
         const int columns = 20;
 
         var server = await PostgresServer.GetAsync().ConfigureAwait(false);
@@ -38,11 +38,7 @@ internal static class SchemaBenchmark
                 measured.Add(await MeasureOnceAsync(server, large.Name, large.Expected).ConfigureAwait(false));
             }
 
-            var dumps = new List<double>();
-            for (var i = 0; i < Math.Min(runs, 5); i++)
-            {
-                dumps.Add(await PgDumpAsync(server, large.Name).ConfigureAwait(false));
-            }
+            var dumps = await PgDump.TimeAsync(server, large.Name, runs).ConfigureAwait(false);
 
             var largeStatistics = measured[0].Statistics;
             Console.WriteLine();
@@ -53,7 +49,7 @@ internal static class SchemaBenchmark
             Console.WriteLine($"    compare           median {Median(measured, m => m.Compare)} ms");
             Console.WriteLine($"  catalog work: {tables} tables {largeStatistics}; 10 tables {smallStatistics}; equal: {largeStatistics.Statements == smallStatistics.Statements && largeStatistics.RoundTrips == smallStatistics.RoundTrips}");
             Console.WriteLine($"  allocated per run: median {Median(measured, m => m.AllocatedBytes / 1048576.0)} MiB; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
-            Console.WriteLine($"  pg_dump --schema-only, {dumps.Count} runs: min {dumps.Min():F0} ms, median {MedianOf(dumps):F0} ms");
+            Console.WriteLine(PgDump.Summary(dumps));
             Console.WriteLine($"  differences found: {measured[0].Findings} (expected 0)");
 
             var ok = largeStatistics.Statements == smallStatistics.Statements && measured.All(m => m.Findings == 0);
@@ -93,50 +89,9 @@ internal static class SchemaBenchmark
         return new Measurement(open, introspected - open, total - introspected, total, GC.GetTotalAllocatedBytes(precise: true) - allocated, statistics, findings);
     }
 
-    private static async Task<double> PgDumpAsync(PostgresServer server, string database)
-    {
-        var psi = new ProcessStartInfo(PostgresBinaries.Find("pg_dump"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--schema-only", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.AdminUser, "-d", database })
-        {
-            psi.ArgumentList.Add(argument);
-        }
+    private static string Min(List<Measurement> runs, Func<Measurement, double> value) => BenchStatistics.Min(runs.Select(value));
 
-        psi.Environment["PGPASSWORD"] = server.AdminPassword;
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("pg_dump did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_dump failed: {await error.ConfigureAwait(false)}");
-        }
-
-        _ = await output.ConfigureAwait(false);
-        return elapsed;
-    }
-
-    private static string Min(List<Measurement> runs, Func<Measurement, double> value) => runs.Min(value).ToString("F0", CultureInfo.InvariantCulture);
-
-    private static string Median(List<Measurement> runs, Func<Measurement, double> value) => MedianOf(runs.Select(value)).ToString("F1", CultureInfo.InvariantCulture);
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+    private static string Median(List<Measurement> runs, Func<Measurement, double> value) => BenchStatistics.Median(runs.Select(value));
 
     private sealed record Measurement(double Open, double Introspect, double Compare, double Total, long AllocatedBytes, SchemaQueryStatistics Statistics, int Findings);
 }

@@ -8,14 +8,11 @@ BeforeAll {
     Import-Module (Join-Path $repo 'out/DbAdapter/DbAdapter.psd1') -Force
     $script:server = Start-DbTestServer
     $script:password = 'Pw@:/%# s3cr3t-Pester'
-    $script:role = 'pester_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:database = 'pester_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    Invoke-DbTestSql $server postgres "CREATE ROLE $role LOGIN PASSWORD '$password'; CREATE DATABASE $database OWNER $role;"
+    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_'
+    $script:role = $created.Role
+    $script:database = $created.Databases[0]
     Invoke-DbTestSql $server $database "SET ROLE $role; CREATE TABLE categories (id serial PRIMARY KEY, slug text UNIQUE, name text); INSERT INTO categories (slug, name) VALUES ('a','A'),('b','B'),('c','C');"
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) ('dbadapter-pester-cfg-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
-    New-Item -ItemType Directory -Path $folder | Out-Null
-    $script:config = Join-Path $folder 'db.toml'
-    @"
+    $toml = @"
 [profiles.local]
 url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${database}?sslmode=disable"
 description = "Pester database"
@@ -24,18 +21,16 @@ password_env = "DBADAPTER_PESTER_PASSWORD"
 [profiles.wrongpw]
 url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${database}"
 db_password = "wrong"
-"@ | Set-Content -Path $config
+"@
+    $script:folder = New-DbTestFolder -Name cfg -Files @{ 'db.toml' = $toml }
+    $script:config = Join-Path $folder 'db.toml'
     $env:DBADAPTER_PESTER_PASSWORD = $password
 }
 
 AfterAll {
     Remove-Item Env:DBADAPTER_PESTER_PASSWORD -ErrorAction SilentlyContinue
     Remove-Module DbAdapter -ErrorAction SilentlyContinue
-    if ($server) {
-        Invoke-DbTestSql $server postgres "DROP DATABASE IF EXISTS $database WITH (FORCE); DROP ROLE IF EXISTS $role;"
-        Stop-DbTestServer $server
-    }
-    Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue
+    Remove-DbTestArtifacts -Server $server -Role $role -Database $database -Folder $folder
 }
 
 Describe 'Get-DbProfile' {

@@ -8,9 +8,6 @@ BeforeAll {
     Import-Module (Join-Path $repo 'out/DbAdapter/DbAdapter.psd1') -Force
     $script:server = Start-DbTestServer
     $script:password = 'Pw@:/%# s3cr3t-Pester'
-    $script:role = 'pester_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:full = 'pester_full_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:drifted = 'pester_drift_' + [guid]::NewGuid().ToString('N').Substring(0, 8)
     $schema = @'
 CREATE TABLE items (A SERIAL PRIMARY KEY, B VARCHAR(100) NOT NULL, C TEXT, D INTEGER DEFAULT 0, E BOOLEAN DEFAULT FALSE, F TIMESTAMP DEFAULT NOW(), G VARCHAR(50));
 CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
@@ -24,14 +21,12 @@ INSERT INTO items (c, d, g) SELECT 'item ' || g, g, 'g' || g FROM generate_serie
 INSERT INTO categories (slug, name) VALUES ('c1', 'One');
 INSERT INTO products (slug, name, category_id) VALUES ('p1', 'P1', 1), ('p2', 'P2', 1);
 '@
-    Invoke-DbTestSql $server postgres "CREATE ROLE $role LOGIN PASSWORD '$password'; CREATE DATABASE $full OWNER $role; CREATE DATABASE $drifted OWNER $role;"
+    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_full_', 'pester_drift_'
+    $script:role = $created.Role
+    $script:full, $script:drifted = $created.Databases
     Invoke-DbTestSql $server $full "SET ROLE $role; $schema"
     Invoke-DbTestSql $server $drifted "SET ROLE $role; $drift"
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) ('dbadapter-pester-schema-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
-    New-Item -ItemType Directory -Path $folder | Out-Null
-    Set-Content -Path (Join-Path $folder 'schema.sql') -Value $schema
-    $script:config = Join-Path $folder 'db.toml'
-    @"
+    $toml = @"
 [profiles.full]
 url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${full}"
 password_env = "DBADAPTER_PESTER_PASSWORD"
@@ -42,18 +37,16 @@ password_env = "DBADAPTER_PESTER_PASSWORD"
 
 [schema]
 file = "schema.sql"
-"@ | Set-Content -Path $config
+"@
+    $script:folder = New-DbTestFolder -Name schema -Files @{ 'schema.sql' = $schema; 'db.toml' = $toml }
+    $script:config = Join-Path $folder 'db.toml'
     $env:DBADAPTER_PESTER_PASSWORD = $password
 }
 
 AfterAll {
     Remove-Item Env:DBADAPTER_PESTER_PASSWORD -ErrorAction SilentlyContinue
     Remove-Module DbAdapter -ErrorAction SilentlyContinue
-    if ($server) {
-        Invoke-DbTestSql $server postgres "DROP DATABASE IF EXISTS $full WITH (FORCE); DROP DATABASE IF EXISTS $drifted WITH (FORCE); DROP ROLE IF EXISTS $role;"
-        Stop-DbTestServer $server
-    }
-    Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue
+    Remove-DbTestArtifacts -Server $server -Role $role -Database $full, $drifted -Folder $folder
 }
 
 Describe 'Test-DbSchema' {

@@ -72,4 +72,62 @@ function Invoke-DbTestSql {
     }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Invoke-DbTestSql
+function New-ShortId {
+    param([Parameter(Mandatory)] [int] $Length)
+    [guid]::NewGuid().ToString('N').Substring(0, $Length)
+}
+
+function New-DbTestRole {
+    <#
+        A login role with -Password and, per -DatabasePrefix, one new database it owns (the prefix and a
+        random suffix). Returns the role's name and the databases' names, in the order of the prefixes.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Password,
+        [Parameter(Mandatory)] [string[]] $DatabasePrefix
+    )
+    $role = 'pester_' + (New-ShortId 8)
+    $databases = @(foreach ($prefix in $DatabasePrefix) { $prefix + (New-ShortId 8) })
+    $sql = "CREATE ROLE $role LOGIN PASSWORD '$Password';"
+    foreach ($database in $databases) { $sql += " CREATE DATABASE $database OWNER $role;" }
+    $null = Invoke-DbTestSql $Server postgres $sql
+    [pscustomobject]@{ Role = $role; Databases = $databases }
+}
+
+function New-DbTestFolder {
+    <#
+        A new folder under the temp directory, 'dbadapter-pester-<Name>-' and a random suffix, holding
+        -Files (file name = content, e.g. db.toml and schema.sql). Returns its path.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [hashtable] $Files
+    )
+    $folder = Join-Path ([IO.Path]::GetTempPath()) ("dbadapter-pester-$Name-" + (New-ShortId 6))
+    New-Item -ItemType Directory -Path $folder | Out-Null
+    foreach ($file in $Files.GetEnumerator()) {
+        Set-Content -Path (Join-Path $folder $file.Key) -Value $file.Value
+    }
+    $folder
+}
+
+function Remove-DbTestArtifacts {
+    <#
+        AfterAll's clean-up: drops -Database and -Role, stops -Server (if this module started it) and
+        removes -Folder. Each may be missing, when BeforeAll failed before creating it.
+    #>
+    [CmdletBinding()]
+    param($Server, [string] $Role, [string[]] $Database, [string] $Folder)
+    if ($Server) {
+        $sql = @(foreach ($name in $Database) { if ($name) { "DROP DATABASE IF EXISTS $name WITH (FORCE);" } })
+        if ($Role) { $sql += "DROP ROLE IF EXISTS $Role;" }
+        if ($sql.Count -gt 0) { Invoke-DbTestSql $Server postgres ($sql -join ' ') }
+        Stop-DbTestServer $Server
+    }
+    if ($Folder) { Remove-Item -Recurse -Force $Folder -ErrorAction SilentlyContinue }
+}
+
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifacts

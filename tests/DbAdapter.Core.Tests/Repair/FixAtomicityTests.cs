@@ -1,6 +1,7 @@
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace DbAdapter.Core.Tests.Repair;
 /// <summary>Any failure, a stale plan or a cancellation leaves the database exactly as it was.</summary>
 public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private const string Schema = RepairTestBed.LiveSuiteSchema;
+    private const string Schema = LiveSuiteSchema.Full;
 
     [Fact]
     public async Task A_failing_second_step_rolls_back_the_table_the_first_step_created()
@@ -43,7 +44,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task A_database_changed_after_planning_fails_revalidation_and_nothing_is_committed()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
         await bed.ExecuteAsync("ALTER TABLE items DROP COLUMN g");
         var shapeBefore = await bed.ShapeAsync();
@@ -59,7 +60,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task Cancelling_a_step_that_waits_for_a_lock_rolls_everything_back()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
         var shapeBefore = await bed.ShapeAsync();
 
@@ -88,7 +89,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task Progress_has_one_record_per_step_then_a_completed_record()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
         var progress = new RecordingReporter();
 

@@ -1,5 +1,6 @@
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
 
 namespace DbAdapter.Core.Tests.Repair;
@@ -7,12 +8,12 @@ namespace DbAdapter.Core.Tests.Repair;
 /// <summary>The Python suite's drifted database: five missing columns on two tables with rows.</summary>
 public sealed class FixLiveSuiteTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private const string Schema = RepairTestBed.LiveSuiteSchema;
+    private const string Schema = LiveSuiteSchema.Full;
 
     [Fact]
     public async Task Five_missing_columns_become_five_AddColumn_steps_and_every_row_survives()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var itemsBefore = await bed.DumpAsync("items", "a", "c", "d", "g");
         var productsBefore = await bed.DumpAsync("products", "id", "slug", "name", "category_id", "user_id");
 
@@ -47,7 +48,7 @@ public sealed class FixLiveSuiteTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task A_not_null_column_without_default_on_a_table_with_rows_is_added_nullable_with_the_statement_that_finishes_the_job()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
 
         var plan = await bed.PlanAsync(Schema);
 
@@ -133,7 +134,7 @@ public sealed class FixLiveSuiteTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task A_column_defs_entry_overrides_the_definition_of_schema_sql()
     {
-        await using var bed = await RepairTestBed.CreateAsync(database, RepairTestBed.DriftedDdl);
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var overrides = ColumnDefinitions.Parse("""{"products.price": "NUMERIC(10,2) DEFAULT 9.99", "items.b": "TEXT DEFAULT 'n/a' NOT NULL"}""");
 
         var plan = await bed.PlanAsync(Schema, new FixPlanOptions(overrides));

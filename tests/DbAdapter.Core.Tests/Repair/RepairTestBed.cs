@@ -12,28 +12,6 @@ internal sealed class RepairTestBed(TestDatabase database, string name) : IAsync
 {
     public static readonly string[] Public = ["public"];
 
-    public const string LiveSuiteSchema = """
-        CREATE TABLE items (A SERIAL PRIMARY KEY, B VARCHAR(100) NOT NULL, C TEXT, D INTEGER DEFAULT 0,
-                            E BOOLEAN DEFAULT FALSE, F TIMESTAMP DEFAULT NOW(), G VARCHAR(50));
-        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
-        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
-                               category_id INTEGER REFERENCES categories(id), price INTEGER DEFAULT 0,
-                               active BOOLEAN DEFAULT TRUE, user_id UUID);
-        """;
-
-    public const string DriftedDdl = """
-        CREATE TABLE items (a SERIAL PRIMARY KEY, c TEXT, d INTEGER DEFAULT 0, g VARCHAR(50));
-        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
-        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
-                               category_id INTEGER REFERENCES categories(id), user_id UUID);
-        INSERT INTO items (c, d, g) SELECT 'c' || g, g * 10, 'g' || g FROM generate_series(1, 5) AS g;
-        INSERT INTO categories (slug, name, user_id) VALUES ('tools', 'Tools', '11111111-1111-1111-1111-111111111111'), ('toys', 'Toys', NULL);
-        INSERT INTO products (slug, name, category_id, user_id) VALUES
-            ('hammer', 'Hammer', 1, '11111111-1111-1111-1111-111111111111'),
-            ('saw', 'Saw', 1, NULL),
-            ('ball', 'Ball', 2, '22222222-2222-2222-2222-222222222222');
-        """;
-
     public string Name { get; } = name;
 
     public DbClient Client { get; } = TestTargets.Client(database.Server.ConnectionString(name));

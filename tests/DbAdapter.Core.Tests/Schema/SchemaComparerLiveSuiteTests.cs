@@ -1,5 +1,6 @@
 using DbAdapter.Core.Connections;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
 using static DbAdapter.Core.Tests.Schema.Expected;
 using static DbAdapter.Core.Tests.Schema.SchemaTestHelpers;
@@ -9,22 +10,6 @@ namespace DbAdapter.Core.Tests.Schema;
 /// <summary>The Python tool's live-suite scenario: a full database, then a drifted one.</summary>
 public sealed class SchemaComparerLiveSuiteTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    private const string FullDdl = """
-        CREATE TABLE items (A SERIAL PRIMARY KEY, B VARCHAR(100) NOT NULL, C TEXT, D INTEGER DEFAULT 0,
-                            E BOOLEAN DEFAULT FALSE, F TIMESTAMP DEFAULT NOW(), G VARCHAR(50));
-        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
-        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
-                               category_id INTEGER REFERENCES categories(id), price INTEGER DEFAULT 0,
-                               active BOOLEAN DEFAULT TRUE, user_id UUID);
-        """;
-
-    private const string DriftedDdl = """
-        CREATE TABLE items (a SERIAL PRIMARY KEY, c TEXT, d INTEGER DEFAULT 0, g VARCHAR(50));
-        CREATE TABLE categories (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT, user_id UUID);
-        CREATE TABLE products (id SERIAL PRIMARY KEY, slug TEXT UNIQUE, name TEXT,
-                               category_id INTEGER REFERENCES categories(id), user_id UUID);
-        """;
-
     /// <summary>The expected model as the schema.sql reader will produce it: names folded, types as written.</summary>
     private static SchemaModel ExpectedModel() => Model(
         Table(
@@ -50,7 +35,7 @@ public sealed class SchemaComparerLiveSuiteTests(TestDatabase database) : IClass
     [Fact]
     public async Task A_database_built_from_the_schema_is_valid_with_no_difference_even_strict()
     {
-        await database.ExecuteAsync(FullDdl);
+        await database.ExecuteAsync(LiveSuiteSchema.Full);
 
         var statistics = new SchemaQueryStatistics();
         await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
@@ -67,7 +52,7 @@ public sealed class SchemaComparerLiveSuiteTests(TestDatabase database) : IClass
     public async Task A_drifted_database_lacks_exactly_the_five_dropped_columns()
     {
         var name = await database.CreateSiblingAsync("drifted");
-        await database.Server.ExecuteAsync(name, DriftedDdl);
+        await database.Server.ExecuteAsync(name, LiveSuiteSchema.Drifted);
 
         var comparison = await CompareAsync(database.Server.ConnectionString(name), ExpectedModel());
 

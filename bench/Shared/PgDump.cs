@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using DbAdapter.TestSupport;
+
+namespace DbAdapter.Bench.Shared;
+
+/// <summary>
+/// pg_dump --schema-only of the benchmarked database: the yardstick both schema benchmarks report
+/// against. Linked into both bench projects, so it uses neither DbAdapter.Core nor Npgsql.
+/// </summary>
+internal static class PgDump
+{
+    /// <summary>Times pg_dump on <paramref name="database"/> <paramref name="runs"/> times, five at the most.</summary>
+    public static async Task<List<double>> TimeAsync(PostgresServer server, string database, int runs)
+    {
+        var dumps = new List<double>();
+        for (var i = 0; i < Math.Min(runs, 5); i++)
+        {
+            dumps.Add(await TimeOnceAsync(server, database).ConfigureAwait(false));
+        }
+
+        return dumps;
+    }
+
+    /// <summary>The report line for the timings of <see cref="TimeAsync"/>.</summary>
+    public static string Summary(List<double> dumps) =>
+        $"  pg_dump --schema-only, {dumps.Count} runs: min {dumps.Min():F0} ms, median {BenchStatistics.MedianOf(dumps):F0} ms";
+
+    private static async Task<double> TimeOnceAsync(PostgresServer server, string database)
+    {
+        var psi = new ProcessStartInfo(PostgresBinaries.Find("pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--schema-only", "-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.AdminUser, "-d", database })
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        // Never on the command line, where ps would show it.
+        psi.Environment["PGPASSWORD"] = server.AdminPassword;
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("pg_dump did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump failed: {await error.ConfigureAwait(false)}");
+        }
+
+        _ = await output.ConfigureAwait(false);
+        return elapsed;
+    }
+}
