@@ -19,7 +19,14 @@ function Find-PgProgram {
 function Invoke-AsPostgresUser {
     param([string] $Program, [string[]] $Arguments)
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
-    if ($isRoot) { & runuser -u postgres -- $Program @Arguments } else { & $Program @Arguments }
+    # The programs' chatter goes to the verbose stream: callers return objects, and initdb's or
+    # pg_ctl's lines must not end up in front of them on the output.
+    if ($isRoot) {
+        & runuser -u postgres -- $Program @Arguments 2>&1 | ForEach-Object { Write-Verbose "$_" }
+    }
+    else {
+        & $Program @Arguments 2>&1 | ForEach-Object { Write-Verbose "$_" }
+    }
     if ($LASTEXITCODE -ne 0) { throw "$Program failed with exit code $LASTEXITCODE." }
 }
 
