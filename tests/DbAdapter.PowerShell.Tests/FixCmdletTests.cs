@@ -217,17 +217,17 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
         using var host = new ModuleHost(folder);
         host.Run("$plan = Get-DbFixPlan -Profile target").ShouldSucceed();
         var locker = Task.Run(() => db.Server.ExecuteAsync(name, "BEGIN; LOCK TABLE items IN ACCESS SHARE MODE; SELECT pg_sleep(20); COMMIT;"));
-        await Task.Delay(1000);
+        await LockWaiter.WaitForLockAsync(db.Server, name, "items", "AccessShareLock");
         var (shell, handle) = host.Start("$plan | Invoke-DbFix -Confirm:$false");
         using (shell)
         {
             await Task.Delay(2000);
-            Assert.False(handle.IsCompleted);
+            Assert.False(handle.IsCompleted, handle.IsCompleted ? string.Join("; ", shell.Streams.Error.Select(e => e.ToString())) + " / " + string.Join("; ", shell.EndInvoke(handle).Select(o => o.ToString())) : string.Empty);
             shell.Stop();
             await Assert.ThrowsAnyAsync<PipelineStoppedException>(() => Task.Factory.FromAsync(handle, shell.EndInvoke));
         }
 
-        await db.Server.ExecuteAsync(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()");
+        await db.Server.ExecuteAsync(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND datname = current_database() AND pid <> pg_backend_pid()");
         await Assert.ThrowsAnyAsync<Exception>(() => locker);
         Assert.Equal("0", await db.Server.ScalarAsync(name, "SELECT count(*) FROM information_schema.columns WHERE table_name IN ('items', 'products') AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
     }

@@ -261,7 +261,7 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
         using var host = new ModuleHost(folder);
         // Hold an exclusive lock so that counting rows blocks until the pipeline is stopped.
         var locker = Task.Run(() => db.ExecuteAsync("BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"));
-        await Task.Delay(1000);
+        await LockWaiter.WaitForLockAsync(db.Server, db.Name, "products", "AccessExclusiveLock");
         var (shell, handle) = host.Start($"Connect-DbProfile local -EnvPrefix {Prefix()}");
         using (shell)
         {
@@ -274,7 +274,7 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
         }
 
         Assert.False(File.Exists(Path.Combine(folder, ".db-profile")));
-        await db.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()");
+        await db.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND datname = current_database() AND pid <> pg_backend_pid()");
         await Assert.ThrowsAnyAsync<Exception>(() => locker);
     }
 

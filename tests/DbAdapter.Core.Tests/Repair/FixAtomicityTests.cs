@@ -106,7 +106,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     {
         for (var i = 0; i < 200; i++)
         {
-            if (await bed.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'DbAdapter'") == "1")
+            if (await bed.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'DbAdapter' AND datname = current_database()") == "1")
             {
                 return;
             }
