@@ -50,7 +50,7 @@ public static class FixExecutor
             return new FixResult(true, 0, 0, 0, null, clock.Elapsed);
         }
 
-        RefuseBlockingHazards(plan, options);
+        RefuseBlockingHazards(plan, options.Force);
         var backupTables = plan.Steps.Where(NeedsBackup).Select(s => new TableName(s.Schema, s.Table)).Distinct().ToList();
         string? backupPath = null;
         if (backupTables.Count > 0 && !options.NoBackup)
@@ -126,10 +126,15 @@ public static class FixExecutor
         return step.Hazards.Any(h => h.Kind is FixHazardKinds.RewritesTable or FixHazardKinds.DeletesData);
     }
 
-    private static void RefuseBlockingHazards(FixPlan plan, FixApplyOptions options)
+    /// <summary>
+    /// Throws FixPlanHasHazards listing every blocking hazard, unless <paramref name="force"/>. Apply
+    /// calls it first; a cmdlet can call it before asking for confirmations it would then refuse.
+    /// </summary>
+    public static void RefuseBlockingHazards(FixPlan plan, bool force)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         var blocking = plan.Steps.SelectMany(s => s.Hazards.Where(h => h.Blocking).Select(h => (Step: s, Hazard: h))).ToList();
-        if (blocking.Count == 0 || options.Force)
+        if (blocking.Count == 0 || force)
         {
             return;
         }

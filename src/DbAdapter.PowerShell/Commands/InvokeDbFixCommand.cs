@@ -76,18 +76,18 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
             WriteWarning($"Step {hazard.Step.Order} ({hazard.Step.Schema}.{hazard.Step.Table}): {hazard.Hazard.Kind}: {hazard.Hazard.Message}");
         }
 
-        var blocking = plan.Steps.SelectMany(s => s.Hazards.Where(h => h.Blocking).Select(h => $"step {s.Order} {s.Description} on {s.Schema}.{s.Table}: {h.Kind}: {h.Message}")).ToList();
-        if (blocking.Count > 0 && !Force)
+        try
         {
-            WriteError(ErrorRecords.From(
-                ErrorIds.FixPlanHasHazards,
-                ErrorCategory.InvalidOperation,
-                $"The plan for '{profile}' has {blocking.Count} blocking hazard(s) and was not applied; review them and use -Force to apply it: {string.Join("; ", blocking)}.",
-                plan));
+            // Refuse before asking for confirmations that would be refused anyway.
+            FixExecutor.RefuseBlockingHazards(source.Plan, Force);
+        }
+        catch (DbAdapterException ex)
+        {
+            WriteError(ErrorRecords.From(ex, plan));
             return;
         }
 
-        var needsBackup = !NoBackup && source.Plan.Steps.Any(s => s.Hazards.Any(h => h.Kind is FixHazardKinds.RewritesTable or FixHazardKinds.DeletesData));
+        var needsBackup = !NoBackup && source.Plan.NeedsBackup;
         var backupPath = needsBackup ? ResolveBackupPath(profile) : null;
 
         // A plan is applied whole or not at all: ask for every step first, then run them in one transaction.
