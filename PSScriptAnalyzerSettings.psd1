@@ -8,7 +8,7 @@
     Rules        = @{
         PSUseCompatibleSyntax = @{
             Enable         = $true
-            TargetVersions = @('7.4')
+            TargetVersions = @('7.0')
         }
         PSPlaceOpenBrace      = @{
             Enable             = $true

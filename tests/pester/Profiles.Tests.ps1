@@ -1,6 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Pester tests for pwsh users: the built module (out/DbAdapter) against a real PostgreSQL server.
 # Run with ./build.ps1 -Task Test (or Invoke-Pester tests/pester after a build).
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'The known password of a throwaway test role.')]
+param()
 
 BeforeAll {
     $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
@@ -30,7 +32,7 @@ db_password = "wrong"
 AfterAll {
     Remove-Item Env:DBADAPTER_PESTER_PASSWORD -ErrorAction SilentlyContinue
     Remove-Module DbAdapter -ErrorAction SilentlyContinue
-    Remove-DbTestArtifacts -Server $server -Role $role -Database $database -Folder $folder
+    Remove-DbTestArtifact -Server $server -Role $role -Database $database -Folder $folder
 }
 
 Describe 'Get-DbProfile' {

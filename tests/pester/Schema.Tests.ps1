@@ -46,7 +46,7 @@ file = "schema.sql"
 AfterAll {
     Remove-Item Env:DBADAPTER_PESTER_PASSWORD -ErrorAction SilentlyContinue
     Remove-Module DbAdapter -ErrorAction SilentlyContinue
-    Remove-DbTestArtifacts -Server $server -Role $role -Database $full, $drifted -Folder $folder
+    Remove-DbTestArtifact -Server $server -Role $role -Database $full, $drifted -Folder $folder
 }
 
 Describe 'Test-DbSchema' {

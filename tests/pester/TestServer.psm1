@@ -31,6 +31,7 @@ function Invoke-AsPostgresUser {
 }
 
 function Start-DbTestServer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param()
     if ($env:DBADAPTER_TEST_CONNECTION) {
@@ -58,6 +59,7 @@ function Start-DbTestServer {
 }
 
 function Stop-DbTestServer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Server)
     if ($Server.Stop) {
@@ -80,6 +82,7 @@ function Invoke-DbTestSql {
 }
 
 function New-ShortId {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     param([Parameter(Mandatory)] [int] $Length)
     [guid]::NewGuid().ToString('N').Substring(0, $Length)
 }
@@ -89,6 +92,8 @@ function New-DbTestRole {
         A login role with -Password and, per -DatabasePrefix, one new database it owns (the prefix and a
         random suffix). Returns the role's name and the databases' names, in the order of the prefixes.
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'Password', Justification = 'The known password of a throwaway test role: the tests look for it in every output.')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Server,
@@ -108,6 +113,7 @@ function New-DbTestFolder {
         A new folder under the temp directory, 'dbadapter-pester-<Name>-' and a random suffix, holding
         -Files (file name = content, e.g. db.toml and schema.sql). Returns its path.
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [string] $Name,
@@ -121,11 +127,12 @@ function New-DbTestFolder {
     $folder
 }
 
-function Remove-DbTestArtifacts {
+function Remove-DbTestArtifact {
     <#
         AfterAll's clean-up: drops -Database and -Role, stops -Server (if this module started it) and
         removes -Folder. Each may be missing, when BeforeAll failed before creating it.
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param($Server, [string] $Role, [string[]] $Database, [string] $Folder)
     if ($Server) {
@@ -137,4 +144,4 @@ function Remove-DbTestArtifacts {
     if ($Folder) { Remove-Item -Recurse -Force $Folder -ErrorAction SilentlyContinue }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifacts
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact
