@@ -188,6 +188,14 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
             Assert.False(File.Exists(Path.Combine(folder, ".db-profile")));
             Assert.DoesNotContain(ProfileDatabase.Password, direct.AllText(), StringComparison.Ordinal);
 
+            // A profile named by the env var that db.toml lacks: the message names the prefixed variable.
+            host.Run($"Disconnect-DbProfile -EnvPrefix {prefix}").ShouldSucceed();
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", "ghost");
+            var ghost = Assert.Single(host.Run($"Connect-DbProfile -EnvPrefix {prefix}").Errors);
+            Assert.StartsWith("ProfileNotFound", ghost.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains(prefix + "DB_PROFILE", ghost.Exception.Message, StringComparison.Ordinal);
+            Environment.SetEnvironmentVariable(prefix + "DB_PROFILE", null);
+
             // Nothing at all: ProfileNotFound naming what was tried.
             Environment.SetEnvironmentVariable(prefix + "DATABASE_URL", null);
             host.Run($"Disconnect-DbProfile -EnvPrefix {prefix}").ShouldSucceed();

@@ -103,7 +103,7 @@ public static class CurrentProfileResolver
     /// <see cref="ErrorIds.ProfileNotFound"/> naming the profile, where the name came from, db.toml and
     /// the profiles it defines. A direct selection has no profile: that is a caller bug (ArgumentException).
     /// </summary>
-    public static ProfileConfig GetProfile(ProfileSelection selection, DbConfig config)
+    public static ProfileConfig GetProfile(ProfileSelection selection, DbConfig config, string envPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(config);
@@ -124,7 +124,7 @@ public static class CurrentProfileResolver
         {
             ProfileSource.Explicit => "given by -Profile",
             ProfileSource.Session => "made current by Connect-DbProfile",
-            ProfileSource.Environment => "named by the DB_PROFILE environment variable",
+            ProfileSource.Environment => $"named by the {envPrefix}{ProfileVariable} environment variable",
             ProfileSource.LockFile => $"named by the lock file {LockFile.PathIn(config.Directory)}; run Connect-DbProfile or Disconnect-DbProfile to replace it",
             _ => "selected",
         };

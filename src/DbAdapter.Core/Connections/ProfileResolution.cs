@@ -36,7 +36,7 @@ public static class ProfileResolution
                 request.ConfigPath);
         }
 
-        var profile = CurrentProfileResolver.GetProfile(selection, config);
+        var profile = CurrentProfileResolver.GetProfile(selection, config, request.EnvPrefix);
         reporter.Verbose($"Profile '{profile.Name}' chosen by {Describe(selection.Source)} from '{config.FilePath}'.");
         var target = ConnectionResolver.Resolve(profile, request.Credential, environment);
         return new ResolvedProfile(config, profile, target, selection.Source);
