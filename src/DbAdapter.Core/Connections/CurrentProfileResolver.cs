@@ -112,27 +112,29 @@ public static class CurrentProfileResolver
             throw new ArgumentException("A direct connection selection has no profile to look up.", nameof(selection));
         }
 
-        if (config.FindProfile(selection.ProfileName) is { } profile)
-        {
-            return profile;
-        }
+        return config.FindProfile(selection.ProfileName) ?? throw ProfileNotFound(selection.ProfileName, selection.Source, config, envPrefix);
+    }
 
+    /// <summary>The ProfileNotFound error for <paramref name="name"/>: where the name came from, db.toml and the profiles it defines.</summary>
+    public static DbAdapterException ProfileNotFound(string name, ProfileSource source, DbConfig config, string envPrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(config);
         var available = config.Profiles.Count == 0
             ? "it defines no profiles"
             : "available: " + string.Join(", ", config.Profiles.Select(p => p.Name));
-        var origin = selection.Source switch
+        var origin = source switch
         {
-            ProfileSource.Explicit => "given by -Profile",
+            ProfileSource.Explicit => "given by name",
             ProfileSource.Session => "made current by Connect-DbProfile",
             ProfileSource.Environment => $"named by the {envPrefix}{ProfileVariable} environment variable",
             ProfileSource.LockFile => $"named by the lock file {LockFile.PathIn(config.Directory)}; run Connect-DbProfile or Disconnect-DbProfile to replace it",
             _ => "selected",
         };
 
-        throw new DbAdapterException(
+        return new DbAdapterException(
             ErrorIds.ProfileNotFound,
             DbErrorKind.ObjectNotFound,
-            $"Profile '{selection.ProfileName}' ({origin}) is not defined in {config.FilePath} ({available}).",
-            selection.ProfileName);
+            $"Profile '{name}' ({origin}) is not defined in {config.FilePath} ({available}).",
+            name);
     }
 }

@@ -225,11 +225,7 @@ public static class FixExecutor
         SchemaComparison comparison;
         try
         {
-            comparison = await client.UseConnectionAsync(async (connection, token) =>
-            {
-                var live = await SchemaIntrospector.ReadAsync(connection, plan.Schemas, token).ConfigureAwait(false);
-                return await SchemaComparer.CompareAsync(plan.Expected, live, connection, plan.Schemas, token).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            comparison = await SchemaValidator.CompareAsync(client, plan.Expected, plan.Schemas, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
         {

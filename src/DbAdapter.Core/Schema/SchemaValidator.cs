@@ -68,10 +68,16 @@ public static class SchemaValidator
         return new SchemaValidationResult(schemaFile, expected, comparison);
     }
 
-    /// <summary>Introspects and compares with an already read model.</summary>
-    public static Task<SchemaComparison> CompareAsync(DbClient client, SchemaModel expected, CancellationToken cancellationToken)
+    /// <summary>Introspects the profile's schemas and compares them with an already read model.</summary>
+    public static Task<SchemaComparison> CompareAsync(DbClient client, SchemaModel expected, CancellationToken cancellationToken) =>
+        CompareAsync(client, expected, client.Target.Schemas, cancellationToken);
+
+    /// <summary>
+    /// Introspects <paramref name="schemas"/> and compares them with <paramref name="expected"/>, on the
+    /// client's open transaction when there is one (repair re-validates inside its own transaction).
+    /// </summary>
+    public static Task<SchemaComparison> CompareAsync(DbClient client, SchemaModel expected, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
     {
-        var schemas = client.Target.Schemas;
         return client.UseConnectionAsync(
             async (connection, token) =>
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using DbAdapter.Core.Diagnostics;
 using DbAdapter.PowerShell.Internal;
 
 namespace DbAdapter.PowerShell.Commands;
@@ -102,6 +103,33 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (Stopping || _cancellation.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    private protected IOperationReporter CreateReporter() =>
+        new CmdletReporter(PostWarning, PostVerbose, PostProgress);
+
+    /// <summary>
+    /// Runs the work of one pipeline item. An engine failure becomes a non-terminating error (the next
+    /// item is still processed) unless <paramref name="terminating"/>; <paramref name="target"/> may
+    /// replace the error's target object (for example with the pipeline item itself).
+    /// </summary>
+    private protected void RunItem(Func<IOperationReporter, CancellationToken, Task> work, bool terminating = false, Func<DbAdapterException, object?>? target = null)
+    {
+        try
+        {
+            var reporter = CreateReporter();
+            RunAsync(token => work(reporter, token));
+        }
+        catch (DbAdapterException ex)
+        {
+            var record = ErrorRecords.From(ex, target?.Invoke(ex));
+            if (terminating)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
         }
     }
 

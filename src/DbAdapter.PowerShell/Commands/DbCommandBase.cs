@@ -65,32 +65,6 @@ public abstract class DbCommandBase : AsyncCmdlet
 
     private protected SessionCurrent? CapturedSession() => _session?.Current;
 
-    private protected IOperationReporter CreateReporter() =>
-        new CmdletReporter(PostWarning, PostVerbose, PostProgress);
-
-    /// <summary>
-    /// Runs the work of one pipeline item. An engine failure becomes a non-terminating error (the next
-    /// item is still processed) unless <paramref name="terminating"/>.
-    /// </summary>
-    private protected void RunItem(Func<IOperationReporter, CancellationToken, Task> work, bool terminating = false)
-    {
-        try
-        {
-            var reporter = CreateReporter();
-            RunAsync(token => work(reporter, token));
-        }
-        catch (DbAdapterException ex)
-        {
-            var record = ErrorRecords.From(ex);
-            if (terminating)
-            {
-                ThrowTerminatingError(record);
-            }
-
-            WriteError(record);
-        }
-    }
-
     private static NetworkCredential? ToNetworkCredential(PSCredential? credential) =>
         credential is null || credential == PSCredential.Empty ? null : credential.GetNetworkCredential();
 }

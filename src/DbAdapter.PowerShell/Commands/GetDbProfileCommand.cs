@@ -72,11 +72,7 @@ public sealed class GetDbProfileCommand : DbCommandBase
 
             foreach (var (text, _) in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
             {
-                PostError(ErrorRecords.From(new DbAdapterException(
-                    ErrorIds.ProfileNotFound,
-                    DbErrorKind.ObjectNotFound,
-                    $"Profile '{text}' is not in '{config.FilePath}'. Profiles there: {(config.Profiles.Count == 0 ? "none" : string.Join(", ", config.Profiles.Select(p => p.Name)))}.",
-                    text)));
+                PostError(ErrorRecords.From(CurrentProfileResolver.ProfileNotFound(text, ProfileSource.Explicit, config)));
             }
         });
     }

@@ -129,20 +129,14 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
         }
 
         var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: backupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile);
-        try
-        {
-            var reporter = new CmdletReporter(PostWarning, PostVerbose, PostProgress);
-            RunAsync(async token =>
+        RunItem(
+            async (reporter, token) =>
             {
                 await using var client = new DbClient(source.Profile.Target);
                 var result = await FixExecutor.ApplyAsync(client, source.Plan, options, reporter, token).ConfigureAwait(false);
                 PostObject(OutputMapper.ToFixResult(plan.Profile, result));
-            });
-        }
-        catch (DbAdapterException ex)
-        {
-            WriteError(ErrorRecords.From(ex, ex.ErrorId == ErrorIds.FixFailed || ex.ErrorId == ErrorIds.FixPlanHasHazards ? plan : null));
-        }
+            },
+            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards ? plan : null);
     }
 
     private bool IsWhatIf() =>
