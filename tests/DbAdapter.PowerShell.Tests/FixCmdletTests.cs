@@ -70,6 +70,44 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
     }
 
     [Fact]
+    public async Task A_column_defs_value_carrying_a_second_statement_is_refused_and_nothing_is_planned_or_dropped()
+    {
+        var (name, folder) = await DriftedAsync(SchemaDatabases.DriftedSql + "\nCREATE TABLE victims (id int); INSERT INTO victims VALUES (1), (2);");
+        File.WriteAllText(Path.Combine(folder, "defs.json"), "{\n  \"products.price\": \"INTEGER; DROP TABLE victims\"\n}");
+        using var host = new ModuleHost(folder);
+
+        var result = host.Run("Get-DbFixPlan -Profile target -ColumnDefinitionsPath ./defs.json | Invoke-DbFix -Confirm:$false");
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("ColumnDefinitionsInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("defs.json: line 2: the definition of \"products.price\" is not exactly one column definition: it holds a ';'", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(["2"], await Dump(name, "SELECT count(*) FROM victims"));
+        Assert.Equal(["0"], await Dump(name, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'products' AND column_name = 'price'"));
+    }
+
+    [Fact]
+    public async Task A_schema_file_column_carrying_a_second_statement_refuses_the_file_and_nothing_is_dropped()
+    {
+        var (name, folder) = await DriftedAsync(SchemaDatabases.DriftedSql + "\nCREATE TABLE victims2 (id int); INSERT INTO victims2 VALUES (1);");
+        File.WriteAllText(
+            Path.Combine(folder, "schema.sql"),
+            SchemaDatabases.SchemaSql.Replace("price INTEGER DEFAULT 0,", "price integer; DROP TABLE victims2); CREATE TABLE x (y int,", StringComparison.Ordinal));
+        using var host = new ModuleHost(folder);
+
+        foreach (var command in new[] { "Test-DbSchema -Profile target", "Get-DbFixPlan -Profile target | Invoke-DbFix -Confirm:$false" })
+        {
+            var result = host.Run(command);
+            Assert.Empty(result.Output);
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("SchemaFileInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains("schema.sql: line 8: CREATE TABLE products (line 3) holds a ';' inside its parentheses", error.Exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["1"], await Dump(name, "SELECT count(*) FROM victims2"));
+    }
+
+    [Fact]
     public async Task WhatIf_changes_nothing_writes_nothing_and_still_describes_the_run()
     {
         var (name, folder) = await DriftedAsync();

@@ -13,7 +13,26 @@ internal static class DataSourceCache
 {
     private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Sources = new(StringComparer.Ordinal);
 
-    public static NpgsqlDataSource Get(ConnectionTarget target)
+    public static NpgsqlDataSource Get(ConnectionTarget target) =>
+        Sources.GetOrAdd(KeyOf(target), k => new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(k).Build())).Value;
+
+    /// <summary>
+    /// Forgets the data source of <paramref name="target"/> and closes it. Called when opening a
+    /// connection failed with an authentication error: the key holds the password, so without this
+    /// every wrong password tried in a session would keep a data source (and its pool) forever.
+    /// </summary>
+    public static void Evict(ConnectionTarget target)
+    {
+        if (Sources.TryRemove(KeyOf(target), out var source) && source.IsValueCreated)
+        {
+            source.Value.Dispose();
+        }
+    }
+
+    /// <summary>True when a data source for <paramref name="target"/> is kept (tests of eviction).</summary>
+    internal static bool Holds(ConnectionTarget target) => Sources.ContainsKey(KeyOf(target));
+
+    private static string KeyOf(ConnectionTarget target)
     {
         var builder = new NpgsqlConnectionStringBuilder(target.Builder.ConnectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -25,8 +44,7 @@ internal static class DataSourceCache
         // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
         // they come back as int?[] while arrays without nulls stay int[].
         builder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
-        var key = builder.ConnectionString;
-        return Sources.GetOrAdd(key, k => new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(k).Build())).Value;
+        return builder.ConnectionString;
     }
 
     /// <summary>Closes every pooled connection (module removal).</summary>

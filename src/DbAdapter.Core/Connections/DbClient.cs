@@ -309,6 +309,27 @@ public sealed class DbClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs read-only <paramref name="work"/> inside a transaction that leaves nothing behind: the open
+    /// scope's (the work must then leave it as it was), or a new one that is always rolled back. Work
+    /// that probes the server with temporary objects under savepoints (schema comparison, planning)
+    /// needs a transaction, and reading the catalog and the row counts in one gives one snapshot.
+    /// </summary>
+    internal async Task<T> UseRolledBackTransactionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_scope is not null)
+        {
+            return await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+
+        var scope = await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            // Never committed: disposing the scope rolls it back.
+            return await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The common translation of a database failure met while doing <paramref name="activity"/>
     /// (see <see cref="ConnectionErrors"/>); returns <paramref name="exception"/> itself when it is not one.
     /// </summary>
@@ -402,6 +423,11 @@ public sealed class DbClient : IAsyncDisposable
         }
         catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, Target, "opening a connection", null, whileOpening: true, out var translated))
         {
+            if (translated.ErrorId == ErrorIds.AuthenticationFailed)
+            {
+                DataSourceCache.Evict(Target);
+            }
+
             throw translated;
         }
     }

@@ -202,10 +202,17 @@ public static class FixExecutor
         {
             await client.UseConnectionAsync(async (connection, token) =>
             {
-                var command = new NpgsqlCommand(step.Sql, connection);
-                await using (command.ConfigureAwait(false))
+                // One command per statement: the server refuses a command whose text holds two, so
+                // nothing a user file carries can run as a statement of its own.
+                var batch = new NpgsqlBatch(connection);
+                await using (batch.ConfigureAwait(false))
                 {
-                    return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    foreach (var statement in step.Statements)
+                    {
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                    }
+
+                    return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
             }, ct).ConfigureAwait(false);
         }

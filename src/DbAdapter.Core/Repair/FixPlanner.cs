@@ -17,8 +17,9 @@ public static class FixPlanner
 {
     /// <summary>
     /// Introspects and compares the live database now (nothing cached from an earlier comparison)
-    /// and returns the plan. Reads only: the server-side probes run in subtransactions that are
-    /// always rolled back.
+    /// and returns the plan. Reads only, in one transaction that is always rolled back: nothing of the
+    /// schema file is evaluated on live data (see <see cref="ServerProbe"/>), and no lock stronger than
+    /// ACCESS SHARE is taken on a user table.
     /// </summary>
     /// <param name="client">The database.</param>
     /// <param name="expected">schema.sql's model.</param>
@@ -52,7 +53,9 @@ public static class FixPlanner
         var recreate = ResolveRecreateTables(expected, schemas, options.RecreateTables ?? []);
         try
         {
-            return await client.UseConnectionAsync(
+            // One transaction, always rolled back: one snapshot for counts and catalog, and the
+            // server-side probes leave nothing behind.
+            return await client.UseRolledBackTransactionAsync(
                 (connection, token) => PlanCoreAsync(connection, expected, schemas, options, recreate, reporter, token),
                 ct).ConfigureAwait(false);
         }
@@ -122,10 +125,6 @@ public static class FixPlanner
                     var column = table.FindColumn(missing.Column)!;
                     var definition = defaults.Find(name.Schema, name.Name, column.Name) ?? column.Definition ?? column.Type;
                     var addition = ColumnAddition.Read(column.Name, definition, name.Schema, name.Name);
-                    if (addition.Column is null)
-                    {
-                        warnings.Add($"{display}.{column.Name}: the definition '{definition}' could not be read; it is added as written, without hazard checks.");
-                    }
 
                     var step = AddColumnStep(name, column.Name, addition, display, sequence++);
                     step.Rows = rows[name];
@@ -254,22 +253,26 @@ public static class FixPlanner
         var probed = additions
             .Where(a => a.Rows > 0 && a.Addition.HasDefault && !a.Addition.FillsRows)
             .ToList();
-        var answers = await RewriteProbe.ProbeAsync(connection, probed.Select(a => (a.Addition.Column!.Type, a.Addition.Column.Default!)).ToList(), ct)
+        var answers = await ServerProbe.RunAsync(
+                connection,
+                probed.ConvertAll(a => new ProbeItem(a.Addition.Column.Type, a.Addition.Column.Default, CheckRewrite: true)),
+                statistics: null,
+                ct)
             .ConfigureAwait(false);
         var rewrites = new Dictionary<PlannedStep, bool>();
         for (var i = 0; i < probed.Count; i++)
         {
             var (step, addition, _) = probed[i];
             rewrites[step] = answers[i].Rewrites;
-            if (answers[i].Error is { } error)
+            if ((answers[i].TypeError ?? answers[i].DefaultError) is { } error)
             {
-                warnings.Add($"{step.Display}.{step.Column}: the server rejects '{addition.Column!.Type} DEFAULT {addition.Column.Default}' ({error}); that step will fail unless the database changes first.");
+                warnings.Add($"{step.Display}.{step.Column}: the server rejects '{addition.Column.Type} DEFAULT {addition.Column.Default}' ({error}); that step will fail unless the database changes first.");
             }
         }
 
         foreach (var (step, addition, rows) in additions)
         {
-            if (rows == 0 || addition.Column is null)
+            if (rows == 0)
             {
                 continue;
             }

@@ -18,8 +18,14 @@ public sealed class FixStep
     /// <summary>The added column of an <see cref="FixOperation.AddColumn"/> step; null otherwise.</summary>
     public string? Column { get; init; }
 
-    /// <summary>Every statement of the step, ';'-separated: exactly what runs.</summary>
-    public required string Sql { get; init; }
+    /// <summary>
+    /// The statements of the step, in order: exactly what runs, each as its own command, so the server
+    /// refuses any text that would hold a second statement.
+    /// </summary>
+    public required IReadOnlyList<string> Statements { get; init; }
+
+    /// <summary>The statements for display, each ended by ';' on its own line(s).</summary>
+    public string Sql => string.Join("\n", Statements.Select(s => s + ";"));
 
     /// <summary>Risks of the step (empty when none).</summary>
     public required IReadOnlyList<FixHazard> Hazards { get; init; }

@@ -70,7 +70,7 @@ internal sealed class PlannedStep
             Schema = Table.Schema,
             Table = Table.Name,
             Column = Column,
-            Sql = string.Join(";\n", statements.Select(s => s.Trim().TrimEnd(';').TrimEnd())) + ";",
+            Statements = statements.ConvertAll(s => s.Trim().TrimEnd(';').TrimEnd()),
             Hazards = Hazards.ToArray(),
             Description = Describe(this),
         };

@@ -97,12 +97,23 @@ public sealed class ColumnDefinitions
                 }
 
                 var parts = SplitKey(key);
-                (string, string, string) address = parts switch
+                (string Schema, string Table, string Column) address = parts switch
                 {
                     [var table, var column] => (defaultSchema, table, column),
                     [var schema, var table, var column] => (schema, table, column),
                     _ => throw Invalid(keyOffset, $"the key \"{key}\" is not \"table.column\" or \"schema.table.column\"."),
                 };
+
+                // The definition becomes part of an ALTER TABLE ... ADD COLUMN: it must be one column
+                // definition and nothing more (no second statement, no second ALTER action).
+                try
+                {
+                    TableElementReader.ReadColumnText(address.Column, definition, new TableModel { Schema = address.Schema, Name = address.Table }, address.Schema);
+                }
+                catch (SqlReadException ex)
+                {
+                    throw Invalid(keyOffset, $"the definition of \"{key}\" is not exactly one column definition: {ex.Message}. Give one column's type, default and constraints, e.g. \"INTEGER DEFAULT 0\"; nothing was planned.");
+                }
 
                 // A repeated key would silently win over the first one; say so instead.
                 if (!result._definitions.TryAdd(address, definition))

@@ -12,8 +12,7 @@ internal sealed record ExpectedColumn(
     string? Default,
     string? Identity,
     string? Generated,
-    bool DefaultProbed,
-    (string Type, string? Default)? ProbeKey)
+    (string Type, string? Default) ProbeKey)
 {
     public static ExpectedColumn From(TableModel table, ColumnModel column)
     {
@@ -32,16 +31,8 @@ internal sealed record ExpectedColumn(
             @default = null;
         }
 
-        // A fragment that could close the probe's statement is never sent: it is compared as text.
-        (string, string?)? probe = null;
-        var defaultProbed = false;
-        if (IsSingleItem(type))
-        {
-            defaultProbed = @default is not null && IsSingleItem(@default);
-            probe = (type, defaultProbed ? @default : null);
-        }
-
-        return new ExpectedColumn(type, serialBase is not null, notNull, @default, identity, generated, defaultProbed, probe);
+        // The probe checks each fragment is one item before sending it (ServerProbe / SqlItem).
+        return new ExpectedColumn(type, serialBase is not null, notNull, @default, identity, generated, (type, @default));
     }
 
     private static string? NormalizeIdentity(string? identity) => identity?.Trim().ToUpperInvariant() switch
@@ -50,45 +41,4 @@ internal sealed record ExpectedColumn(
         "A" or "ALWAYS" => "a",
         _ => "d",
     };
-
-    // The probe puts fragments in a column list: one that could end the statement, close the list
-    // early or add a column (a top-level comma) would probe something else than the column.
-    private static bool IsSingleItem(string text)
-    {
-        if (!SqlFragment.IsSelfContained(text))
-        {
-            return false;
-        }
-
-        var depth = 0;
-        var quote = '\0';
-        foreach (var c in text)
-        {
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '\'' or '"':
-                    quote = c;
-                    break;
-                case '(' or '[':
-                    depth++;
-                    break;
-                case ')' or ']' when --depth < 0:
-                    return false;
-                case ',' when depth == 0:
-                    return false;
-            }
-        }
-
-        return depth == 0;
-    }
 }

@@ -13,8 +13,8 @@ public static class SchemaComparer
 {
     /// <summary>
     /// Compares <paramref name="expected"/> with <paramref name="live"/> within <paramref name="schemas"/>.
-    /// The connection (open, possibly inside a transaction, which is left as it was) is only used to
-    /// canonicalise expected types and defaults; nothing it does survives the call.
+    /// The connection (open and inside a transaction, which is left as it was) is only used to
+    /// canonicalise expected types and defaults under a savepoint; nothing it does survives the call.
     /// </summary>
     /// <param name="expected">The model of schema.sql.</param>
     /// <param name="live">The model of the database.</param>
@@ -118,7 +118,7 @@ public static class SchemaComparer
     }
 
     /// <summary>One server round trip for every distinct (type, default) the expected side spells.</summary>
-    private static async Task<Dictionary<(string Type, string? Default), CanonicalColumn>> CanonicalizeAsync(
+    private static async Task<Dictionary<(string Type, string? Default), ProbeAnswer>> CanonicalizeAsync(
         List<ColumnPair> pairs,
         NpgsqlConnection connection,
         SchemaQueryStatistics? statistics,
@@ -128,15 +128,14 @@ public static class SchemaComparer
         var seen = new HashSet<(string Type, string? Default)>();
         foreach (var pair in pairs)
         {
-            var key = pair.Expected.ProbeKey;
-            if (key is { } k && seen.Add(k))
+            if (seen.Add(pair.Expected.ProbeKey))
             {
-                items.Add(k);
+                items.Add(pair.Expected.ProbeKey);
             }
         }
 
-        var answers = await ServerCanonicalizer.CanonicalizeAsync(connection, items, statistics, ct).ConfigureAwait(false);
-        var map = new Dictionary<(string Type, string? Default), CanonicalColumn>(items.Count);
+        var answers = await ServerProbe.RunAsync(connection, items.ConvertAll(i => new ProbeItem(i.Type, i.Default)), statistics, ct).ConfigureAwait(false);
+        var map = new Dictionary<(string Type, string? Default), ProbeAnswer>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             map[items[i]] = answers[i];
@@ -145,14 +144,10 @@ public static class SchemaComparer
         return map;
     }
 
-    private static void CompareColumn(ColumnPair pair, Dictionary<(string Type, string? Default), CanonicalColumn> canonical, SchemaComparison result)
+    private static void CompareColumn(ColumnPair pair, Dictionary<(string Type, string? Default), ProbeAnswer> canonical, SchemaComparison result)
     {
         var (table, column, live, expected) = pair;
-        CanonicalColumn? answer = null;
-        if (expected.ProbeKey is { } key)
-        {
-            canonical.TryGetValue(key, out answer);
-        }
+        canonical.TryGetValue(expected.ProbeKey, out var answer);
 
         // Type: the server's spelling when it knows the type; the documented aliases otherwise.
         bool sameType;
@@ -194,7 +189,7 @@ public static class SchemaComparer
     private static (bool Same, string? Expected) CompareDefault(
         ExpectedColumn expected,
         ColumnModel live,
-        CanonicalColumn? answer,
+        ProbeAnswer? answer,
         SchemaComparison result,
         TableModel table,
         ColumnModel column)
@@ -224,7 +219,7 @@ public static class SchemaComparer
             return (live.Default is null, null);
         }
 
-        if (expected.DefaultProbed && answer is { TypeError: null, DefaultError: null })
+        if (answer is { TypeError: null, DefaultError: null })
         {
             return (string.Equals(answer.Default, live.Default, StringComparison.Ordinal), answer.Default);
         }

@@ -8,6 +8,7 @@ internal sealed partial class SchemaStatementReader
 {
     private void ReadAlterTable(SqlStatement statement, TokenCursor c)
     {
+        RequireOneStatement(statement);
         c.AcceptWords("if", "exists");
         c.AcceptWord("only");
         if (c.AreWords("all", "in"))

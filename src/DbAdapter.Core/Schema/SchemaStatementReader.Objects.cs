@@ -12,6 +12,7 @@ internal sealed partial class SchemaStatementReader
 
     private void ReadCreateIndex(SqlStatement statement, TokenCursor c, bool unique)
     {
+        RequireOneStatement(statement);
         c.AcceptWord("concurrently");
         var ifNotExists = c.AcceptWords("if", "not", "exists");
         string? name = null;

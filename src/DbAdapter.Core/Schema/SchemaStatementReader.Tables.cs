@@ -9,6 +9,7 @@ internal sealed partial class SchemaStatementReader
 
     private void ReadCreateTable(SqlStatement statement, TokenCursor c, string? persistence)
     {
+        RequireOneStatement(statement);
         var ifNotExists = c.AcceptWords("if", "not", "exists");
         var (schema, name) = c.ReadQualifiedName(_defaultSchema);
         var table = new TableModel

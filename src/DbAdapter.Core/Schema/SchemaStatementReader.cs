@@ -77,6 +77,28 @@ internal sealed partial class SchemaStatementReader
 
     private void Warn(int line, string message) => _model.Warnings.Add($"line {line}: {message}");
 
+    /// <summary>
+    /// A statement whose text the model keeps for repair to run (CREATE TABLE, ALTER TABLE, CREATE
+    /// INDEX) must be exactly one statement. The splitter does not end a statement at a ';' inside
+    /// parentheses (psql does not either), so "price integer; DROP TABLE x)" would otherwise reach the
+    /// model as a column type. That is never a typo to skip over: the whole file is refused.
+    /// </summary>
+    private void RequireOneStatement(SqlStatement statement)
+    {
+        for (var i = statement.Start; i < statement.End; i++)
+        {
+            if (statement.Tokens[i].IsSymbol(";"))
+            {
+                throw new DbAdapterException(
+                    ErrorIds.SchemaFileInvalid,
+                    DbErrorKind.InvalidData,
+                    $"{_sourceName}: line {statement.Tokens[i].Line}: {Describe(statement)} (line {statement.Line}) holds a ';' inside its parentheses, which would end the statement there. " +
+                    "A statement of the schema file must be exactly one statement; nothing was compared or planned. Fix the file.",
+                    _model.SourceFile ?? _sourceName);
+            }
+        }
+    }
+
     /// <summary>The table created earlier in the file, as <see cref="SchemaModel.FindTable"/> would find it.</summary>
     private TableModel? FindTable(string schema, string name) => _tables.GetValueOrDefault((schema, name));
 

@@ -78,7 +78,7 @@ public static class SchemaValidator
     /// </summary>
     public static Task<SchemaComparison> CompareAsync(DbClient client, SchemaModel expected, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
     {
-        return client.UseConnectionAsync(
+        return client.UseRolledBackTransactionAsync(
             async (connection, token) =>
             {
                 var live = await SchemaIntrospector.ReadAsync(connection, schemas, token).ConfigureAwait(false);

@@ -3,53 +3,12 @@ using System.Text;
 namespace DbAdapter.Core.Schema;
 
 /// <summary>
-/// Light lexical checks and folding of SQL fragments (a type or a default expression taken from
-/// schema.sql). Not a parser: just enough to know a fragment cannot end the statement it is put in,
-/// and to compare two fragments as text when the server cannot canonicalise them.
+/// Folding of SQL fragments (a type or a default expression taken from schema.sql), to compare two
+/// fragments as text when the server cannot canonicalise them. Whether a fragment may be sent to the
+/// server at all is <see cref="SqlItem"/>'s decision, made with the tokenizer.
 /// </summary>
 internal static class SqlFragment
 {
-    /// <summary>
-    /// True when <paramref name="text"/> holds no statement separator and no comment outside quotes
-    /// and closes every quote it opens. Fragments that fail are compared as text only, never sent.
-    /// </summary>
-    public static bool IsSelfContained(string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            var c = text[i];
-            switch (c)
-            {
-                case ';':
-                    return false;
-                case '-' when Next(text, i) == '-':
-                case '/' when Next(text, i) == '*':
-                    return false;
-                case '\'':
-                    var escapes = i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e');
-                    i = SkipQuoted(text, i, '\'', escapes);
-                    break;
-                case '"':
-                    i = SkipQuoted(text, i, '"', backslashEscapes: false);
-                    break;
-                case '$':
-                    i = SkipDollarQuoted(text, i);
-                    break;
-                default:
-                    i++;
-                    break;
-            }
-
-            if (i < 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// Lower-cases everything outside quotes and collapses white space, so "NOW( )" and "now()" or
     /// "'A'::TEXT" and "'A'::text" compare equal while 'A' and 'a' do not.
@@ -127,24 +86,5 @@ internal static class SqlFragment
         }
 
         return -1;
-    }
-
-    /// <summary>Index after a $tag$...$tag$ string, after a lone '$' (a positional parameter), or -1 when unterminated.</summary>
-    private static int SkipDollarQuoted(string text, int start)
-    {
-        var tagEnd = start + 1;
-        while (tagEnd < text.Length && (char.IsLetterOrDigit(text[tagEnd]) || text[tagEnd] == '_'))
-        {
-            tagEnd++;
-        }
-
-        if (tagEnd >= text.Length || text[tagEnd] != '$' || (tagEnd > start + 1 && char.IsDigit(text[start + 1])))
-        {
-            return start + 1;
-        }
-
-        var tag = text[start..(tagEnd + 1)];
-        var close = text.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
-        return close < 0 ? -1 : close + tag.Length;
     }
 }

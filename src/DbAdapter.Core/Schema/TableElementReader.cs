@@ -61,6 +61,23 @@ internal static class TableElementReader
         return column;
     }
 
+    /// <summary>
+    /// Reads a column definition given as text on its own (a column-defs value: everything after the
+    /// column name). It must be exactly one column definition (see <see cref="SqlItem"/>) and read to
+    /// its end; inline constraints are recorded on <paramref name="table"/>.
+    /// </summary>
+    /// <exception cref="SqlReadException">What is wrong with the definition.</exception>
+    public static ColumnModel ReadColumnText(string name, string definition, TableModel table, string defaultSchema)
+    {
+        if (SqlItem.FindProblem(definition) is { } problem)
+        {
+            throw new SqlReadException(1, problem);
+        }
+
+        var tokens = SqlTokenizer.Tokenize(Connections.SqlIdentifier.Quote(name) + " " + definition);
+        return ReadColumn(new TokenCursor(tokens), table, defaultSchema);
+    }
+
     /// <summary>Reads column constraints up to the end of the cursor and applies them.</summary>
     public static void ReadColumnConstraints(TokenCursor c, TableModel table, ColumnModel column, string defaultSchema)
     {

@@ -56,6 +56,7 @@ internal static class OutputMapper
             Table = step.Table,
             Column = step.Column,
             Sql = step.Sql,
+            Statements = step.Statements.ToArray(),
             Description = step.Description,
             Hazards = step.Hazards.Select(h => new DbFixHazard(h.Kind, h.Blocking, h.Message)).ToArray(),
         }).ToArray(),

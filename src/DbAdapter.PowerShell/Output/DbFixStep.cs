@@ -20,8 +20,11 @@ public sealed class DbFixStep
     /// <summary>The column added (AddColumn), else null.</summary>
     public string? Column { get; internal init; }
 
-    /// <summary>Every statement the step runs.</summary>
+    /// <summary>Every statement the step runs, for display (each ended by ';').</summary>
     public string Sql { get; internal init; } = string.Empty;
+
+    /// <summary>The statements the step runs, in order, each sent as its own command.</summary>
+    public string[] Statements { get; internal init; } = [];
 
     /// <summary>What the step may do to existing data or to other sessions.</summary>
     public DbFixHazard[] Hazards { get; internal init; } = [];

@@ -76,6 +76,22 @@ public sealed class DbClientConnectionErrorTests(TestDatabase database) : IClass
         var role = await CreateRoleAsync();
         await using var client = Client(database.Server.ConnectionString(database.Name, role, Secret));
         Assert.NotEmpty(await client.GetServerVersionAsync(CancellationToken.None));
+        Assert.True(DataSourceCache.Holds(client.Target));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_leaves_no_data_source_behind()
+    {
+        var role = await CreateRoleAsync();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using var client = Client(database.Server.ConnectionString(database.Name, role, $"{Secret}-wrong-{attempt}"));
+            var ex = await Assert.ThrowsAsync<DbAdapterException>(() => client.GetServerVersionAsync(CancellationToken.None));
+            Assert.Equal(ErrorIds.AuthenticationFailed, ex.ErrorId);
+
+            // The cache key holds the password: keeping it would keep a pool per wrong password forever.
+            Assert.False(DataSourceCache.Holds(client.Target));
+        }
     }
 
     [Fact]

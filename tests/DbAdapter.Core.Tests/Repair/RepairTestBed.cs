@@ -41,6 +41,7 @@ internal sealed class RepairTestBed(TestDatabase database, string name) : IAsync
     {
         await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         var live = await SchemaIntrospector.ReadAsync(connection, Public, CancellationToken.None);
         return await SchemaComparer.CompareAsync(SchemaSqlReader.Read(schemaSql), live, connection, Public, CancellationToken.None);
     }

@@ -61,6 +61,47 @@ public sealed class ColumnDefinitionsTests
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("INTEGER; DROP TABLE victims", "holds a ';'")]
+    [InlineData("INTEGER, DROP COLUMN name", "holds a ',' outside parentheses")]
+    [InlineData("INTEGER DEFAULT 0 -- the price", "holds a comment")]
+    [InlineData("INTEGER /* cents */ DEFAULT 0", "holds a comment")]
+    [InlineData("NUMERIC(10, 2", "parentheses do not pair up")]
+    [InlineData("NUMERIC(10, 2))", "parentheses do not pair up")]
+    [InlineData("INTEGER DEFAULT 'unterminated", "unterminated")]
+    [InlineData("INTEGER NOT NULL trailing words", "expected a column constraint")]
+    [InlineData("INTEGER\n\\! rm -rf /", "meta-command")]
+    public void A_definition_that_is_not_exactly_one_column_definition_is_refused_naming_file_line_and_key(string definition, string problem)
+    {
+        var json = "{\n  \"products.name\": \"TEXT\",\n  \"products.price\": " + System.Text.Json.JsonSerializer.Serialize(definition) + "\n}";
+
+        var ex = Assert.Throws<DbAdapterException>(() => ColumnDefinitions.Parse(json, "defs.json"));
+
+        Assert.Equal(ErrorIds.ColumnDefinitionsInvalid, ex.ErrorId);
+        Assert.Equal(DbErrorKind.InvalidData, ex.Kind);
+        Assert.StartsWith("defs.json: line 3: the definition of \"products.price\" is not exactly one column definition: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("nothing was planned.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("defs.json", ex.Target);
+    }
+
+    [Theory]
+    [InlineData("TEXT DEFAULT 'a;b'")]
+    [InlineData("TEXT DEFAULT $$a;b -- c$$")]
+    [InlineData("TEXT DEFAULT $q$a, 'b'; c$q$")]
+    [InlineData("TEXT CHECK (note <> 'x; DROP TABLE y') DEFAULT 'z'")]
+    [InlineData("NUMERIC(10, 2) NOT NULL DEFAULT 0.5")]
+    [InlineData("INTEGER[] DEFAULT ARRAY[1, 2]")]
+    [InlineData("TEXT COLLATE \"C\" DEFAULT E'it\\'s'")]
+    public void Semicolons_commas_and_dashes_inside_strings_and_dollar_quotes_are_one_item(string definition)
+    {
+        var json = "{\"products.note\": " + System.Text.Json.JsonSerializer.Serialize(definition) + "}";
+
+        var defs = ColumnDefinitions.Parse(json, "defs.json");
+
+        Assert.Equal(definition, defs.Find("public", "products", "note"));
+    }
+
     [Fact]
     public async Task Loads_from_a_file()
     {

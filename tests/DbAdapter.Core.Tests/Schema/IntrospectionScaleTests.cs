@@ -34,6 +34,7 @@ public sealed class IntrospectionScaleTests(TestDatabase database) : IClassFixtu
 
         await using var connection = new NpgsqlConnection(database.Server.ConnectionString(name));
         await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         var statistics = new SchemaQueryStatistics();
         var live = await SchemaIntrospector.ReadAsync(connection, Public, statistics, CancellationToken.None);
         var comparison = await SchemaComparer.CompareAsync(expected, live, connection, Public, statistics, CancellationToken.None);

@@ -40,6 +40,7 @@ public sealed class SchemaComparerLiveSuiteTests(TestDatabase database) : IClass
         var statistics = new SchemaQueryStatistics();
         await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         var live = await SchemaIntrospector.ReadAsync(connection, Public, statistics, CancellationToken.None);
         var comparison = await SchemaComparer.CompareAsync(ExpectedModel(), live, connection, Public, statistics, CancellationToken.None);
 

@@ -181,4 +181,37 @@ public sealed class SchemaSqlReaderFileTests : IDisposable
         Assert.StartsWith($"{path}: line {line}: unterminated {what}", ex.Message, StringComparison.Ordinal);
         Assert.Equal(path, ex.Target);
     }
+
+    [Theory]
+    [InlineData("CREATE TABLE products (id int,\n  price integer; DROP TABLE victims2);\n", 2, "CREATE TABLE products")]
+    [InlineData("CREATE TABLE products (id int);\nALTER TABLE products ADD COLUMN price integer CHECK (price > 0; DROP TABLE victims2);\n", 2, "ALTER TABLE products")]
+    [InlineData("CREATE TABLE products (id int);\nCREATE INDEX i ON products ((id; DROP TABLE victims2));\n", 2, "CREATE INDEX i ON products")]
+    public async Task A_semicolon_inside_the_parentheses_of_a_statement_repair_would_run_refuses_the_file(string sql, int line, string statement)
+    {
+        var path = Write("smuggled.sql", sql);
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => SchemaSqlReader.ReadFileAsync(path, "public", CancellationToken.None));
+
+        Assert.Equal(ErrorIds.SchemaFileInvalid, ex.ErrorId);
+        Assert.Equal(DbErrorKind.InvalidData, ex.Kind);
+        Assert.StartsWith($"{path}: line {line}: {statement}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("holds a ';' inside its parentheses", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(path, ex.Target);
+    }
+
+    [Fact]
+    public void Semicolons_in_strings_dollar_quotes_and_function_bodies_are_not_statement_ends()
+    {
+        var model = SchemaSqlReader.Read("""
+            CREATE TABLE notes (id int, a text DEFAULT 'x;y', b text DEFAULT $q$a, 'b'; c$q$,
+                                c text CHECK (c <> ';'));
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
+            CREATE RULE r AS ON INSERT TO notes DO ALSO (SELECT 1; SELECT 2);
+            """, "notes.sql");
+
+        var notes = Assert.Single(model.Tables);
+        Assert.Equal(["id", "a", "b", "c"], notes.Columns.Select(c => c.Name).ToArray());
+        Assert.Equal("'x;y'", notes.FindColumn("a")!.Default);
+        Assert.Equal("$q$a, 'b'; c$q$", notes.FindColumn("b")!.Default);
+    }
 }

@@ -20,6 +20,8 @@ internal static class SchemaTestHelpers
         schemas ??= Public;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        // The comparer probes the server under a savepoint: it needs a transaction (rolled back on dispose).
+        await using var transaction = await connection.BeginTransactionAsync();
         var live = await SchemaIntrospector.ReadAsync(connection, schemas, CancellationToken.None);
         return await SchemaComparer.CompareAsync(expected, live, connection, schemas, CancellationToken.None);
     }

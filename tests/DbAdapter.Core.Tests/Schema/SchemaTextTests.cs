@@ -33,18 +33,37 @@ public sealed class SchemaTextTests
         Assert.Equal(integer, TypeText.SerialBase(written));
 
     [Theory]
-    [InlineData("now()", true)]
-    [InlineData("'a;b'", true)]
-    [InlineData("'it''s'", true)]
-    [InlineData("$$x;y$$", true)]
-    [InlineData("E'\\';'", true)]
-    [InlineData("0; DROP TABLE x", false)]
-    [InlineData("0 -- comment", false)]
-    [InlineData("0 /* c */", false)]
-    [InlineData("'unterminated", false)]
-    [InlineData("$a$ unterminated", false)]
-    public void Self_contained_fragments_are_told_from_ones_that_could_end_a_statement(string text, bool selfContained) =>
-        Assert.Equal(selfContained, SqlFragment.IsSelfContained(text));
+    [InlineData("now()", null)]
+    [InlineData("'a;b'", null)]
+    [InlineData("'it''s'", null)]
+    [InlineData("$$x;y$$", null)]
+    [InlineData("$q$a, 'b'; c -- d$q$", null)]
+    [InlineData("E'\\';'", null)]
+    [InlineData("numeric(10, 2)", null)]
+    [InlineData("ARRAY[1, 2]", null)]
+    [InlineData("x$q$;DROP TABLE t;--$q$", "holds a ';'")]
+    [InlineData("0; DROP TABLE x", "holds a ';'")]
+    [InlineData("0, DROP COLUMN y", "holds a ','")]
+    [InlineData("0 -- comment", "holds a comment")]
+    [InlineData("0 /* c */", "holds a comment")]
+    [InlineData("(0]", "do not pair up")]
+    [InlineData("0)", "do not pair up")]
+    [InlineData("(0", "never closed")]
+    [InlineData("'unterminated", "unterminated")]
+    [InlineData("$a$ unterminated", "unterminated")]
+    [InlineData("  ", "empty")]
+    public void One_item_is_told_from_text_that_could_end_or_extend_the_statement_it_is_put_in(string text, string? problem)
+    {
+        var found = SqlItem.FindProblem(text);
+        if (problem is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.Contains(problem, found, StringComparison.Ordinal);
+        }
+    }
 
     [Theory]
     [InlineData("NOW( )", "now()")]

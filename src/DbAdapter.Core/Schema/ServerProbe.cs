@@ -1,0 +1,315 @@
+using System.Globalization;
+using Npgsql;
+
+namespace DbAdapter.Core.Schema;
+
+/// <summary>One column shape to show the server: a type, a default, and whether to ask about rewrites.</summary>
+/// <param name="Type">The type as written ("VARCHAR(50)").</param>
+/// <param name="Default">The default expression as written, or null.</param>
+/// <param name="CheckRewrite">Ask whether ADD COLUMN with this type and default rewrites a table that has rows.</param>
+internal readonly record struct ProbeItem(string Type, string? Default, bool CheckRewrite = false);
+
+/// <summary>
+/// The server's answer for one <see cref="ProbeItem"/>: its own spelling of the type (format_type)
+/// and the default (pg_get_expr), whether ADD COLUMN rewrites a table, or why it could not tell.
+/// </summary>
+internal sealed record ProbeAnswer(string? Type, string? Default, string? TypeError, string? DefaultError, bool Rewrites);
+
+/// <summary>
+/// Asks the server about column shapes written in a user file without running anything of the file on
+/// live data: each item becomes a column of a temporary table created under a savepoint that is always
+/// rolled back. Comparing the server's spelling with the live catalog means "VARCHAR(50)" equals
+/// "character varying(50)" without this code knowing PostgreSQL's casting rules; and an ADD COLUMN on
+/// an EMPTY temporary table tells whether the real one would be rewritten (its file node changes),
+/// which PostgreSQL decides from the default's volatility and the type, not from the rows.
+/// </summary>
+/// <remarks>
+/// <para>Read-only by construction. Creating a table evaluates no default; the rewrite check adds the
+/// column to a table without rows, so a volatile default (nextval(), random()) is never evaluated and no
+/// sequence moves. No lock is taken on a user table. Everything runs under a savepoint that is rolled
+/// back and released, so nothing outlives the call, not even inside the caller's transaction.</para>
+/// <para>Text from the file reaches the server only as one item per clause, checked by
+/// <see cref="SqlItem"/> first (an item that fails is not sent; its answer says why), and each
+/// statement is its own command of a batch, so the server itself would refuse a second statement.
+/// There is no server-side EXECUTE of concatenated text.</para>
+/// <para>One round trip for any number of items. When the server rejects an item (a type or a
+/// function that does not exist there), the batch is rolled back and the items are asked one by one,
+/// so each failure is told apart and the others still get their answers.</para>
+/// </remarks>
+internal static class ServerProbe
+{
+    // 1,600 columns is PostgreSQL's per-table limit: probe in chunks well below it.
+    private const int ChunkSize = 1000;
+    private const string Savepoint = "dbadapter_probe";
+    private const string ItemSavepoint = "dbadapter_probe_item";
+
+    /// <summary>
+    /// Answers, in item order. The connection must be inside a transaction (the probes run under a
+    /// savepoint); the transaction is left exactly as it was.
+    /// </summary>
+    public static async Task<IReadOnlyList<ProbeAnswer>> RunAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<ProbeItem> items,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(items);
+        var answers = new ProbeAnswer?[items.Count];
+        var sent = new List<(int Index, string Type, string? Default, bool CheckRewrite)>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (type, @default, checkRewrite) = items[i];
+            if (SqlItem.FindProblem(type) is { } typeProblem)
+            {
+                var refused = $"not sent to the server: {typeProblem}";
+                answers[i] = new ProbeAnswer(null, null, refused, @default is null ? null : refused, false);
+                continue;
+            }
+
+            string? defaultRefused = null;
+            if (@default is not null && SqlItem.FindProblem(@default) is { } defaultProblem)
+            {
+                defaultRefused = $"not sent to the server: {defaultProblem}";
+                @default = null;
+            }
+
+            sent.Add((i, type, @default, checkRewrite && @default is not null));
+            answers[i] = new ProbeAnswer(null, null, null, defaultRefused, false);
+        }
+
+        if (sent.Count > 0)
+        {
+            try
+            {
+                await AllAtOnceAsync(connection, sent, answers, statistics, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (IsItemError(ex))
+            {
+                await ExecuteAsync(connection, statistics, ct, $"ROLLBACK TO SAVEPOINT {Savepoint}", $"RELEASE SAVEPOINT {Savepoint}").ConfigureAwait(false);
+                foreach (var item in sent)
+                {
+                    answers[item.Index] = await OneAsync(connection, item.Type, item.Default, item.CheckRewrite, answers[item.Index]!.DefaultError, statistics, ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return answers!;
+    }
+
+    private static async Task AllAtOnceAsync(
+        NpgsqlConnection connection,
+        List<(int Index, string Type, string? Default, bool CheckRewrite)> sent,
+        ProbeAnswer?[] answers,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SAVEPOINT {Savepoint}"));
+            var chunks = 0;
+            for (var start = 0; start < sent.Count; start += ChunkSize, chunks++)
+            {
+                var columns = new List<string>();
+                for (var i = start; i < Math.Min(start + ChunkSize, sent.Count); i++)
+                {
+                    columns.Add(Column(Invariant($"c{i}"), sent[i].Type, sent[i].Default));
+                }
+
+                var table = Invariant($"pg_temp.dbadapter_probe_{chunks}");
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(Invariant($"CREATE TEMP TABLE dbadapter_probe_{chunks} ({string.Join(", ", columns)})")));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(ColumnsOf(table, "substr(a.attname, 2)::integer")));
+            }
+
+            var rewrites = new List<int>();
+            for (var i = 0; i < sent.Count; i++)
+            {
+                if (sent[i].CheckRewrite)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Invariant($"CREATE TEMP TABLE dbadapter_rewrite_{i} (x integer)")));
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Invariant($"ALTER TABLE pg_temp.dbadapter_rewrite_{i} ADD COLUMN {Column("c", sent[i].Type, sent[i].Default)}")));
+                    rewrites.Add(i);
+                }
+            }
+
+            if (rewrites.Count > 0)
+            {
+                var rewritten = new NpgsqlBatchCommand(
+                    "SELECT r.i, c.relfilenode <> c.oid FROM unnest($1::integer[]) AS r(i) " +
+                    "JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass('pg_temp.dbadapter_rewrite_' || r.i)");
+                rewritten.Parameters.Add(new NpgsqlParameter { Value = rewrites.ToArray() });
+                batch.BatchCommands.Add(rewritten);
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
+            statistics?.Record(batch.BatchCommands.Count);
+
+            var types = new string?[sent.Count];
+            var defaults = new string?[sent.Count];
+            var rewrote = new bool[sent.Count];
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                // Rows of the column queries have 3 fields, those of the rewrite query 2: each row says
+                // which item it answers, so the order of result sets does not matter.
+                do
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        var i = reader.GetInt32(0);
+                        if (reader.FieldCount == 3)
+                        {
+                            types[i] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                            defaults[i] = reader.IsDBNull(2) ? null : reader.GetString(2);
+                        }
+                        else
+                        {
+                            rewrote[i] = reader.GetBoolean(1);
+                        }
+                    }
+                }
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+            }
+
+            for (var i = 0; i < sent.Count; i++)
+            {
+                var index = sent[i].Index;
+                answers[index] = answers[index]! with { Type = types[i], Default = defaults[i], Rewrites = rewrote[i] };
+            }
+        }
+    }
+
+    /// <summary>One item on its own: the type, then the default, then the rewrite, each told apart when it fails.</summary>
+    private static async Task<ProbeAnswer> OneAsync(
+        NpgsqlConnection connection,
+        string type,
+        string? @default,
+        bool checkRewrite,
+        string? refusedDefault,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        string? canonicalType = null;
+        string? canonicalDefault = null;
+        var rewrites = false;
+        var failure = "type";
+        try
+        {
+            canonicalType = await ScalarAsync(
+                connection,
+                statistics,
+                ct,
+                1,
+                $"SAVEPOINT {ItemSavepoint}",
+                $"CREATE TEMP TABLE dbadapter_probe_one ({Column("c", type, null)})",
+                ColumnsOf("pg_temp.dbadapter_probe_one", "a.attnum")).ConfigureAwait(false);
+            if (@default is not null)
+            {
+                failure = "default";
+                canonicalDefault = await ScalarAsync(
+                    connection,
+                    statistics,
+                    ct,
+                    2,
+                    $"ALTER TABLE pg_temp.dbadapter_probe_one ALTER COLUMN c SET DEFAULT {@default}",
+                    ColumnsOf("pg_temp.dbadapter_probe_one", "a.attnum")).ConfigureAwait(false);
+            }
+
+            if (checkRewrite)
+            {
+                failure = "rewrite";
+                rewrites = await ScalarAsync(
+                    connection,
+                    statistics,
+                    ct,
+                    0,
+                    "CREATE TEMP TABLE dbadapter_rewrite_one (x integer)",
+                    $"ALTER TABLE pg_temp.dbadapter_rewrite_one ADD COLUMN {Column("c", type, @default)}",
+                    "SELECT c.relfilenode <> c.oid FROM pg_catalog.pg_class c WHERE c.oid = 'pg_temp.dbadapter_rewrite_one'::regclass").ConfigureAwait(false) == "True";
+            }
+        }
+        catch (PostgresException ex) when (IsItemError(ex))
+        {
+            await ExecuteAsync(connection, statistics, ct, $"ROLLBACK TO SAVEPOINT {ItemSavepoint}", $"RELEASE SAVEPOINT {ItemSavepoint}").ConfigureAwait(false);
+            return failure switch
+            {
+                "type" => new ProbeAnswer(null, null, ex.MessageText, @default is null ? refusedDefault : ex.MessageText, false),
+                "default" => new ProbeAnswer(canonicalType, null, null, ex.MessageText, false),
+                _ => new ProbeAnswer(canonicalType, canonicalDefault, null, ex.MessageText, false),
+            };
+        }
+
+        await ExecuteAsync(connection, statistics, ct, $"ROLLBACK TO SAVEPOINT {ItemSavepoint}", $"RELEASE SAVEPOINT {ItemSavepoint}").ConfigureAwait(false);
+        return new ProbeAnswer(canonicalType, canonicalDefault, null, refusedDefault, rewrites);
+    }
+
+    /// <summary>"name type [DEFAULT expr]" with the name quoted (it is ours) and the items as checked.</summary>
+    private static string Column(string name, string type, string? @default) =>
+        @default is null ? $"{name} {type}" : $"{name} {type} DEFAULT {@default}";
+
+    /// <summary>(key, format_type, default) of the columns of one probe table; the key tells the item.</summary>
+    private static string ColumnsOf(string table, string key) =>
+        $"""
+        SELECT {key}, pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+          FROM pg_catalog.pg_attribute a
+          LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = '{table}'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        """;
+
+    /// <summary>
+    /// Errors that mean "this item is wrong here" (unknown type or function, bad syntax or value): the
+    /// items are then asked one by one. Anything else (a lost connection, a timeout) is not about an item.
+    /// </summary>
+    private static bool IsItemError(PostgresException ex) =>
+        ex.SqlState.StartsWith("42", StringComparison.Ordinal) || ex.SqlState.StartsWith("22", StringComparison.Ordinal) ||
+        ex.SqlState.StartsWith("0A", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    /// <summary>Runs the statements as one batch; returns <paramref name="field"/> of the last row read (as text), or null.</summary>
+    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, SchemaQueryStatistics? statistics, CancellationToken ct, int field, params string[] statements)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (var statement in statements)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            }
+
+            statistics?.Record(batch.BatchCommands.Count);
+            string? value = null;
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                do
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        value = reader.IsDBNull(field) ? null : Convert.ToString(reader.GetValue(field), CultureInfo.InvariantCulture);
+                    }
+                }
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+            }
+
+            return value;
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, SchemaQueryStatistics? statistics, CancellationToken ct, params string[] statements)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (var statement in statements)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            }
+
+            statistics?.Record(batch.BatchCommands.Count);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
