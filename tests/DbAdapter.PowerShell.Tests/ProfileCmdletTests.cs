@@ -223,6 +223,62 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
     }
 
     [Fact]
+    public async Task A_credential_and_the_current_profile_never_follow_a_profile_name_into_another_db_toml()
+    {
+        // Another database owned by another login, named "prod" in other db.toml files.
+        var other = "bob_" + Guid.NewGuid().ToString("N")[..10];
+        const string OtherPassword = "Bob-0ther-Pw-9913";
+        var otherDatabase = await db.Server.CreateDatabaseAsync("bob");
+        await db.Server.ExecuteAsync(db.Server.MaintenanceDatabase, $"CREATE ROLE {other} LOGIN PASSWORD '{OtherPassword}'; ALTER DATABASE \"{otherDatabase}\" OWNER TO {other};");
+        try
+        {
+            var otherUrl = $"postgresql://{other}:[YOUR-PASSWORD]@{db.Server.Host}:{db.Server.Port}/{otherDatabase}?sslmode=disable";
+            var a = NewFolder($"[profiles.prod]\nurl = \"{db.PlaceholderUrl}\"\n");
+            var withPassword = NewFolder($"[profiles.prod]\nurl = \"{otherUrl}\"\ndb_password = \"{OtherPassword}\"\n");
+            var withoutPassword = NewFolder($"[profiles.prod]\nurl = \"{otherUrl}\"\n");
+            var prefix = Prefix();
+            var variables = new Dictionary<string, object?>
+            {
+                ["alice"] = new PSCredential(db.Role, ToSecure(ProfileDatabase.Password)),
+                ["a"] = Path.Combine(a, "db.toml"),
+                ["b"] = Path.Combine(withPassword, "db.toml"),
+                ["c"] = Path.Combine(withoutPassword, "db.toml"),
+            };
+            using var host = new ModuleHost(db.Folder);
+
+            var first = Assert.Single(host.Run($"Connect-DbProfile prod -ConfigPath $a -Credential $alice -EnvPrefix {prefix}", variables).ShouldSucceed().Output);
+            Assert.Equal(db.Role, first.Properties["UserName"].Value);
+            Assert.Equal(db.Name, first.Properties["Database"].Value);
+
+            // b's prod connects with its own user and password, not alice's.
+            var second = Assert.Single(host.Run($"Connect-DbProfile prod -ConfigPath $b -EnvPrefix {prefix}", variables).ShouldSucceed().Output);
+            Assert.Equal(other, second.Properties["UserName"].Value);
+            Assert.Equal(otherDatabase, second.Properties["Database"].Value);
+
+            // c's prod has no password of its own: it gets none, rather than alice's.
+            var refused = host.Run($"Connect-DbProfile prod -ConfigPath $c -EnvPrefix {prefix} -Verbose", variables);
+            var error = Assert.Single(refused.Errors);
+            Assert.StartsWith("ConfigInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains("no password was supplied", error.Exception.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(ProfileDatabase.Password, refused.AllText(), StringComparison.Ordinal);
+
+            // Back in a's folder, a's prod still gets the credential given for it.
+            var again = Assert.Single(host.Run($"Connect-DbProfile prod -ConfigPath $a -EnvPrefix {prefix}", variables).ShouldSucceed().Output);
+            Assert.Equal(db.Role, again.Properties["UserName"].Value);
+
+            // The session's current profile belongs to a's db.toml: c's db.toml has none of it.
+            Assert.Empty(host.Run($"Get-DbProfile -Current -ConfigPath $c -EnvPrefix {prefix}", variables).ShouldSucceed().Output);
+            var current = Assert.Single(host.Run($"Get-DbProfile -Current -ConfigPath $a -EnvPrefix {prefix}", variables).ShouldSucceed().Output);
+            Assert.Equal("Session", current.Properties["CurrentSource"].Value);
+        }
+        finally
+        {
+            await db.Server.DropDatabaseAsync(otherDatabase);
+            await db.Server.ExecuteAsync(db.Server.MaintenanceDatabase, $"DROP ROLE IF EXISTS {other}");
+        }
+    }
+
+    [Fact]
     public void Direct_connection_string_works_without_db_toml()
     {
         var empty = Path.Combine(db.Folder, "direct-" + Guid.NewGuid().ToString("N")[..6]);

@@ -61,11 +61,7 @@ internal static class ConnectionErrors
         TryTranslate(exception, target, activity, failingItem, whileOpening, out var translated) ? translated : exception;
 
     /// <summary>Removes the password from a text meant for people (messages, logs).</summary>
-    public static string Redact(string text, ConnectionTarget target)
-    {
-        var password = target.Password;
-        return string.IsNullOrEmpty(password) ? text : text.Replace(password, "***", StringComparison.Ordinal);
-    }
+    public static string Redact(string text, ConnectionTarget target) => target.Redact(text);
 
     private static (string Id, DbErrorKind Kind, string Message)? FromServer(
         PostgresException pg, ConnectionTarget target, string where, string? activity, bool whileOpening)

@@ -39,34 +39,38 @@ public sealed class ConnectionTarget
 
     public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
 
-    /// <summary>The connection string with the password replaced by "***".</summary>
+    /// <summary>The connection string with every secret (password, SSL key password) replaced by "***".</summary>
     public string RedactedConnectionString
     {
         get
         {
             var copy = new NpgsqlConnectionStringBuilder(Builder.ConnectionString);
-            var secrets = new[] { copy.Password, copy.SslPassword };
-            if (!string.IsNullOrEmpty(copy.Password))
+            foreach (var property in Diagnostics.SecretRedactor.SecretProperties)
             {
-                copy.Password = "***";
-            }
-
-            if (!string.IsNullOrEmpty(copy.SslPassword))
-            {
-                copy.SslPassword = "***";
+                if (property.GetValue(copy) is string { Length: > 0 })
+                {
+                    property.SetValue(copy, Diagnostics.SecretRedactor.Mask);
+                }
             }
 
             // A [YOUR-PASSWORD] placeholder outside the password slot (options, application name...)
             // was filled with the password too: mask it wherever it landed.
-            return Diagnostics.SecretRedactor.Scrub(copy.ConnectionString, secrets);
+            return Redact(copy.ConnectionString);
         }
     }
 
+    /// <summary>The secret values of this connection (password, SSL key password), for redaction only.</summary>
+    internal IReadOnlyList<string> Secrets =>
+        Diagnostics.SecretRedactor.SecretProperties.Select(p => p.GetValue(Builder) as string).OfType<string>().Where(v => v.Length > 0).ToList();
+
+    /// <summary><paramref name="text"/> with every secret of this connection masked: the one redaction of texts meant for people.</summary>
+    public string Redact(string text) => Diagnostics.SecretRedactor.Scrub(text, Secrets);
+
+    /// <summary>The resolved password (tests check the precedence rules with it; never printed).</summary>
+    internal string? Password => Builder.Password;
+
     /// <summary>The real settings, password included. Internal: only the engine opens connections.</summary>
     internal NpgsqlConnectionStringBuilder Builder { get; }
-
-    /// <summary>The password, for redaction checks only (never to print).</summary>
-    internal string? Password => Builder.Password;
 
     public override string ToString() => RedactedConnectionString;
 }

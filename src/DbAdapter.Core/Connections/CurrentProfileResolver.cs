@@ -22,14 +22,22 @@ public enum ProfileSource
     DatabaseUrl,
 }
 
-/// <summary>What the session remembers after Connect-DbProfile: a profile name or, in direct mode, a connection string.</summary>
-public sealed record SessionCurrent(string? ProfileName, string? DirectConnectionString, string? ConfigPath);
+/// <summary>What the session remembers after Connect-DbProfile: a profile name or, in direct mode, a connection string, and the db.toml it belongs to.</summary>
+public sealed record SessionCurrent(string? ProfileName, string? DirectConnectionString, string? ConfigPath)
+{
+    /// <summary>Never the connection string: it may hold a password.</summary>
+    public override string ToString() =>
+        ProfileName is not null ? $"profile {ProfileName} of {ConfigPath}" : DirectConnectionString is not null ? "a direct connection (connection string hidden)" : "(none)";
+}
 
 /// <summary>The outcome of current-profile resolution: a profile name, or a direct connection string.</summary>
 public sealed record ProfileSelection(string? ProfileName, string? DirectConnectionString, ProfileSource Source)
 {
     /// <summary>True when there is no profile, only a connection string (-ConnectionString, DATABASE_URL).</summary>
     public bool IsDirect => ProfileName is null;
+
+    /// <summary>Never the connection string: it may hold a password.</summary>
+    public override string ToString() => ProfileName is not null ? $"profile {ProfileName} ({Source})" : $"a direct connection ({Source}; connection string hidden)";
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
 
@@ -11,20 +12,22 @@ public static class ProfileResolution
 {
     public static async Task<ResolvedProfile> ResolveAsync(ProfileRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var configDirectory = Path.GetDirectoryName(request.ConfigPath) ?? ".";
+        var configDirectory = ConfigPaths.DirectoryOf(request.ConfigPath);
         var config = File.Exists(request.ConfigPath)
             ? await LoadConfigAsync(request.ConfigPath, reporter, cancellationToken).ConfigureAwait(false)
             : null;
 
         if (request.DirectConnectionString is not null)
         {
-            return Direct(request.DirectConnectionString, request, config, ProfileSource.Explicit);
+            return Direct(request.DirectConnectionString, request.Credential, config, ProfileSource.Explicit);
         }
 
-        var selection = CurrentProfileResolver.Resolve(request.ExplicitProfile, request.Session, request.EnvPrefix, configDirectory, environment);
+        // The session's current profile counts only for the db.toml it was chosen from.
+        var selection = CurrentProfileResolver.Resolve(request.ExplicitProfile, request.Session?.CurrentFor(request.ConfigPath), request.EnvPrefix, configDirectory, environment);
+        var remembered = request.Credential is null ? request.Session?.CredentialFor(request.ConfigPath, selection) : null;
         if (selection.ProfileName is null)
         {
-            return Direct(selection.DirectConnectionString!, request, config, selection.Source);
+            return Direct(selection.DirectConnectionString!, request.Credential ?? remembered, config, selection.Source);
         }
 
         if (config is null)
@@ -38,7 +41,15 @@ public static class ProfileResolution
 
         var profile = CurrentProfileResolver.GetProfile(selection, config, request.EnvPrefix);
         reporter.Verbose($"Profile '{profile.Name}' chosen by {Describe(selection.Source)} from '{config.FilePath}'.");
-        var target = ConnectionResolver.Resolve(profile, request.Credential, environment);
+        var target = ConnectionResolver.Resolve(profile, request.Credential ?? remembered, environment);
+        if (remembered is not null && !request.Session!.IsFor(request.ConfigPath, profile.Name, target))
+        {
+            // db.toml now points this profile at another server or database: what was given for the
+            // old one does not follow it there.
+            reporter.Verbose($"The credential remembered for profile '{profile.Name}' was given for another server or database; it is not used.");
+            target = ConnectionResolver.Resolve(profile, null, environment);
+        }
+
         return new ResolvedProfile(config, profile, target, selection.Source);
     }
 
@@ -54,9 +65,9 @@ public static class ProfileResolution
         return config;
     }
 
-    private static ResolvedProfile Direct(string connectionString, ProfileRequest request, DbConfig? config, ProfileSource source)
+    private static ResolvedProfile Direct(string connectionString, NetworkCredential? credential, DbConfig? config, ProfileSource source)
     {
-        var target = ConnectionResolver.ResolveDirect(connectionString, request.Credential);
+        var target = ConnectionResolver.ResolveDirect(connectionString, credential);
         return new ResolvedProfile(config, null, target, source, connectionString);
     }
 

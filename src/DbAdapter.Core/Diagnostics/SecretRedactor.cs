@@ -12,6 +12,18 @@ internal static partial class SecretRedactor
     public const string Mask = "***";
 
     /// <summary>
+    /// The settings of a connection string that hold secrets: what Npgsql marks as password text, and
+    /// the password of the SSL client key, which it does not mark.
+    /// </summary>
+    public static IReadOnlyList<System.Reflection.PropertyInfo> SecretProperties { get; } =
+        typeof(Npgsql.NpgsqlConnectionStringBuilder).GetProperties()
+            .Where(p => p.PropertyType == typeof(string) && p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0 &&
+                        (p.GetCustomAttributes(typeof(System.ComponentModel.PasswordPropertyTextAttribute), inherit: true)
+                             .Cast<System.ComponentModel.PasswordPropertyTextAttribute>().Any(a => a.Password) ||
+                         p.Name == nameof(Npgsql.NpgsqlConnectionStringBuilder.SslPassword)))
+            .ToList();
+
+    /// <summary>
     /// Replaces every occurrence of every secret in <paramref name="text"/> by <see cref="Mask"/>,
     /// longest first so that a secret containing a shorter one is masked whole.
     /// </summary>
@@ -31,8 +43,10 @@ internal static partial class SecretRedactor
     /// </summary>
     public static string RedactConnectionText(string text)
     {
-        text = UriPassword().Replace(text, m => m.Groups["pre"].Value + Mask + "@");
-        return PasswordOption().Replace(text, m => m.Groups["key"].Value + Mask);
+        // Options first: the URI rule masks up to the last '@', which may sit inside an option's value
+        // (sslpassword=p@ss) and would leave the rest of that value in the text.
+        text = PasswordOption().Replace(text, m => m.Groups["key"].Value + Mask);
+        return UriPassword().Replace(text, m => m.Groups["pre"].Value + Mask + "@");
     }
 
     /// <summary>
@@ -80,8 +94,9 @@ internal static partial class SecretRedactor
     [GeneratedRegex(@"(?<pre>[a-zA-Z][a-zA-Z0-9+.-]*://[^:/?#@\s""']*:)(?<pw>[^\r\n""']+)@")]
     private static partial Regex UriPassword();
 
-    // An unclosed quote (perhaps the very error being reported) masks everything after it.
-    [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""?|'[^']*'?|[^;&\s""']+)", RegexOptions.IgnoreCase)]
+    // An unclosed quote (perhaps the very error being reported) masks everything after it; an unquoted
+    // value runs to the next ';' or '&' (a password may hold spaces).
+    [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""?|'[^']*'?|[^;&""'\r\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordOption();
 
     [GeneratedRegex(@"^[ \t]*[""']?(?:db_password|sslpassword)[""']?[ \t]*=[ \t]*(?<value>[^\r\n]*?)[ \t]*$", RegexOptions.Multiline)]

@@ -35,14 +35,14 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
     public string? Name { get; set; }
 
     /// <summary>
-    /// A postgres:// or postgresql:// URI, or an Npgsql keyword string, to connect to without a profile (direct mode). Direct mode does not write the lock file.
+    /// A postgres:// or postgresql:// URI, or an Npgsql keyword string, to connect to without a profile (direct mode). Direct mode does not write the lock file. Give the password with -Credential, not inside this string: a password typed here lands in the shell history and in transcripts.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ParameterSets.ConnectionString)]
     [ValidateNotNullOrEmpty]
     public string? ConnectionString { get; set; }
 
     /// <summary>
-    /// User name and password to connect with. The password takes precedence over every other source (the URL, db_password, password_env); a non-empty user name replaces the profile's. Remembered in memory for this session only.
+    /// User name and password to connect with. The password takes precedence over every other source (the URL, db_password, password_env); a non-empty user name replaces the profile's. Remembered in memory for this session only, for this profile of this db.toml while it points at the same server and database: a profile of the same name in another db.toml never receives it.
     /// </summary>
     [Parameter]
     [Credential]
@@ -66,7 +66,8 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
     {
         var request = CreateRequest(Name, Credential, ConnectionString);
         var schemaFile = ResolveUserPath(SchemaFile);
-        var credential = Credential;
+        var credential = ToNetworkCredential(Credential);
+        var session = CapturedSession();
         RunItem(async (reporter, token) =>
         {
             var resolved = await ProfileResolution.ResolveAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
@@ -79,8 +80,8 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
                     await LockFile.WriteAsync(Path.GetDirectoryName(request.ConfigPath)!, resolved.Name, token).ConfigureAwait(false);
                 }
 
-                var current = new SessionCurrent(resolved.Name, resolved.Name is null ? resolved.DirectConnectionString : null, request.ConfigPath);
-                PostAction(() => SessionStore.Set(new SessionEntry(current, credential)));
+                var remembered = session.Connected(request.ConfigPath, resolved, credential);
+                PostAction(() => SessionStore.Set(remembered));
             }
 
             PostObject(outcome.Info);

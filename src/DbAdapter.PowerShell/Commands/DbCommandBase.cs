@@ -29,7 +29,7 @@ public abstract class DbCommandBase : AsyncCmdlet
 
     // Captured on the pipeline thread: the session store is keyed by the thread's runspace. A field,
     // not a property, so no engine type shows in the members PowerShell reflects over at import.
-    private SessionEntry? _session;
+    private SessionMemory _session = SessionMemory.Empty;
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -49,22 +49,16 @@ public abstract class DbCommandBase : AsyncCmdlet
         string.IsNullOrEmpty(path) ? null : GetUnresolvedProviderPathFromPSPath(path);
 
     /// <summary>
-    /// Builds the engine's request for one item. Must run on the pipeline thread. A credential given to
-    /// Connect-DbProfile earlier in this session is reused for that same profile.
+    /// Builds the engine's request for one item. Must run on the pipeline thread. What the session
+    /// remembers (current profile, credentials) goes with it; the core decides what applies.
     /// </summary>
-    private protected ProfileRequest CreateRequest(string? explicitProfile, PSCredential? credential = null, string? directConnectionString = null)
-    {
-        if (credential is null && directConnectionString is null && _session?.Credential is { } remembered &&
-            (explicitProfile is null || string.Equals(explicitProfile, _session.Current.ProfileName, StringComparison.Ordinal)))
-        {
-            credential = remembered;
-        }
+    private protected ProfileRequest CreateRequest(string? explicitProfile, PSCredential? credential = null, string? directConnectionString = null) =>
+        new(ResolveConfigPath(), explicitProfile, _session, EnvPrefix ?? string.Empty, ToNetworkCredential(credential), directConnectionString);
 
-        return new(ResolveConfigPath(), explicitProfile, _session?.Current, EnvPrefix ?? string.Empty, ToNetworkCredential(credential), directConnectionString);
-    }
+    /// <summary>What the session remembered when this command began.</summary>
+    private protected SessionMemory CapturedSession() => _session;
 
-    private protected SessionCurrent? CapturedSession() => _session?.Current;
-
-    private static NetworkCredential? ToNetworkCredential(PSCredential? credential) =>
+    /// <summary>The credential given to this command, as the engine takes it.</summary>
+    private protected static NetworkCredential? ToNetworkCredential(PSCredential? credential) =>
         credential is null || credential == PSCredential.Empty ? null : credential.GetNetworkCredential();
 }

@@ -6,7 +6,7 @@ namespace DbAdapter.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Forgets the current profile.</para>
-/// <para type="description">Clears the profile made current by Connect-DbProfile in this session (and the credential remembered with it) and deletes the .db-profile lock file beside db.toml. Environment variables ({prefix}DB_PROFILE, {prefix}DATABASE_URL) are not changed: if one is set, it still chooses a profile.</para>
+/// <para type="description">Clears the profile made current by Connect-DbProfile in this session (and every credential remembered in it) and deletes the .db-profile lock file beside db.toml. Environment variables ({prefix}DB_PROFILE, {prefix}DATABASE_URL) are not changed: if one is set, it still chooses a profile.</para>
 /// </summary>
 /// <example>
 /// <code>Disconnect-DbProfile</code>
@@ -19,7 +19,7 @@ public sealed class DisconnectDbProfileCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var directory = Path.GetDirectoryName(ResolveConfigPath())!;
-        SessionStore.Set(null);
+        SessionStore.Set(SessionMemory.Empty);
         var existed = File.Exists(Path.Combine(directory, LockFile.FileName));
         LockFile.Delete(directory);
         WriteVerbose(existed ? $"Removed the lock file in '{directory}'." : "No lock file to remove.");

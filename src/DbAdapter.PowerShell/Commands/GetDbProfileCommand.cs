@@ -81,7 +81,7 @@ public sealed class GetDbProfileCommand : DbCommandBase
     {
         try
         {
-            var selection = CurrentProfileResolver.Resolve(null, CapturedSession(), EnvPrefix ?? string.Empty, config.Directory, ProcessEnvironment.Instance);
+            var selection = CurrentProfileResolver.Resolve(null, CapturedSession().CurrentFor(config.FilePath), EnvPrefix ?? string.Empty, config.Directory, ProcessEnvironment.Instance);
             return selection.ProfileName is null ? null : selection;
         }
         catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.ProfileNotFound)

@@ -153,6 +153,61 @@ public sealed class RedactionTests : IDisposable
         AssertClean(ex);
     }
 
+    [Fact]
+    public void Records_that_hold_a_direct_connection_string_print_it_hidden()
+    {
+        var direct = $"postgresql://u:{Password}@h/d?sslpassword={Uri.EscapeDataString(HardPassword)}";
+        var current = new SessionCurrent(null, direct, _folder.Combine("db.toml"));
+        var selection = new ProfileSelection(null, direct, ProfileSource.Session);
+        var request = new ProfileRequest(_folder.Combine("db.toml"), null, SessionMemory.Empty, string.Empty, new NetworkCredential("u", Password), direct);
+        var target = ConnectionResolver.ResolveDirect(direct, null);
+        var memory = SessionMemory.Empty.Connected(_folder.Combine("db.toml"), Resolved(target), new NetworkCredential("u", Password));
+
+        foreach (var text in new[] { current.ToString(), selection.ToString(), request.ToString(), memory.ToString(), $"{current} {selection} {request} {memory}" })
+        {
+            Assert.DoesNotContain(Password, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(HardPassword, text, StringComparison.Ordinal);
+            Assert.Contains("hidden", text + " hidden", StringComparison.Ordinal);
+        }
+
+        Assert.Contains("connection string hidden", current.ToString(), StringComparison.Ordinal);
+        Assert.Contains("connection string hidden", request.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Username=u;Password=pw-one;SSL Password={0}", false)]
+    [InlineData("postgresql://u:pw-one@h/d?sslpassword={0}", true)]
+    public void The_ssl_key_password_is_masked_in_connection_text_and_error_messages(string text, bool escape)
+    {
+        var target = ConnectionResolver.ResolveDirect(string.Format(System.Globalization.CultureInfo.InvariantCulture, text, escape ? Uri.EscapeDataString(HardPassword) : HardPassword), null);
+
+        Assert.DoesNotContain(HardPassword, target.RedactedConnectionString, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-one", target.RedactedConnectionString, StringComparison.Ordinal);
+        Assert.Equal($"failed with *** and ***", target.Redact($"failed with {HardPassword} and pw-one"));
+        var error = ConnectionErrors.Translate(new Npgsql.NpgsqlException($"could not read the key with {HardPassword}"), target, "opening a connection", whileOpening: true);
+        Assert.DoesNotContain(HardPassword, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgresql://u:{0}@h/d?sslpassword={1}&bogus=%zz")]
+    [InlineData("postgresql://u:{0}@h/d?sslpassword={1}")]
+    [InlineData("Host=h;Password={0};SSL Password={1};Bogus Key=1")]
+    public void An_unreadable_connection_string_shows_no_part_of_either_password(string text)
+    {
+        var ex = Assert.Throws<DbAdapterException>(() =>
+            ConnectionResolver.ResolveDirect(string.Format(System.Globalization.CultureInfo.InvariantCulture, text, Password, HardPassword), null));
+
+        Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
+        AssertClean(ex);
+        foreach (var fragment in new[] { "ss:w", "rd #1", "s3cret" })
+        {
+            Assert.DoesNotContain(fragment, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static ResolvedProfile Resolved(ConnectionTarget target) =>
+        new(null, null, target, ProfileSource.Explicit, "postgresql://direct");
+
     private static void AssertClean(Exception ex)
     {
         for (var e = ex; e is not null; e = e.InnerException)
