@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using static DbAdapter.Bench.Shared.BenchStatistics;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using DbAdapter.Core.Tests.Schema;
+using static DbAdapter.Bench.Shared.BenchStatistics;
 
 namespace DbAdapter.Bench;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using DbAdapter.Core.Connections;
 using Npgsql;
 
 namespace DbAdapter.Core.Backup;

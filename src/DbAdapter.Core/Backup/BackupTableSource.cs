@@ -1,4 +1,5 @@
-using DbAdapter.Core.Connections;
+
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Backup;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using DbAdapter.Core.Diagnostics;
 using Tomlyn;
 using Tomlyn.Model;
-using Tomlyn.Serialization;
 
 namespace DbAdapter.Core.Configuration;
 

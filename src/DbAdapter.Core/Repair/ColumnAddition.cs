@@ -1,5 +1,6 @@
 using System.Globalization;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Repair;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using DbAdapter.Core.Connections;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Repair;
 

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DbAdapter.Core.Backup;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Repair;
@@ -93,7 +94,6 @@ public static class FixExecutor
                 throw new DbAdapterException(ErrorIds.FixFailed, DbErrorKind.InvalidOperation, $"The schema fix could not be committed: {ex.Message} Nothing was changed.", plan.SchemaFile, ex);
             }
 
-            client.ForgetColumns();
             reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
             return new FixResult(
                 true,

@@ -1,7 +1,8 @@
 using System.Globalization;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Repair;

@@ -1,5 +1,4 @@
-using DbAdapter.Core.Connections;
-using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Repair;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DbAdapter.Core.Connections;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Repair;

@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Schema;
 

@@ -1,3 +1,5 @@
+using DbAdapter.Core.Sql;
+
 namespace DbAdapter.Core.Schema;
 
 /// <summary>

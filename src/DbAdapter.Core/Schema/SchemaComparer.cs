@@ -1,4 +1,4 @@
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Schema;

@@ -1,3 +1,5 @@
+using DbAdapter.Core.Sql;
+
 namespace DbAdapter.Core.Schema;
 
 /// <summary>CREATE INDEX, CREATE TRIGGER and CREATE FUNCTION / PROCEDURE: recorded, never parsed for bodies.</summary>

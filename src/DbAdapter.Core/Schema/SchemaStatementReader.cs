@@ -1,4 +1,5 @@
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Schema;
 

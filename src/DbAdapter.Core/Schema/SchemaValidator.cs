@@ -1,5 +1,6 @@
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
 
 namespace DbAdapter.Core.Schema;
 

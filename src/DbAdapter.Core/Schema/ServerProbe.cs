@@ -1,4 +1,5 @@
 using System.Globalization;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Schema;

@@ -1,3 +1,5 @@
+using DbAdapter.Core.Sql;
+
 namespace DbAdapter.Core.Schema;
 
 /// <summary>
@@ -74,7 +76,7 @@ internal static class TableElementReader
             throw new SqlReadException(1, problem);
         }
 
-        var tokens = SqlTokenizer.Tokenize(Connections.SqlIdentifier.Quote(name) + " " + definition);
+        var tokens = SqlTokenizer.Tokenize(SqlIdentifier.Quote(name) + " " + definition);
         return ReadColumn(new TokenCursor(tokens), table, defaultSchema);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Schema;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 

@@ -1,8 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using DbAdapter.Core.Configuration;
-using DbAdapter.Core.Connections;
-using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Internal;
 
 namespace DbAdapter.PowerShell.Commands;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Internal;
 
 namespace DbAdapter.PowerShell.Commands;

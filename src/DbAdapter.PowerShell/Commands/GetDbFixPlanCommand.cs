@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Connections;
-using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;

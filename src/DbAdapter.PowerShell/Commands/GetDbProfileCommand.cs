@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using DbAdapter.Core.Configuration;
-using DbAdapter.Core.Connections;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 

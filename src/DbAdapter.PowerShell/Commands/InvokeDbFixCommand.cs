@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Repair;
 using DbAdapter.PowerShell.Internal;

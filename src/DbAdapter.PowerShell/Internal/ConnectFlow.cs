@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Schema;
 
 namespace DbAdapter.PowerShell.Internal;

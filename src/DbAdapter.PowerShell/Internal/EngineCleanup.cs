@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 
 namespace DbAdapter.PowerShell.Internal;
 

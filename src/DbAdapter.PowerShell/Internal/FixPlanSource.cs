@@ -1,4 +1,4 @@
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 
 namespace DbAdapter.PowerShell.Internal;

@@ -1,6 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Profiles;
 
 namespace DbAdapter.PowerShell.Internal;
 

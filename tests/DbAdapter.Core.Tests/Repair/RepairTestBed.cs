@@ -1,8 +1,8 @@
-using DbAdapter.Core.Connections;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
-using DbAdapter.Core.Tests.Connections;
+using DbAdapter.Core.Tests.Client;
 using DbAdapter.TestSupport;
 
 namespace DbAdapter.Core.Tests.Repair;
@@ -14,7 +14,7 @@ internal sealed class RepairTestBed(TestDatabase database, string name) : IAsync
 
     public string Name { get; } = name;
 
-    public DbClient Client { get; } = TestTargets.Client(database.Server.ConnectionString(name));
+    public DbClient Client { get; } = TestTargets.ClientFor(database.Server.ConnectionString(name));
 
     public static async Task<RepairTestBed> CreateAsync(TestDatabase database, string sql)
     {

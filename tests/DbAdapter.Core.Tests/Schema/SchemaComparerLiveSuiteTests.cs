@@ -1,5 +1,5 @@
-using DbAdapter.Core.Connections;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
 using static DbAdapter.Core.Tests.Schema.Expected;

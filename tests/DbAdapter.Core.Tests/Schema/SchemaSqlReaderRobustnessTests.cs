@@ -1,5 +1,6 @@
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Tests.Schema;
 

@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace DbAdapter.Core.Profiles;
+
+/// <summary>
+/// A fully resolved connection: where to connect, as whom, and which schemas the profile covers.
+/// The password lives only inside <see cref="Builder"/>; every public text shows it redacted.
+/// </summary>
+public sealed class ConnectionTarget
+{
+    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas)
+    {
+        Builder = builder;
+        ProfileName = profileName;
+        Provider = provider;
+        Description = description;
+        Schemas = schemas.Count == 0 ? ["public"] : schemas;
+    }
+
+    /// <summary>Profile name, or null in direct mode (-ConnectionString / DATABASE_URL).</summary>
+    public string? ProfileName { get; }
+
+    /// <summary>Name shown in messages: the profile name, or the redacted target in direct mode.</summary>
+    public string DisplayName => ProfileName ?? $"{UserName}@{Host}:{Port}/{Database}";
+
+    public string Provider { get; }
+
+    public string? Description { get; }
+
+    public string Host => Builder.Host ?? "localhost";
+
+    public int Port => Builder.Port;
+
+    public string Database => Builder.Database ?? Builder.Username ?? string.Empty;
+
+    public string? UserName => Builder.Username;
+
+    public IReadOnlyList<string> Schemas { get; }
+
+    public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
+
+    /// <summary>The connection string with every secret (password, SSL key password) replaced by "***".</summary>
+    public string RedactedConnectionString
+    {
+        get
+        {
+            var copy = new NpgsqlConnectionStringBuilder(Builder.ConnectionString);
+            foreach (var property in Diagnostics.SecretRedactor.SecretProperties)
+            {
+                if (property.GetValue(copy) is string { Length: > 0 })
+                {
+                    property.SetValue(copy, Diagnostics.SecretRedactor.Mask);
+                }
+            }
+
+            // A [YOUR-PASSWORD] placeholder outside the password slot (options, application name...)
+            // was filled with the password too: mask it wherever it landed.
+            return Redact(copy.ConnectionString);
+        }
+    }
+
+    /// <summary>The secret values of this connection (password, SSL key password), for redaction only.</summary>
+    internal IReadOnlyList<string> Secrets =>
+        Diagnostics.SecretRedactor.SecretProperties.Select(p => p.GetValue(Builder) as string).OfType<string>().Where(v => v.Length > 0).ToList();
+
+    /// <summary><paramref name="text"/> with every secret of this connection masked: the one redaction of texts meant for people.</summary>
+    public string Redact(string text) => Diagnostics.SecretRedactor.Scrub(text, Secrets);
+
+    /// <summary>The resolved password (tests check the precedence rules with it; never printed).</summary>
+    internal string? Password => Builder.Password;
+
+    /// <summary>The real settings, password included. Internal: only the engine opens connections.</summary>
+    internal NpgsqlConnectionStringBuilder Builder { get; }
+
+    public override string ToString() => RedactedConnectionString;
+}

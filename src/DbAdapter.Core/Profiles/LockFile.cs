@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace DbAdapter.Core.Profiles;
+
+/// <summary>The .db-profile lock file beside db.toml: a bare profile name, written atomically.</summary>
+public static class LockFile
+{
+    /// <summary>Name of the lock file (shared with the Python tool).</summary>
+    public const string FileName = ".db-profile";
+
+    /// <summary>Full path of the lock file of <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory) => Path.Combine(directory, FileName);
+
+    /// <summary>The profile name in the lock file of <paramref name="directory"/>, or null (missing or empty).</summary>
+    public static string? Read(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string text;
+        try
+        {
+            text = File.ReadAllText(PathIn(directory));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        // The Python tool and hand edits may leave a trailing newline or blank lines: the name is the
+        // first non-blank line.
+        foreach (var line in text.Split('\n'))
+        {
+            var name = line.Trim();
+            if (name.Length > 0)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes the name atomically (temp file in the same folder, then rename).</summary>
+    public static async Task WriteAsync(string directory, string profileName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(profileName);
+        var name = profileName.Trim();
+        if (name.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new ArgumentException("A profile name cannot span lines.", nameof(profileName));
+        }
+
+        // Same folder as the target so the rename stays on one file system and is atomic: a reader
+        // sees the old name or the new one, never a half-written file.
+        var target = PathIn(directory);
+        var temp = Path.Combine(directory, $"{FileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                // The bare name of DESIGN 4.3: no BOM, no newline, nothing for another reader to trip over.
+                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(name);
+                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the lock file if present.</summary>
+    public static void Delete(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        try
+        {
+            File.Delete(PathIn(directory));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No folder, no lock file: already the state the caller asked for.
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a stray temp file is harmless and the original error matters more.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Diagnostics;
+
+namespace DbAdapter.Core.Profiles;
+
+/// <summary>
+/// The single path from a cmdlet's parameters to a <see cref="ResolvedProfile"/>: the same resolution
+/// order (DESIGN 4.3) and the same password rules (4.2) for every cmdlet.
+/// </summary>
+public static class ProfileResolution
+{
+    public static async Task<ResolvedProfile> ResolveAsync(ProfileRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var configDirectory = ConfigPaths.DirectoryOf(request.ConfigPath);
+        var config = File.Exists(request.ConfigPath)
+            ? await LoadConfigAsync(request.ConfigPath, reporter, cancellationToken).ConfigureAwait(false)
+            : null;
+
+        if (request.DirectConnectionString is not null)
+        {
+            return Direct(request.DirectConnectionString, request.Credential, config, ProfileSource.Explicit);
+        }
+
+        // The session's current profile counts only for the db.toml it was chosen from.
+        var selection = CurrentProfileResolver.Resolve(request.ExplicitProfile, request.Session?.CurrentFor(request.ConfigPath), request.EnvPrefix, configDirectory, environment);
+        var remembered = request.Credential is null ? request.Session?.CredentialFor(request.ConfigPath, selection) : null;
+        if (selection.ProfileName is null)
+        {
+            return Direct(selection.DirectConnectionString!, request.Credential ?? remembered, config, selection.Source);
+        }
+
+        if (config is null)
+        {
+            throw new DbAdapterException(
+                ErrorIds.ConfigNotFound,
+                DbErrorKind.ObjectNotFound,
+                $"Profile '{selection.ProfileName}' was asked for, but the configuration file '{request.ConfigPath}' does not exist. Create it, or pass -ConfigPath.",
+                request.ConfigPath);
+        }
+
+        var profile = CurrentProfileResolver.GetProfile(selection, config, request.EnvPrefix);
+        reporter.Verbose($"Profile '{profile.Name}' chosen by {Describe(selection.Source)} from '{config.FilePath}'.");
+        var target = ConnectionResolver.Resolve(profile, request.Credential ?? remembered, environment);
+        if (remembered is not null && !request.Session!.IsFor(request.ConfigPath, profile.Name, target))
+        {
+            // db.toml now points this profile at another server or database: what was given for the
+            // old one does not follow it there.
+            reporter.Verbose($"The credential remembered for profile '{profile.Name}' was given for another server or database; it is not used.");
+            target = ConnectionResolver.Resolve(profile, null, environment);
+        }
+
+        return new ResolvedProfile(config, profile, target, selection.Source);
+    }
+
+    /// <summary>Loads db.toml and reports its warnings (unknown keys) instead of dropping them.</summary>
+    public static async Task<DbConfig> LoadConfigAsync(string path, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var config = await ConfigLoader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        foreach (var warning in config.Warnings)
+        {
+            reporter.Warning(warning);
+        }
+
+        return config;
+    }
+
+    private static ResolvedProfile Direct(string connectionString, NetworkCredential? credential, DbConfig? config, ProfileSource source)
+    {
+        var target = ConnectionResolver.ResolveDirect(connectionString, credential);
+        return new ResolvedProfile(config, null, target, source, connectionString);
+    }
+
+    private static string Describe(ProfileSource source) => source switch
+    {
+        ProfileSource.Explicit => "-Profile",
+        ProfileSource.Session => "Connect-DbProfile in this session",
+        ProfileSource.Environment => "the DB_PROFILE environment variable",
+        ProfileSource.LockFile => "the .db-profile lock file",
+        ProfileSource.DatabaseUrl => "the DATABASE_URL environment variable",
+        _ => source.ToString(),
+    };
+}

@@ -1,0 +1,16 @@
+namespace DbAdapter.Core.Sql;
+
+/// <summary>A schema-qualified table name, kept exactly as stored (case included).</summary>
+public readonly record struct TableName(string Schema, string Name)
+{
+    /// <summary>Both parts quoted as identifiers: "schema"."name".</summary>
+    public string Quoted => $"{SqlIdentifier.Quote(Schema)}.{SqlIdentifier.Quote(Name)}";
+
+    public override string ToString() => $"{Schema}.{Name}";
+}
+
+/// <summary>Ordering as data, never as raw SQL.</summary>
+public sealed record OrderBy(string Column, bool Descending = false);
+
+/// <summary>Exact row count of one table.</summary>
+public sealed record TableRowCount(string Schema, string Table, long Rows);
