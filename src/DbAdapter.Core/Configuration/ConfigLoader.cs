@@ -27,7 +27,7 @@ public static class ConfigLoader
         // Callers pass absolute paths (resolved against the PowerShell location); normalising keeps
         // "a/../db.toml" out of messages and gives relative entries a clean base.
         var fullPath = Path.GetFullPath(path);
-        var text = await ReadAsync(fullPath, cancellationToken).ConfigureAwait(false);
+        var text = await UserFile.ReadTextAsync(fullPath, UserFileKind.Config, cancellationToken).ConfigureAwait(false);
         return Parse(text, fullPath);
     }
 
@@ -66,32 +66,6 @@ public static class ConfigLoader
 
         var context = new TomlConfigContext(filePath, metadata, secrets);
         return DbConfigReader.Read(TomlNode.Root(table, context), context);
-    }
-
-    private static async Task<string> ReadAsync(string fullPath, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllTextAsync(fullPath, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DbAdapterException(
-                ErrorIds.ConfigNotFound,
-                DbErrorKind.ObjectNotFound,
-                $"Configuration file not found: {fullPath}. Create it (see DbAdapter's sample db.toml) or point -ConfigPath at an existing one.",
-                fullPath,
-                ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new DbAdapterException(
-                ErrorIds.ConfigInvalid,
-                DbErrorKind.PermissionDenied,
-                $"Configuration file {fullPath} cannot be read: access denied.",
-                fullPath,
-                ex);
-        }
     }
 
     private static DbAdapterException SyntaxError(string filePath, int line, int column, string what, int errorCount, IReadOnlyList<string> secrets)

@@ -36,20 +36,7 @@ public sealed class ColumnDefinitions
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(fullPath, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DbAdapterException(ErrorIds.ColumnDefinitionsInvalid, DbErrorKind.ObjectNotFound, $"Column definitions file not found: {fullPath}.", fullPath, ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DbAdapterException(ErrorIds.ColumnDefinitionsInvalid, DbErrorKind.ResourceUnavailable, $"Column definitions file {fullPath} cannot be read: {ex.Message}", fullPath, ex);
-        }
-
+        var bytes = await UserFile.ReadBytesAsync(fullPath, UserFileKind.ColumnDefinitions, ct).ConfigureAwait(false);
         return Parse(bytes, fullPath, defaultSchema);
     }
 

@@ -37,29 +37,7 @@ public static class SchemaSqlReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        string sql;
-        try
-        {
-            sql = await File.ReadAllTextAsync(fullPath, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new DbAdapterException(
-                ErrorIds.SchemaFileNotFound,
-                DbErrorKind.ObjectNotFound,
-                $"Schema file not found: {fullPath}. Pass the path of your schema.sql.",
-                fullPath,
-                ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new DbAdapterException(ErrorIds.SchemaFileInvalid, DbErrorKind.PermissionDenied, $"Schema file {fullPath} cannot be read: {ex.Message}", fullPath, ex);
-        }
-        catch (IOException ex)
-        {
-            throw new DbAdapterException(ErrorIds.SchemaFileInvalid, DbErrorKind.ResourceUnavailable, $"Schema file {fullPath} cannot be read: {ex.Message}", fullPath, ex);
-        }
-
+        var sql = await UserFile.ReadTextAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
         return Read(sql, fullPath, defaultSchema);
     }
 }

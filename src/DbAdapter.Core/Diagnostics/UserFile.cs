@@ -1,0 +1,95 @@
+namespace DbAdapter.Core.Diagnostics;
+
+/// <summary>
+/// What a file a user names is to the messages: what it is called, which error ids its failures get,
+/// and what to do when it is missing.
+/// </summary>
+/// <param name="Description">"Configuration file", "Schema file"...: the start of every message.</param>
+/// <param name="NotFoundId">ErrorId when the file (or its folder) does not exist.</param>
+/// <param name="UnreadableId">ErrorId when it exists but cannot be read (permissions, I/O).</param>
+/// <param name="NotFoundAdvice">What to do about a missing file, one sentence.</param>
+public sealed record UserFileKind(string Description, string NotFoundId, string UnreadableId, string NotFoundAdvice)
+{
+    public static UserFileKind Config { get; } = new(
+        "Configuration file", ErrorIds.ConfigNotFound, ErrorIds.ConfigInvalid, "Create it (see DbAdapter's sample db.toml) or point -ConfigPath at an existing one.");
+
+    public static UserFileKind Schema { get; } = new(
+        "Schema file", ErrorIds.SchemaFileNotFound, ErrorIds.SchemaFileInvalid, "Pass the path of your schema.sql.");
+
+    public static UserFileKind ColumnDefinitions { get; } = new(
+        "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Pass the path of your column-defs JSON.");
+}
+
+/// <summary>
+/// The one way the engine reads a file a user named (db.toml, schema.sql, column-defs, backup files):
+/// the path is made absolute once, and every I/O failure becomes a DbAdapterException with the kind's
+/// error id, naming the file, instead of an IOException with no ErrorId.
+/// </summary>
+public static class UserFile
+{
+    /// <summary>Reads the whole file as text (UTF-8, a BOM honoured).</summary>
+    public static async Task<string> ReadTextAsync(string path, UserFileKind kind, CancellationToken ct)
+    {
+        var fullPath = FullPath(path);
+        try
+        {
+            return await File.ReadAllTextAsync(fullPath, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw Failure(ex, fullPath, kind);
+        }
+    }
+
+    /// <summary>Reads the whole file as bytes.</summary>
+    public static async Task<byte[]> ReadBytesAsync(string path, UserFileKind kind, CancellationToken ct)
+    {
+        var fullPath = FullPath(path);
+        try
+        {
+            return await File.ReadAllBytesAsync(fullPath, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw Failure(ex, fullPath, kind);
+        }
+    }
+
+    /// <summary>Opens the file for asynchronous sequential reading (large files that are streamed).</summary>
+    public static FileStream OpenRead(string path, UserFileKind kind)
+    {
+        var fullPath = FullPath(path);
+        try
+        {
+            return new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw Failure(ex, fullPath, kind);
+        }
+    }
+
+    /// <summary>The error for an I/O failure <paramref name="ex"/> met while reading <paramref name="fullPath"/> (also for failures while streaming it).</summary>
+    public static DbAdapterException Failure(Exception ex, string fullPath, UserFileKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(kind);
+        return ex switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => new DbAdapterException(
+                kind.NotFoundId, DbErrorKind.ObjectNotFound, $"{kind.Description} not found: {fullPath}. {kind.NotFoundAdvice}", fullPath, ex),
+            UnauthorizedAccessException => new DbAdapterException(
+                kind.UnreadableId, DbErrorKind.PermissionDenied, $"{kind.Description} {fullPath} cannot be read: access denied.", fullPath, ex),
+            _ => new DbAdapterException(
+                kind.UnreadableId, DbErrorKind.ResourceUnavailable, $"{kind.Description} {fullPath} cannot be read: {ex.Message}", fullPath, ex),
+        };
+    }
+
+    private static string FullPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Path.GetFullPath(path);
+    }
+
+    private static bool IsIoFailure(Exception ex) => ex is IOException or UnauthorizedAccessException;
+}
