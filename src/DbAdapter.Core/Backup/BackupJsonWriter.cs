@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DbAdapter.Core.Client;
 using Npgsql;
 
 namespace DbAdapter.Core.Backup;
@@ -11,11 +13,13 @@ namespace DbAdapter.Core.Backup;
 /// server to the file through a <see cref="Utf8JsonWriter"/>, never held in memory; values whose CLR
 /// form could lose precision or overflow (numeric, money, enums, intervals...) are cast to text on
 /// the server. The file appears atomically: it is written under a temporary name beside the target
-/// and renamed into place once complete, so a reader never sees half a backup.
+/// and renamed into place once complete, so a reader never sees half a backup, and a failed or
+/// cancelled write leaves no file behind. A path ending in ".gz" is written gzip-compressed.
 /// </summary>
 public static class BackupJsonWriter
 {
     private const int FlushThreshold = 64 * 1024;
+    private const int ProgressEvery = 5_000;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -26,7 +30,7 @@ public static class BackupJsonWriter
 
     /// <summary>
     /// Reads <paramref name="tables"/> over <paramref name="connection"/> and writes the backup to
-    /// <paramref name="path"/>, which must not exist yet.
+    /// <paramref name="path"/>.
     /// </summary>
     /// <remarks>
     /// The counts in the metadata are read before the rows, so run this inside a transaction in which
@@ -37,23 +41,26 @@ public static class BackupJsonWriter
     /// <param name="path">The backup file to create.</param>
     /// <param name="metadata">The metadata to write.</param>
     /// <param name="tables">The tables, in file order.</param>
+    /// <param name="options">Overwrite and progress; null for <see cref="BackupWriteOptions.Default"/>.</param>
     /// <param name="ct">Cancels the reads and the write; the temporary file is removed.</param>
-    /// <exception cref="IOException">The file exists already or cannot be written.</exception>
-    /// <exception cref="InvalidOperationException">A table's rows changed while it was read.</exception>
+    /// <exception cref="IOException">The file exists already (without Overwrite) or cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">A table does not exist, or its rows changed while it was read.</exception>
     public static async Task<BackupWriteResult> WriteAsync(
         NpgsqlConnection connection,
         string path,
         BackupMetadata metadata,
         IReadOnlyList<BackupTableSource> tables,
+        BackupWriteOptions? options,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(tables);
+        options ??= BackupWriteOptions.Default;
 
         var fullPath = Path.GetFullPath(path);
-        if (File.Exists(fullPath))
+        if (!options.Overwrite && File.Exists(fullPath))
         {
             throw new IOException($"The backup file {fullPath} exists already; a backup never overwrites one. Choose another path.");
         }
@@ -63,40 +70,61 @@ public static class BackupJsonWriter
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            var columns = await TableColumns.LoadAsync(connection, tables.Select(t => t.Table).ToList(), ct).ConfigureAwait(false);
             var counts = new List<KeyValuePair<string, long>>();
             foreach (var table in tables)
             {
+                if (!columns.ContainsKey(table.Table))
+                {
+                    throw new InvalidOperationException($"Table {table.Table} does not exist.");
+                }
+
                 counts.Add(new(table.Key, await CountAsync(connection, table, ct).ConfigureAwait(false)));
             }
 
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-            await using (stream.ConfigureAwait(false))
+            var progress = new ProgressCounter(options.Progress, counts);
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (file.ConfigureAwait(false))
             {
-                var writer = new Utf8JsonWriter(stream, WriterOptions);
-                await using (writer.ConfigureAwait(false))
+                // The gzip stream leaves the file open: the file is flushed (and closed) last.
+                var gzip = IsGzip(fullPath) ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true) : null;
+                try
                 {
-                    writer.WriteStartObject();
-                    WriteMetadata(writer, metadata, counts);
-                    for (var i = 0; i < tables.Count; i++)
+                    var writer = new Utf8JsonWriter(gzip ?? (Stream)file, WriterOptions);
+                    await using (writer.ConfigureAwait(false))
                     {
-                        writer.WritePropertyName(tables[i].Key);
-                        var written = await WriteRowsAsync(connection, writer, tables[i], ct).ConfigureAwait(false);
-                        if (written != counts[i].Value)
+                        writer.WriteStartObject();
+                        WriteMetadata(writer, metadata, counts);
+                        for (var i = 0; i < tables.Count; i++)
                         {
-                            throw new InvalidOperationException(string.Create(
-                                CultureInfo.InvariantCulture,
-                                $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
+                            progress.StartTable(i);
+                            var backupColumns = columns[tables[i].Table].Columns.Select(BackupColumn.From).ToList();
+                            writer.WritePropertyName(tables[i].Key);
+                            var written = await WriteRowsAsync(connection, writer, tables[i], backupColumns, progress, ct).ConfigureAwait(false);
+                            if (written != counts[i].Value)
+                            {
+                                throw new InvalidOperationException(string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
+                            }
                         }
-                    }
 
-                    writer.WriteEndObject();
-                    await writer.FlushAsync(ct).ConfigureAwait(false);
+                        writer.WriteEndObject();
+                        await writer.FlushAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    if (gzip is not null)
+                    {
+                        await gzip.DisposeAsync().ConfigureAwait(false);
+                    }
                 }
 
-                await stream.FlushAsync(ct).ConfigureAwait(false);
+                await file.FlushAsync(ct).ConfigureAwait(false);
             }
 
-            File.Move(temporary, fullPath, overwrite: false);
+            File.Move(temporary, fullPath, overwrite: options.Overwrite);
             return new BackupWriteResult(fullPath, counts, new FileInfo(fullPath).Length);
         }
         catch
@@ -105,6 +133,9 @@ public static class BackupJsonWriter
             throw;
         }
     }
+
+    /// <summary>True when <paramref name="path"/> names a gzip file (".gz").</summary>
+    public static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>ISO-8601 as the Python tool's isoformat() writes it: microseconds only when not zero.</summary>
     internal static string IsoTimestamp(DateTime value, bool withOffset)
@@ -123,7 +154,8 @@ public static class BackupJsonWriter
         return withOffset ? text + "+00:00" : text;
     }
 
-    private static string Fraction(long ticks)
+    /// <summary>The fraction of a second, ".ffffff" with every digit PostgreSQL keeps, or empty when zero.</summary>
+    internal static string Fraction(long ticks)
     {
         var micros = ticks % TimeSpan.TicksPerSecond / 10;
         return micros == 0 ? string.Empty : "." + micros.ToString("D6", CultureInfo.InvariantCulture);
@@ -133,7 +165,8 @@ public static class BackupJsonWriter
     {
         writer.WritePropertyName("metadata");
         writer.WriteStartObject();
-        writer.WriteString("created_at", IsoTimestamp(metadata.CreatedAt.UtcDateTime, withOffset: true));
+        var created = metadata.CreatedAt.UtcDateTime;
+        writer.WriteString("created_at", created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + Fraction(created.Ticks) + "Z");
         if (metadata.UserId is null)
         {
             writer.WriteNull("user_id");
@@ -174,9 +207,9 @@ public static class BackupJsonWriter
         }
     }
 
-    private static async Task<long> WriteRowsAsync(NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, CancellationToken ct)
+    private static async Task<long> WriteRowsAsync(
+        NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, List<BackupColumn> columns, ProgressCounter progress, CancellationToken ct)
     {
-        var columns = await BackupColumns.ReadAsync(connection, table.Table, ct).ConfigureAwait(false);
         var select = string.Join(", ", columns.Select(c => c.SelectExpression));
         var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table);
         long rows = 0;
@@ -192,7 +225,9 @@ public static class BackupJsonWriter
                     for (var i = 0; i < columns.Count; i++)
                     {
                         writer.WritePropertyName(columns[i].Name);
-                        if (await reader.IsDBNullAsync(i, ct).ConfigureAwait(false))
+
+                        // The whole row is in Npgsql's buffer (non-sequential reader): no I/O here.
+                        if (reader.IsDBNull(i))
                         {
                             writer.WriteNullValue();
                         }
@@ -204,6 +239,7 @@ public static class BackupJsonWriter
 
                     writer.WriteEndObject();
                     rows++;
+                    progress.Row();
                     if (writer.BytesPending > FlushThreshold)
                     {
                         await writer.FlushAsync(ct).ConfigureAwait(false);
@@ -213,6 +249,7 @@ public static class BackupJsonWriter
         }
 
         writer.WriteEndArray();
+        progress.EndTable();
         return rows;
     }
 
@@ -221,7 +258,8 @@ public static class BackupJsonWriter
         var command = new NpgsqlCommand(table.Where is null ? sql : $"{sql} WHERE {table.Where}", connection);
         foreach (var value in table.Parameters ?? [])
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            // A parameter object (typed for its column) is cloned: one instance cannot serve two commands.
+            command.Parameters.Add(value is NpgsqlParameter typed ? typed.Clone() : ParameterBinder.Positional(value));
         }
 
         return command;
@@ -237,5 +275,36 @@ public static class BackupJsonWriter
         {
             // A leftover temporary file is harmless; the original error is what matters.
         }
+    }
+
+    /// <summary>Counts rows and reports every few thousand, so progress costs nothing per row.</summary>
+    private sealed class ProgressCounter(Action<BackupProgress>? report, List<KeyValuePair<string, long>> counts)
+    {
+        private readonly long _total = counts.Sum(c => c.Value);
+        private int _table;
+        private long _tableRows;
+        private long _rows;
+
+        public void StartTable(int index)
+        {
+            _table = index;
+            _tableRows = 0;
+            Report();
+        }
+
+        public void Row()
+        {
+            _tableRows++;
+            _rows++;
+            if (_tableRows % ProgressEvery == 0)
+            {
+                Report();
+            }
+        }
+
+        public void EndTable() => Report();
+
+        private void Report() =>
+            report?.Invoke(new BackupProgress(counts[_table].Key, _table, _tableRows, counts[_table].Value, _rows, _total));
     }
 }

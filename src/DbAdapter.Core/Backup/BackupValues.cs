@@ -176,8 +176,8 @@ internal static class BackupValues
 
     private static string TimeText(TimeSpan time)
     {
-        var text = time.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
-        var micros = time.Ticks % TimeSpan.TicksPerSecond / 10;
-        return micros == 0 ? text : text + "." + micros.ToString("D6", CultureInfo.InvariantCulture);
+        // PostgreSQL's time reaches 24:00:00, which a "hh" format would print as 00:00:00.
+        var hours = (int)time.TotalHours;
+        return string.Create(CultureInfo.InvariantCulture, $"{hours:D2}:{time.Minutes:D2}:{time.Seconds:D2}") + BackupJsonWriter.Fraction(time.Ticks);
     }
 }

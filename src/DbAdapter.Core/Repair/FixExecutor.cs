@@ -181,7 +181,7 @@ public static class FixExecutor
                     await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 }
 
-                return await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, token).ConfigureAwait(false);
+                return await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, null, token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
             return result.Path;
         }
