@@ -18,6 +18,12 @@ public sealed record UserFileKind(string Description, string NotFoundId, string 
 
     public static UserFileKind ColumnDefinitions { get; } = new(
         "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Pass the path of your column-defs JSON.");
+
+    public static UserFileKind BackupSchema { get; } = new(
+        "Backup schema file", ErrorIds.BackupSchemaInvalid, ErrorIds.BackupSchemaInvalid, "Pass the path of your backup-schema JSON (-BackupSchema, or [schema] backup_schema in db.toml).");
+
+    public static UserFileKind BackupFile { get; } = new(
+        "Backup file", ErrorIds.BackupFileNotFound, ErrorIds.BackupFileInvalid, "Check the path: Backup-Database prints the path of the file it wrote.");
 }
 
 /// <summary>
