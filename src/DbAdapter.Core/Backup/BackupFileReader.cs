@@ -156,9 +156,14 @@ internal sealed class BackupFileReader : IAsyncDisposable
             switch (_mode)
             {
                 case Mode.Begin:
+                    if (_eof && _buffer.AsSpan(_start, _end - _start).Trim(" \t\r\n"u8).IsEmpty)
+                    {
+                        throw Malformed("the file is empty; a backup file is one JSON object.");
+                    }
+
                     if (!reader.Read())
                     {
-                        return _eof ? throw Malformed("the file is empty; a backup file is one JSON object.") : null;
+                        return null;
                     }
 
                     if (reader.TokenType != JsonTokenType.StartObject)

@@ -150,10 +150,19 @@ public static class BackupSchemaReader
         _ => "null",
     };
 
+    /// <summary>The reader's message without the positions it appends (the message gives them 1-based).</summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (var marker in new[] { " Path: ", " LineNumber:" })
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+
+        return message.TrimEnd();
     }
 
     private static DbAdapterException Invalid(string source, string problem, Exception? inner = null) =>
