@@ -25,6 +25,9 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
 
     public override PSHostUserInterface UI => _ui;
 
+    /// <summary>Progress records written to the host itself (not to a stream), in order.</summary>
+    public IReadOnlyList<ProgressRecord> Progress => _ui.Progress;
+
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
 
     public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
@@ -52,6 +55,8 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
     {
         private readonly StringBuilder _partial = new();
         private readonly object _gate = new();
+
+        private readonly List<ProgressRecord> _progress = [];
 
         public override PSHostRawUserInterface RawUI { get; } = new WideRawUi();
 
@@ -87,7 +92,22 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
 
         public override void WriteProgress(long sourceId, ProgressRecord record)
         {
-            // Progress bars would interleave with the captured lines; they are checked as records instead.
+            // Progress bars would interleave with the captured lines: they are kept as records.
+            lock (_progress)
+            {
+                _progress.Add(record);
+            }
+        }
+
+        public IReadOnlyList<ProgressRecord> Progress
+        {
+            get
+            {
+                lock (_progress)
+                {
+                    return _progress.ToList();
+                }
+            }
         }
 
         public override string ReadLine() => throw Refused();
