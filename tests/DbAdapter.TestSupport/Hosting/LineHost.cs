@@ -10,8 +10,8 @@ namespace DbAdapter.TestSupport.Hosting;
 /// <summary>
 /// The smallest PowerShell host that hands every line written to it (Out-Default's views, "What if:"
 /// lines, warnings) to a callback. Prompts are refused: callers pass -Confirm:$false where they mean
-/// it. Compiled into the projects that host PowerShell (the module tests and the demo) by a link, so
-/// that this library itself stays free of System.Management.Automation.
+/// it. Compiled into the project that hosts PowerShell (the module tests) by a link, so that this
+/// library itself stays free of System.Management.Automation.
 /// </summary>
 public sealed partial class LineHost(Action<string> writeLine, bool plainText) : PSHost
 {
