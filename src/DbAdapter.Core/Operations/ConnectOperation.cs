@@ -3,7 +3,6 @@ using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Schema;
-using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Operations;
 

@@ -1,6 +1,5 @@
 using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
-using DbAdapter.Core.Profiles;
 
 namespace DbAdapter.Core.Schema;
 

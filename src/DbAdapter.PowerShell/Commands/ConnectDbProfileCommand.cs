@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;

@@ -1,9 +1,7 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
-using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 

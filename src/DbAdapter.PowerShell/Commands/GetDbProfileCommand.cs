@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;

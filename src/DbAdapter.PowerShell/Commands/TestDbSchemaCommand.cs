@@ -1,8 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
-using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 
