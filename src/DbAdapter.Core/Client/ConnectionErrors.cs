@@ -53,16 +53,13 @@ internal static class ConnectionErrors
             return false;
         }
 
-        translated = new DbAdapterException(result.Value.Id, result.Value.Kind, Redact(result.Value.Message, target), item, exception, result.Value.Hint);
+        translated = new DbAdapterException(result.Value.Id, result.Value.Kind, target.Redact(result.Value.Message), item, exception, result.Value.Hint);
         return true;
     }
 
     /// <summary>Translates when possible, otherwise returns <paramref name="exception"/> itself (for <c>throw</c>).</summary>
     public static Exception Translate(Exception exception, ConnectionTarget target, string? activity = null, object? failingItem = null, bool whileOpening = false) =>
         TryTranslate(exception, target, activity, failingItem, whileOpening, out var translated) ? translated : exception;
-
-    /// <summary>Removes the password from a text meant for people (messages, logs).</summary>
-    public static string Redact(string text, ConnectionTarget target) => target.Redact(text);
 
     private static (string Id, DbErrorKind Kind, string Message, ErrorHint Hint)? FromServer(
         PostgresException pg, ConnectionTarget target, string where, string? activity, bool whileOpening)

@@ -238,7 +238,7 @@ public sealed class DbClient : IAsyncDisposable
             throw new DbAdapterException(
                 ErrorIds.InvalidQuery,
                 DbErrorKind.InvalidArgument,
-                ConnectionErrors.Redact($"{activity} on '{Target.DisplayName}' failed: a value could not be converted: {ex.Message}", Target),
+                Target.Redact($"{activity} on '{Target.DisplayName}' failed: a value could not be converted: {ex.Message}"),
                 failingItem ?? Target.DisplayName,
                 ex);
         }
