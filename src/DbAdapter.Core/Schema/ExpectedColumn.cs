@@ -1,4 +1,3 @@
-using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Schema;
 
@@ -27,7 +26,7 @@ internal sealed record ExpectedColumn(
             table.PrimaryKey.Contains(column.Name, StringComparer.Ordinal);
 
         var @default = column.Default?.Trim();
-        if (string.IsNullOrEmpty(@default) || SqlFragment.Fold(@default) == "null" ||
+        if (string.IsNullOrEmpty(@default) || @default.Equals("null", StringComparison.OrdinalIgnoreCase) ||
             serialBase is not null || identity is not null || generated is not null)
         {
             @default = null;
