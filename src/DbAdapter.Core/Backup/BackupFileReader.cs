@@ -126,8 +126,8 @@ internal sealed class BackupFileReader : IAsyncDisposable
     }
 
     /// <summary>The BackupFileInvalid error for a problem of this file.</summary>
-    public DbAdapterException Invalid(string problem, Exception? inner = null) =>
-        new(ErrorIds.BackupFileInvalid, DbErrorKind.InvalidData, $"Backup file {Path}: {problem}", Path, inner);
+    public DbAdapterException Invalid(string problem, Exception? inner = null, ErrorHint hint = ErrorHint.CheckBackupFile) =>
+        new(ErrorIds.BackupFileInvalid, DbErrorKind.InvalidData, $"Backup file {Path}: {problem}", Path, inner, hint);
 
     private static BackupFileFormatException Malformed(string problem, Exception? inner = null) => new(problem, inner);
 

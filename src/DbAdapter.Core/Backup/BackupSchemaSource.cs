@@ -4,14 +4,14 @@ using DbAdapter.Core.Diagnostics;
 namespace DbAdapter.Core.Backup;
 
 /// <summary>
-/// Where the backup schema comes from, first that is given: -BackupSchema, then [schema]
+/// Where the backup schema comes from, first that is given: the file named by the caller, then [schema]
 /// backup_schema of db.toml (relative to db.toml), then [[backup.tables]] of db.toml; otherwise
 /// BackupSchemaRequired.
 /// </summary>
 public static class BackupSchemaSource
 {
     /// <summary>Loads the backup schema for a command.</summary>
-    /// <param name="explicitPath">-BackupSchema, resolved against the PowerShell location, or null.</param>
+    /// <param name="explicitPath">The file named by the caller (absolute), or null.</param>
     /// <param name="config">db.toml, or null when there is none.</param>
     /// <param name="ct">Cancels the read.</param>
     public static async Task<BackupSchema> LoadAsync(string? explicitPath, DbConfig? config, CancellationToken ct)
@@ -35,7 +35,8 @@ public static class BackupSchemaSource
         throw new DbAdapterException(
             ErrorIds.BackupSchemaRequired,
             DbErrorKind.InvalidArgument,
-            $"No backup schema: a backup or restore needs to know which tables to read, in what order and how they hang together. Pass -BackupSchema <path of a backup-schema JSON>, or set [schema] backup_schema or [[backup.tables]] in {where}.",
-            config?.FilePath);
+            $"No backup schema: a backup or restore needs to know which tables to read, in what order and how they hang together, and none is named or configured in {where} ([schema] backup_schema or [[backup.tables]]).",
+            config?.FilePath,
+            hint: ErrorHint.NameBackupSchema);
     }
 }

@@ -25,8 +25,9 @@ internal sealed class BackupTableSet(BackupSchema schema, IReadOnlyList<BackupTa
             var table = Find(name) ?? throw new DbAdapterException(
                 ErrorIds.BackupSchemaInvalid,
                 DbErrorKind.InvalidArgument,
-                $"-Table '{name}' is not a table of the backup schema {Schema.Source} (its tables: {string.Join(", ", Tables.Select(t => t.Key))}).",
-                name);
+                $"The table '{name}' asked for is not a table of the backup schema {Schema.Source} (its tables: {string.Join(", ", Tables.Select(t => t.Key))}).",
+                name,
+                hint: ErrorHint.NameBackupTables);
             chosen.Add(table);
         }
 

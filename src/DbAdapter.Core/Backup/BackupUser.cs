@@ -23,11 +23,12 @@ public static class BackupUser
     }
 
     /// <summary>The UserIdRequired error, naming the user_id_env variable when one is configured but unset.</summary>
-    public static DbAdapterException Required(DbConfig? config, string what) => new(
+    public static DbAdapterException Required(DbConfig? config) => new(
         ErrorIds.UserIdRequired,
         DbErrorKind.InvalidArgument,
         config?.UserIdEnv is { Length: > 0 } variable
-            ? $"{what} needs a user id: pass -UserId, or set the environment variable {variable} (named by [defaults] user_id_env in {config.FilePath}), which is not set."
-            : $"{what} needs a user id: pass -UserId, or name an environment variable that holds it with [defaults] user_id_env in db.toml.",
-        config?.UserIdEnv);
+            ? $"A user id is needed, and none was given: the environment variable {variable} (named by [defaults] user_id_env in {config.FilePath}) is not set."
+            : "A user id is needed, and none was given (no [defaults] user_id_env names a variable that holds one).",
+        config?.UserIdEnv,
+        hint: ErrorHint.GiveUserId);
 }

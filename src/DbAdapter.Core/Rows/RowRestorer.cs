@@ -282,8 +282,9 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         throw new DbAdapterException(
             ErrorIds.RestoreConflict,
             DbErrorKind.InvalidOperation,
-            $"{table.Table.Key}[{ord}] (key {key}) matches the existing row {existing} of {table.Table.Name} by {by}, and -Mode Fail stops at the first match: nothing was committed. Use -Mode Skip to keep existing rows or -Mode Overwrite to update them.",
-            new RowFailure(ord, key, "matches an existing row"));
+            $"{table.Table.Key}[{ord}] (key {key}) matches the existing row {existing} of {table.Table.Name} by {by}, and mode Fail stops at the first match: nothing was committed.",
+            new RowFailure(ord, key, "matches an existing row"),
+            hint: ErrorHint.ChooseRestoreMode);
     }
 
     private async Task OverwriteAsync(StagedTable table, CancellationToken ct)
@@ -469,9 +470,10 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         return new DbAdapterException(
             ErrorIds.RestoreFailed,
             DbErrorKind.InvalidData,
-            $"Restore failed at {table.Table.Key}[{ord}] (key {key}), {action}: {message} Nothing was committed; -SkipFailedRows restores the other rows and reports this one.",
+            $"Restore failed at {table.Table.Key}[{ord}] (key {key}), {action}: {message} Nothing was committed.",
             new RowFailure(ord, key, $"{action}: {message}"),
-            inner);
+            inner,
+            ErrorHint.SkipFailedRows);
     }
 
     private static DbAdapterException FileInvalid(StagedTable table, string problem) =>

@@ -53,7 +53,7 @@ internal sealed class RowStage : IAsyncDisposable
             throw new DbAdapterException(
                 ErrorIds.RestoreFailed,
                 DbErrorKind.InvalidData,
-                $"The {key} rows of the backup have column(s) {string.Join(", ", unknown)}, which {table.Name} of '{Destination}' lacks: nothing was restored, so no value is lost. Add the column(s) first (Test-DbSchema, Get-DbFixPlan), or restore into a database with the backup's schema.",
+                $"The {key} rows of the backup have column(s) {string.Join(", ", unknown)}, which {table.Name} of '{Destination}' lacks: nothing was restored, so no value is lost. Add the column(s) to the table first, or restore into a database with the backup's schema.",
                 key);
         }
 

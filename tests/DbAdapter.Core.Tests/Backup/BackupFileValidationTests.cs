@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Tests.Support;
 
 namespace DbAdapter.Core.Tests.Backup;
@@ -22,7 +23,7 @@ public sealed class BackupFileValidationTests : IDisposable
     private static string PythonSample => Path.Combine(AppContext.BaseDirectory, "Backup", "python-backup-1.1.json");
 
     private Task<BackupValidation> CheckAsync(string json, bool withSchema = true) =>
-        BackupValidationOperation.RunAsync(_folder.Write("file.json", json), withSchema ? _schema : null, CancellationToken.None);
+        BackupTestOperation.RunAsync(_folder.Write("file.json", json), withSchema ? _schema : null, CancellationToken.None);
 
     public void Dispose() => _folder.Dispose();
 
@@ -31,7 +32,7 @@ public sealed class BackupFileValidationTests : IDisposable
     {
         foreach (var schema in new[] { _schema, null })
         {
-            var result = await BackupValidationOperation.RunAsync(PythonSample, schema, CancellationToken.None);
+            var result = await BackupTestOperation.RunAsync(PythonSample, schema, CancellationToken.None);
             Assert.True(result.IsValid, string.Join("\n", result.Errors));
             Assert.Empty(result.Errors);
             Assert.Empty(result.Warnings);
@@ -48,7 +49,7 @@ public sealed class BackupFileValidationTests : IDisposable
             await gzip.WriteAsync(await File.ReadAllBytesAsync(PythonSample));
         }
 
-        var result = await BackupValidationOperation.RunAsync(path, _schema, CancellationToken.None);
+        var result = await BackupTestOperation.RunAsync(path, _schema, CancellationToken.None);
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
     }
 
@@ -117,13 +118,13 @@ public sealed class BackupFileValidationTests : IDisposable
     [Fact]
     public async Task A_missing_file_is_BackupFileNotFound_and_a_bad_schema_is_BackupSchemaInvalid()
     {
-        var missing = await Assert.ThrowsAsync<DbAdapterException>(() => BackupValidationOperation.RunAsync(_folder.Combine("nope.json"), null, CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<DbAdapterException>(() => BackupTestOperation.RunAsync(_folder.Combine("nope.json"), null, CancellationToken.None));
         Assert.Equal(ErrorIds.BackupFileNotFound, missing.ErrorId);
         Assert.Equal(DbErrorKind.ObjectNotFound, missing.Kind);
         Assert.Contains(_folder.Combine("nope.json"), missing.Message, StringComparison.Ordinal);
 
         var schema = _folder.Write("bad-schema.json", "{\"tables\": 3}");
-        var bad = await Assert.ThrowsAsync<DbAdapterException>(() => BackupValidationOperation.RunAsync(PythonSample, schema, CancellationToken.None));
+        var bad = await Assert.ThrowsAsync<DbAdapterException>(() => BackupTestOperation.RunAsync(PythonSample, schema, CancellationToken.None));
         Assert.Equal(ErrorIds.BackupSchemaInvalid, bad.ErrorId);
     }
 
@@ -135,7 +136,7 @@ public sealed class BackupFileValidationTests : IDisposable
         var path = _folder.Combine("bom.json");
         await File.WriteAllTextAsync(path, json, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        var result = await BackupValidationOperation.RunAsync(path, _schema, CancellationToken.None);
+        var result = await BackupTestOperation.RunAsync(path, _schema, CancellationToken.None);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
     }

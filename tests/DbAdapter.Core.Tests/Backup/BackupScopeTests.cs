@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.TestSupport;
 
 namespace DbAdapter.Core.Tests.Backup;
@@ -62,7 +63,7 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
 
         var unknown = await Assert.ThrowsAsync<DbAdapterException>(() => bed.BackupAsync(path: bed.File("other.json"), tables: ["nope"]));
         Assert.Equal(ErrorIds.BackupSchemaInvalid, unknown.ErrorId);
-        Assert.Contains("-Table 'nope' is not a table of the backup schema", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("The table 'nope' asked for is not a table of the backup schema", unknown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,7 +74,8 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
 
         var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.BackupAsync(userId: null));
         Assert.Equal(ErrorIds.UserIdRequired, error.ErrorId);
-        Assert.Contains($"set the environment variable {BackupTestBed.UserEnv} (named by [defaults] user_id_env in {bed.ConfigPath}), which is not set", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the environment variable {BackupTestBed.UserEnv} (named by [defaults] user_id_env in {bed.ConfigPath}) is not set", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorHint.GiveUserId, error.Hint);
         Assert.False(File.Exists(bed.File("backup.json")));
 
         bed.Environment[BackupTestBed.UserEnv] = B;
@@ -97,7 +99,7 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
         bed.WriteConfig(string.Empty);
         var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.BackupAsync(path: bed.File("4.json")));
         Assert.Equal(ErrorIds.BackupSchemaRequired, error.ErrorId);
-        Assert.Contains("Pass -BackupSchema", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorHint.NameBackupSchema, error.Hint);
     }
 
     [Theory]
@@ -156,9 +158,10 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
     }
 
     [Fact]
-    public void The_default_path_is_backups_backup_PROFILE_UTC_under_the_location()
+    public void The_default_file_is_backups_backup_PROFILE_UTC_under_the_location_or_in_a_given_folder()
     {
-        var path = BackupOperation.DefaultPath("/x", "prod eu", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)));
-        Assert.Equal(Path.Combine("/x", "backups", "backup-prod_eu-20260304-030607.json"), path);
+        var name = BackupPaths.UserBackupFileName("prod eu", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)));
+        Assert.Equal(Path.Combine("/x", "backups", "backup-prod_eu-20260304-030607.json"), BackupPaths.PathFor(null, "/x", name));
+        Assert.Equal(Path.Combine(Path.GetTempPath(), name), BackupPaths.PathFor(Path.GetTempPath(), "/x", name));
     }
 }

@@ -1,5 +1,6 @@
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Rows;
 using DbAdapter.Core.Tests.Support;

@@ -2,7 +2,7 @@ using DbAdapter.Core.Diagnostics;
 
 namespace DbAdapter.Core.Backup;
 
-/// <summary>What Test-DbBackup found: a problem of the file's content is a finding, never an exception.</summary>
+/// <summary>What a check of a backup file found: a problem of the file's content is a finding, never an exception.</summary>
 /// <param name="Path">Full path of the file.</param>
 /// <param name="IsValid">No errors (warnings allowed).</param>
 /// <param name="Errors">Each names the table, the 0-based row index and the field where it can.</param>
@@ -10,19 +10,18 @@ namespace DbAdapter.Core.Backup;
 public sealed record BackupValidation(string Path, bool IsValid, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Test-DbBackup: checks a backup file offline (no db.toml, no server), streaming it once. With a
-/// backup schema it also checks keys, natural keys and how the tables hang together.
+/// Checks a backup file offline (no db.toml, no server), streaming it once. With a backup schema it
+/// also checks keys, natural keys and how the tables hang together.
 /// </summary>
-public static class BackupValidationOperation
+public static class BackupFileCheck
 {
     /// <param name="path">The backup file (absolute).</param>
-    /// <param name="backupSchemaPath">-BackupSchema (absolute), or null to check the file alone.</param>
+    /// <param name="schema">The backup schema, or null to check the file alone.</param>
     /// <param name="ct">Cancels the read.</param>
-    /// <exception cref="DbAdapterException">BackupFileNotFound (the file is missing), BackupFileInvalid (it cannot be read), BackupSchemaInvalid.</exception>
-    public static async Task<BackupValidation> RunAsync(string path, string? backupSchemaPath, CancellationToken ct)
+    /// <exception cref="DbAdapterException">BackupFileNotFound (the file is missing), BackupFileInvalid (it cannot be opened).</exception>
+    public static async Task<BackupValidation> RunAsync(string path, BackupSchema? schema, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var schema = backupSchemaPath is null ? null : await BackupSchemaReader.LoadAsync(backupSchemaPath, ct).ConfigureAwait(false);
         var validator = new BackupFileValidator(schema, trackKeys: true);
         var reader = await BackupFileReader.OpenAsync(path, ct).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using DbAdapter.Core.Client;
@@ -10,61 +9,44 @@ using Npgsql;
 namespace DbAdapter.Core.Backup;
 
 /// <summary>
-/// Backup-Database: one user's rows of the backup schema's tables, streamed table by table into a
-/// backup file (DESIGN section 7) from one REPEATABLE READ, READ ONLY snapshot, so the counts in the
-/// metadata and the rows agree and children never point at parents the file lacks.
+/// One user's rows of the backup schema's tables, streamed table by table into a backup file
+/// (DESIGN section 7) from one REPEATABLE READ, READ ONLY snapshot, so the counts in the metadata and
+/// the rows agree and children never point at parents the file lacks.
 /// </summary>
-public static class BackupOperation
+internal static class UserBackup
 {
     /// <summary>Progress activity id of a backup.</summary>
     public const int ProgressActivityId = 2;
 
-    /// <summary>Runs a backup.</summary>
-    /// <exception cref="DbAdapterException">
-    /// ProfileNotFound/Config*, UserIdRequired, BackupSchemaRequired/BackupSchemaInvalid (nothing read),
-    /// BackupFileExists (nothing read), ConnectionFailed/QueryFailed, and WriteError failures of the file;
-    /// a failed or cancelled backup leaves neither the file nor a temporary file.
-    /// </exception>
-    public static async Task<BackupResult> RunAsync(BackupRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken ct)
+    /// <summary>Writes the backup of <paramref name="userId"/> to <paramref name="path"/>.</summary>
+    /// <param name="client">The source database (no scope open).</param>
+    /// <param name="resolved">The profile, for its schemas, name and display name.</param>
+    /// <param name="schema">The backup schema (checked against the catalog here, before any row is read).</param>
+    /// <param name="userId">Whose rows.</param>
+    /// <param name="tables">Only these tables and their ancestors; null or empty for all.</param>
+    /// <param name="path">The file (absolute); ".gz" writes gzip.</param>
+    /// <param name="overwrite">Replace an existing file once the new one is complete.</param>
+    /// <param name="reporter">Warnings, verbose lines, progress per table (closed with a Completed record).</param>
+    /// <param name="ct">Cancels the backup; no file is left behind.</param>
+    public static async Task<BackupWriteResult> WriteAsync(
+        DbClient client, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(reporter);
-        var clock = Stopwatch.StartNew();
-        var resolved = await ProfileResolution.ResolveAsync(request.Profile, environment, reporter, ct).ConfigureAwait(false);
-        var userId = BackupUser.FromParameterOrEnvironment(request.UserId, resolved.Config, environment)
-            ?? throw BackupUser.Required(resolved.Config, "Backup-Database");
-        var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, ct).ConfigureAwait(false);
-        foreach (var warning in schema.Warnings)
-        {
-            reporter.Warning(warning);
-        }
-
-        var profile = resolved.Name ?? string.Empty;
-        var path = request.Path ?? DefaultPath(request.Location, resolved.Name ?? "direct", DateTimeOffset.UtcNow);
-        if (!request.Force && File.Exists(path))
-        {
-            throw Exists(path);
-        }
-
         var activity = $"Backing up user {userId} from '{resolved.DisplayName}'";
         reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the catalog", 0));
         try
         {
-            await using var client = new DbClient(resolved.Target);
             var scope = await client.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (scope.ConfigureAwait(false))
             {
-                var written = await client.UseConnectionAsync(
-                    (connection, token) => WriteAsync(connection, request, resolved, schema, userId, path, activity, reporter, token),
+                // Never committed: a read-only snapshot has nothing to commit.
+                return await client.UseConnectionAsync(
+                    (connection, token) => WriteAsync(connection, resolved, schema, userId, tables, path, overwrite, activity, reporter, token),
                     ct).ConfigureAwait(false);
-                reporter.Verbose($"Backup of user {userId} written to {written.Path} ({written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
-                return new BackupResult(written.Path, profile, userId, written.Tables, written.Bytes, clock.Elapsed);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
         {
-            throw ex is IOException && File.Exists(path) && !request.Force
+            throw ex is IOException && !overwrite && File.Exists(path)
                 ? Exists(path)
                 : new DbAdapterException(ErrorIds.QueryFailed, DbErrorKind.WriteError, $"The backup file {path} could not be written: {ex.Message} No file was left behind.", path, ex);
         }
@@ -78,43 +60,46 @@ public static class BackupOperation
         }
     }
 
-    /// <summary>./backups/backup-PROFILE-yyyyMMdd-HHmmss.json (UTC) under <paramref name="location"/>.</summary>
-    public static string DefaultPath(string location, string profile, DateTimeOffset now)
-    {
-        var safe = new string(profile.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-        var stamp = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        return Path.Combine(location, "backups", $"backup-{safe}-{stamp}.json");
-    }
+    /// <summary>The BackupFileExists error for <paramref name="path"/>.</summary>
+    public static DbAdapterException Exists(string path) => new(
+        ErrorIds.BackupFileExists,
+        DbErrorKind.WriteError,
+        $"The backup file {path} exists already, and a backup replaces a file only when told to (the old file then stays until the new one is complete).",
+        path,
+        hint: ErrorHint.ReplaceBackupFile);
 
     private static async Task<BackupWriteResult> WriteAsync(
-        NpgsqlConnection connection, BackupRequest request, ResolvedProfile resolved, BackupSchema schema, string userId, string path, string activity, IOperationReporter reporter, CancellationToken ct)
+        NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, string activity, IOperationReporter reporter, CancellationToken ct)
     {
         // One snapshot for the counts, the rows and the parent filters: nothing moves under the backup.
-        await using (var snapshot = new NpgsqlCommand("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", connection))
+        var snapshot = new NpgsqlCommand("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", connection);
+        await using (snapshot.ConfigureAwait(false))
         {
             await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target.Schemas, resolved.DisplayName, ct).ConfigureAwait(false);
         var tables = set.Tables;
-        if (request.Tables is { Count: > 0 } names)
+        if (names is { Count: > 0 })
         {
             tables = set.Select(names, out var added);
             if (added.Count > 0)
             {
-                reporter.Warning($"Also backing up {string.Join(", ", added)}: the tables named by -Table hang under them, and a restore needs the parents.");
+                reporter.Warning($"Also backing up {string.Join(", ", added)}: the tables asked for hang under them, and a restore needs the parents.");
             }
         }
 
         var sources = tables.Select(t => Source(t, userId)).ToList();
         await WarnAboutStrandedRowsAsync(connection, tables, sources, reporter, ct).ConfigureAwait(false);
         var metadata = new BackupMetadata(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
-        var options = new BackupWriteOptions(request.Force, p => reporter.Progress(new OperationProgress(
+        var options = new BackupWriteOptions(overwrite, p => reporter.Progress(new OperationProgress(
             ProgressActivityId,
             activity,
             string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.TableRows:N0} of {p.TableTotal:N0} rows (table {p.TableIndex + 1} of {tables.Count})"),
             p.Total == 0 ? 100 : (int)(p.Rows * 100 / p.Total))));
-        return await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);
+        var written = await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);
+        reporter.Verbose($"Backup of user {userId} written to {written.Path} ({written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
+        return written;
     }
 
     /// <summary>
@@ -183,10 +168,4 @@ public static class BackupOperation
             }
         }
     }
-
-    private static DbAdapterException Exists(string path) => new(
-        ErrorIds.BackupFileExists,
-        DbErrorKind.WriteError,
-        $"The backup file {path} exists already. Choose another -Path, or pass -Force to replace it (the old file stays until the new one is complete).",
-        path);
 }
