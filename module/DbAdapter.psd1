@@ -12,11 +12,14 @@
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('DbAdapter.Format.ps1xml')
     CmdletsToExport        = @(
+        'Backup-Database'
         'Connect-DbProfile'
         'Disconnect-DbProfile'
         'Get-DbFixPlan'
         'Get-DbProfile'
         'Invoke-DbFix'
+        'Restore-Database'
+        'Test-DbBackup'
         'Test-DbSchema'
     )
     FunctionsToExport      = @()
@@ -27,7 +30,7 @@
             Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic schema repair (Get-DbFixPlan, Invoke-DbFix).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic schema repair (Get-DbFixPlan, Invoke-DbFix); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

@@ -283,7 +283,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             ErrorIds.RestoreConflict,
             DbErrorKind.InvalidOperation,
             $"{table.Table.Key}[{ord}] (key {key}) matches the existing row {existing} of {table.Table.Name} by {by}, and mode Fail stops at the first match: nothing was committed.",
-            new RowFailure(ord, key, "matches an existing row"),
+            new RowFailure(table.Table.Key, ord, key, "matches an existing row"),
             hint: ErrorHint.ChooseRestoreMode);
     }
 
@@ -389,7 +389,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             : await QueryAsync(
                 $"SELECT s.ord, r.{table.Pk!.Raw}, s.err FROM {table.Typed} s JOIN {table.Raw} r ON r.ord = s.ord WHERE s.state = 'f' ORDER BY s.ord",
                 [],
-                r => new RowFailure(r.GetInt64(0), r.IsDBNull(1) ? string.Empty : r.GetString(1), r.IsDBNull(2) ? "failed" : r.GetString(2)),
+                r => new RowFailure(table.Table.Key, r.GetInt64(0), r.IsDBNull(1) ? string.Empty : r.GetString(1), r.IsDBNull(2) ? "failed" : r.GetString(2)),
                 ct).ConfigureAwait(false);
         return new TableRestoreResult(
             table.Table.Key,
@@ -471,7 +471,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             ErrorIds.RestoreFailed,
             DbErrorKind.InvalidData,
             $"Restore failed at {table.Table.Key}[{ord}] (key {key}), {action}: {message} Nothing was committed.",
-            new RowFailure(ord, key, $"{action}: {message}"),
+            new RowFailure(table.Table.Key, ord, key, $"{action}: {message}"),
             inner,
             ErrorHint.SkipFailedRows);
     }
