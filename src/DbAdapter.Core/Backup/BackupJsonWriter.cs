@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DbAdapter.Core.Client;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Backup;
@@ -211,7 +212,7 @@ public static class BackupJsonWriter
         NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, List<BackupColumn> columns, ProgressCounter progress, CancellationToken ct)
     {
         var select = string.Join(", ", columns.Select(c => c.SelectExpression));
-        var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table);
+        var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table, table.OrderBy);
         long rows = 0;
         writer.WriteStartArray();
         await using (command.ConfigureAwait(false))
@@ -253,9 +254,10 @@ public static class BackupJsonWriter
         return rows;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, BackupTableSource table)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, BackupTableSource table, string? orderBy = null)
     {
-        var command = new NpgsqlCommand(table.Where is null ? sql : $"{sql} WHERE {table.Where}", connection);
+        var filtered = table.Where is null ? sql : $"{sql} WHERE {table.Where}";
+        var command = new NpgsqlCommand(orderBy is null ? filtered : $"{filtered} ORDER BY {SqlIdentifier.Quote(orderBy)}", connection);
         foreach (var value in table.Parameters ?? [])
         {
             // A parameter object (typed for its column) is cloned: one instance cannot serve two commands.

@@ -112,7 +112,7 @@ internal static class UserBackup
         var parameters = new List<object?>();
         var where = new StringBuilder();
         AppendFilter(where, parameters, table, table.Name.Quoted, userId, depth: 0);
-        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters);
+        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name);
     }
 
     private static void AppendFilter(StringBuilder where, List<object?> parameters, BackupTable table, string qualifier, string userId, int depth)

@@ -119,7 +119,7 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
         Assert.Equal(ErrorIds.BackupSchemaInvalid, error.ErrorId);
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
         Assert.StartsWith($"Backup schema {schema}", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["backup-schema.json", "bad.json", "db.toml"], Directory.GetFiles(bed.Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["backup-schema.json", "bad.json", "db.toml"], Directory.GetFiles(bed.Folder).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bed.BackupAsync(reporter: reporter, ct: cancel.Token));
 
-        Assert.Equal(["backup-schema.json", "db.toml"], Directory.GetFiles(bed.Folder, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["backup-schema.json", "db.toml"], Directory.GetFiles(bed.Folder, "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
         Assert.True(reporter.ProgressRecords[^1].Completed);
     }
 
