@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DbAdapter.Core.Configuration;
 
@@ -121,7 +122,8 @@ internal sealed class BackupFileValidator
         table.Rows = index + 1;
         if (table.Fields is null)
         {
-            table.Fields = row.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            table.Order0 = row.EnumerateObject().Select(p => p.Name).ToArray();
+            table.Fields = table.Order0.ToHashSet(StringComparer.Ordinal);
             if (table.Spec is { } first)
             {
                 // One finding per table, not per row, when a field is missing from the first row.
@@ -255,12 +257,14 @@ internal sealed class BackupFileValidator
     /// <summary>The file is not JSON (or not one object): the only finding that stops the checks.</summary>
     public void Malformed(string problem) => Error(problem);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckSameFields(TableState table, long index, JsonElement row)
     {
         var seen = 0;
         foreach (var property in row.EnumerateObject())
         {
-            if (table.Fields!.Contains(property.Name))
+            // In the first row's order (the usual case) no name is allocated to compare it.
+            if ((seen < table.Order0.Length && property.NameEquals(table.Order0[seen])) || table.Fields!.Contains(property.Name))
             {
                 seen++;
             }
@@ -344,6 +348,9 @@ internal sealed class BackupFileValidator
         public long Rows { get; set; }
 
         public HashSet<string>? Fields { get; set; }
+
+        /// <summary>The first row's fields in its order.</summary>
+        public string[] Order0 { get; set; } = [];
 
         public Dictionary<string, long>? Keys { get; } = trackKeys ? new(StringComparer.Ordinal) : null;
 

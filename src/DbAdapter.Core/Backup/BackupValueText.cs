@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using DbAdapter.Core.Client;
@@ -16,6 +17,7 @@ internal static class BackupValueText
 {
     /// <summary>The text for <paramref name="value"/>, null for JSON null.</summary>
     /// <exception cref="FormatException">The value's JSON shape cannot go into the column (an object for an integer...).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? For(JsonElement value, ColumnInfo column)
     {
         if (value.ValueKind == JsonValueKind.Null)
@@ -125,7 +127,7 @@ internal static class BackupValueText
 
     private static FormatException Mismatch(JsonElement value, ColumnInfo column) => new(string.Create(
         CultureInfo.InvariantCulture,
-        $"the value of \"{column.Name}\" is {Describe(value.ValueKind)}, which a {column.SqlType} column cannot hold"));
+        $"the value of \"{column.Name}\" is {Describe(value.ValueKind)}, which a {column.SqlType} column cannot hold."));
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
 
@@ -7,6 +8,7 @@ namespace DbAdapter.Core.Backup;
 /// <summary>Writes one column value of the current row as the backup format wants it.</summary>
 internal static class BackupValues
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(Utf8JsonWriter writer, NpgsqlDataReader reader, int ordinal, BackupColumn column)
     {
         if (column.IsArray)
@@ -18,7 +20,7 @@ internal static class BackupValues
         switch (column.Kind)
         {
             case BackupValueKind.Integer:
-                writer.WriteNumberValue(Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture));
+                writer.WriteNumberValue(reader.GetInt64(ordinal));
                 break;
             case BackupValueKind.Single:
                 WriteSingle(writer, reader.GetFieldValue<float>(ordinal));
@@ -45,7 +47,8 @@ internal static class BackupValues
                 writer.WriteStringValue(reader.GetGuid(ordinal).ToString("D"));
                 break;
             case BackupValueKind.Json:
-                writer.WriteRawValue(reader.GetString(ordinal), skipInputValidation: false);
+                // The server checked it on the way in (json and jsonb refuse text that is not JSON).
+                writer.WriteRawValue(reader.GetString(ordinal), skipInputValidation: true);
                 break;
             case BackupValueKind.Bytes:
                 writer.WriteBase64StringValue(reader.GetFieldValue<byte[]>(ordinal));

@@ -73,7 +73,7 @@ internal sealed class TableColumns
                a.attidentity,
                a.attgenerated <> '',
                coalesce(a.attnum = ANY (pk.indkey::int2[]), false),
-               pg_catalog.pg_get_expr(ad.adbin, 0),
+               CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
                pg_catalog.format_type(t.oid, CASE WHEN d.typtype = 'd' THEN d.typtypmod ELSE a.atttypmod END)
         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(nsp, rel, i)
         JOIN pg_catalog.pg_namespace n ON n.nspname = q.nsp

@@ -11,39 +11,26 @@ namespace DbAdapter.Core.Rows;
 /// <summary>
 /// Writes staged rows into the destination inside the caller's transaction, set-based: a fixed
 /// number of statements per table, whatever its row count (the Python tool's prepared lookup per
-/// row took 880 s for 100k rows). Per table, in backup-schema order:
-/// <list type="number">
-/// <item>convert the raw text values by the destination columns' types into a typed scratch table;</item>
-/// <item>refuse repeated keys and natural keys (BackupFileInvalid);</item>
-/// <item>remap the parent and optional references through the referenced tables' old→new keys;
-/// a row whose parent is neither in the source nor matched fails;</item>
-/// <item>match existing rows by natural key (slug + owner + remapped parent) in one join;</item>
-/// <item>Fail: stop at the first match; Overwrite: update matched rows, keeping their keys; Skip: leave them;</item>
-/// <item>draw new keys from the key's own default (sequence, identity, gen_random_uuid()) so sequences
-/// stay right, or keep the old key where the key has no default; insert the new rows.</item>
-/// </list>
+/// row took 880 s for 100k rows). Per table, in backup-schema order, one statement prepares every
+/// row into a typed scratch table: its raw text values converted by the destination columns' types,
+/// its parent and optional references remapped through the referenced tables' old→new keys (a row
+/// whose parent is neither in the source nor matched fails), its match among the owner's existing
+/// rows by natural key (slug + owner + remapped parent) in one join, and, for a new row, a new key
+/// drawn from the key's own default (sequence, identity, gen_random_uuid()) so sequences stay right,
+/// or the old key where the key has no default. Then repeated keys and natural keys are refused
+/// (BackupFileInvalid); mode Fail stops at the first match; Overwrite updates matched rows, keeping
+/// their keys; the new rows are inserted; self-references are set last.
 /// Every writing statement runs under a savepoint: when the server refuses it, the range is split
 /// until the refused row is found. Without SkipFailedRows that row fails the restore (RestoreFailed
 /// naming table, row index, key and the server's message); with it the row is set aside and the
-/// others go on. With WhatIf the same matching runs and nothing is written to the destination.
+/// others go on. With WhatIf the same preparation runs (no key is drawn) and nothing is written to
+/// the destination.
 /// </summary>
 internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Action<string, int>? progress)
 {
     /// <summary>Restores the staged tables (parents first) and returns what happened to each.</summary>
     public async Task<IReadOnlyList<TableRestoreResult>> RestoreAsync(IReadOnlyList<StagedTable> tables, CancellationToken ct)
     {
-        var working = tables.Where(t => t.Columns.Count > 0).ToList();
-        foreach (var table in working)
-        {
-            Report(table, "converting values by the destination's column types", tables);
-            await TypeAsync(table, ct).ConfigureAwait(false);
-        }
-
-        foreach (var table in working)
-        {
-            await RefuseRepeatedKeysAsync(table, ct).ConfigureAwait(false);
-        }
-
         var results = new List<TableRestoreResult>();
         foreach (var table in tables)
         {
@@ -53,10 +40,9 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
                 continue;
             }
 
-            Report(table, "matching existing rows", tables);
-            await ResolveParentAsync(table, tables, ct).ConfigureAwait(false);
-            await ResolveReferencesAsync(table, tables, ct).ConfigureAwait(false);
-            await MatchAsync(table, ct).ConfigureAwait(false);
+            Report(table, "converting, remapping and matching", tables);
+            await PrepareAsync(table, tables, ct).ConfigureAwait(false);
+            await RefuseRepeatedKeysAsync(table, ct).ConfigureAwait(false);
             if (options.Mode == RestoreMode.Fail)
             {
                 await RefuseMatchesAsync(table, ct).ConfigureAwait(false);
@@ -70,17 +56,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
                     await OverwriteAsync(table, ct).ConfigureAwait(false);
                 }
 
-                await AssignKeysAsync(table, ct).ConfigureAwait(false);
                 await InsertAsync(table, ct).ConfigureAwait(false);
-            }
-
-            if (IsReferenced(table, tables))
-            {
-                await ExecuteAsync($"UPDATE {table.Typed} SET final_key = CASE WHEN state = 'm' THEN match_key ELSE new_key END WHERE state IN ('n', 'm')", [], ct).ConfigureAwait(false);
-            }
-
-            if (!options.WhatIf)
-            {
                 await SetSelfReferencesAsync(table, ct).ConfigureAwait(false);
             }
 
@@ -90,26 +66,31 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         return results;
     }
 
-    private async Task TypeAsync(StagedTable table, CancellationToken ct)
+    /// <summary>
+    /// Creates the typed scratch table and fills it in one statement per range of rows (the whole
+    /// table unless the server refuses a value): conversion, remapping, matching and new keys.
+    /// </summary>
+    private async Task PrepareAsync(StagedTable table, IReadOnlyList<StagedTable> tables, CancellationToken ct)
     {
-        var create = new StringBuilder($"CREATE TEMP TABLE {table.Typed} (ord int8 PRIMARY KEY, state \"char\" NOT NULL, err text, parent_found bool NOT NULL DEFAULT false");
+        var spec = table.Table;
+        var create = new StringBuilder($"CREATE TEMP TABLE {table.Typed} (ord int8 PRIMARY KEY, state \"char\" NOT NULL, err text");
         create.Append(", parent_key ").Append(table.Parent?.Column.ScratchType ?? "int8");
         foreach (var (reference, index) in table.References.Select((r, i) => (r, i)))
         {
             create.Append(CultureInfo.InvariantCulture, $", r{index} ").Append(reference.Column.Column.ScratchType);
         }
 
-        var keyType = table.Table.Pk.ScratchType;
-        create.Append(", new_key ").Append(keyType).Append(", match_key ").Append(keyType).Append(", final_key ").Append(keyType);
+        var keyType = spec.Pk.ScratchType;
+        create.Append(", match_key ").Append(keyType).Append(", new_key ").Append(keyType).Append(", final_key ").Append(keyType);
         foreach (var column in table.Columns)
         {
             create.Append(", ").Append(column.Typed).Append(' ').Append(column.Column.ScratchType);
         }
 
         await ExecuteAsync(create.Append(") ON COMMIT DROP").ToString(), [], ct).ConfigureAwait(false);
+        table.IsTyped = true;
         if (table.Rows == 0)
         {
-            table.IsTyped = true;
             return;
         }
 
@@ -123,25 +104,145 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             }
         }
 
-        var select = new StringBuilder($"INSERT INTO {table.Typed} (ord, state, err");
-        foreach (var column in table.Columns)
+        var parameters = new List<object?>();
+        string Parameter(object? value)
         {
-            select.Append(", ").Append(column.Typed);
+            parameters.Add(value);
+
+            // $1 and $2 are the range of rows.
+            return "$" + (parameters.Count + 2).ToString(CultureInfo.InvariantCulture);
         }
 
-        select.Append(") SELECT r.ord, CASE WHEN r.err IS NULL THEN 'n' ELSE 'f' END, r.err");
-        foreach (var column in table.Columns)
+        string Cast(StagedColumn column) => $"CAST(r.{column.Raw} AS {column.Column.ScratchType})";
+
+        var from = new StringBuilder($" FROM {table.Raw} r");
+        // NULLs carry their type: through the subquery below, an untyped NULL would become text.
+        var orphan = "false";
+        var parentKey = $"CAST(NULL AS {table.Parent?.Column.ScratchType ?? "int8"})";
+        string? reason = null;
+        if (table.Parent is { } parentField && spec.Parent is { } parent)
         {
-            select.Append(", CASE WHEN r.err IS NULL THEN CAST(r.").Append(column.Raw).Append(" AS ").Append(column.Column.ScratchType).Append(") END");
+            var parentTable = tables.FirstOrDefault(t => ReferenceEquals(t.Table, parent.Table) && t.IsTyped);
+            var name = Parameter(parent.Table.Key);
+            var rawKey = $"r.{parentField.Raw}";
+            if (parentTable is null)
+            {
+                orphan = $"{rawKey} IS NOT NULL";
+                reason = $"'attaching it to its parent: its parent ' || {name} || ' row with key ' || {rawKey} || ' is not in the backup.'";
+            }
+            else
+            {
+                var parentKeyCast = $"CAST({rawKey} AS {parentTable.Pk!.Column.ScratchType})";
+                from.Append(CultureInfo.InvariantCulture, $" LEFT JOIN {parentTable.Typed} p ON p.{parentTable.Pk.Typed} = {parentKeyCast} AND p.state IN ('n', 'm')");
+                orphan = $"({rawKey} IS NOT NULL AND p.ord IS NULL)";
+                parentKey = "p.final_key";
+                reason = $"'attaching it to its parent: its parent ' || {name} || ' row with key ' || {rawKey} || CASE WHEN EXISTS (SELECT 1 FROM {parentTable.Typed} f WHERE f.{parentTable.Pk.Typed} = {parentKeyCast}) THEN ' failed.' ELSE ' is not in the backup.' END";
+            }
         }
 
-        select.Append(CultureInfo.InvariantCulture, $" FROM {table.Raw} r WHERE r.ord >= $1 AND r.ord < $2");
-        await RunIsolatedAsync(table, select.ToString(), [], "converting its values", rowExists: false, ct).ConfigureAwait(false);
-        table.IsTyped = true;
+        var references = new List<string>();
+        for (var i = 0; i < table.References.Count; i++)
+        {
+            var (reference, column) = table.References[i];
+            var target = tables.FirstOrDefault(t => ReferenceEquals(t.Table, reference.Table) && t.IsTyped);
+            if (target is null || ReferenceEquals(target, table))
+            {
+                // Not in the source: the reference becomes NULL. A self-reference is set after the insert.
+                references.Add($"CAST(NULL AS {column.Column.ScratchType})");
+                continue;
+            }
 
-        // The planner knows nothing of a fresh temporary table; without statistics the joins below
-        // can pick nested loops over 100k rows.
-        await ExecuteAsync($"ANALYZE {table.Typed}", [], ct).ConfigureAwait(false);
+            var alias = string.Create(CultureInfo.InvariantCulture, $"o{i}");
+            from.Append(CultureInfo.InvariantCulture, $" LEFT JOIN {target.Typed} {alias} ON {alias}.{target.Pk!.Typed} = CAST(r.{column.Raw} AS {target.Pk.Column.ScratchType}) AND {alias}.state IN ('n', 'm')");
+            references.Add($"{alias}.final_key");
+        }
+
+        // The owner's existing rows, one per natural key (the lowest key when several share one).
+        var dest = spec.Name.Quoted;
+        var owner = $"d.{SqlIdentifier.Quote(spec.User.Name)} = CAST({Parameter(options.UserId)} AS {spec.User.ScratchType})";
+        var pk = SqlIdentifier.Quote(spec.Pk.Name);
+        if (table.Slug is { } slug)
+        {
+            var slugColumn = $"d.{SqlIdentifier.Quote(slug.Column.Name)}";
+            var parentColumn = table.Parent is { } pf ? $"d.{SqlIdentifier.Quote(pf.Column.Name)}" : null;
+            var distinct = parentColumn is null ? slugColumn : $"{slugColumn}, {parentColumn}";
+            from.Append(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT DISTINCT ON ({distinct}) {slugColumn} AS slug, {parentColumn ?? "NULL"} AS parent, d.{pk} AS pk FROM {dest} d WHERE {owner} ORDER BY {distinct}, d.{pk}) m ON m.slug = {Cast(slug)}");
+            if (parentColumn is not null)
+            {
+                from.Append(CultureInfo.InvariantCulture, $" AND CASE WHEN r.{table.Parent!.Raw} IS NULL THEN m.parent IS NULL ELSE m.parent = {parentKey} END");
+            }
+        }
+        else
+        {
+            // No natural key: a row is the same row when it has the same key and owner.
+            from.Append(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT d.{pk} AS pk FROM {dest} d WHERE {owner}) m ON m.pk = {Cast(table.Pk!)}");
+        }
+
+        var isNew = $"r.err IS NULL AND NOT {orphan} AND m.pk IS NULL";
+        var select = new StringBuilder("SELECT r.ord, CASE WHEN r.err IS NOT NULL OR ")
+            .Append(orphan).Append(" THEN 'f' WHEN m.pk IS NOT NULL THEN 'm' ELSE 'n' END")
+            .Append(", CASE WHEN r.err IS NOT NULL THEN 'reading its values: ' || r.err").Append(reason is null ? string.Empty : $" WHEN {orphan} THEN {reason}").Append(" END")
+            .Append(", ").Append(parentKey);
+        foreach (var reference in references)
+        {
+            select.Append(", ").Append(reference);
+        }
+
+        select.Append(", m.pk AS match_key, CASE WHEN ").Append(isNew).Append(" THEN ").Append(NewKey(table, Parameter)).Append(" END AS new_key");
+        foreach (var column in table.Columns)
+        {
+            select.Append(", CASE WHEN r.err IS NULL THEN ").Append(Cast(column)).Append(" END");
+        }
+
+        select.Append(from).Append(" WHERE r.ord >= $1 AND r.ord < $2");
+        var columns = new StringBuilder("ord, state, err, parent_key");
+        for (var i = 0; i < references.Count; i++)
+        {
+            columns.Append(CultureInfo.InvariantCulture, $", r{i}");
+        }
+
+        columns.Append(", match_key, new_key");
+        foreach (var column in table.Columns)
+        {
+            columns.Append(", ").Append(column.Typed);
+        }
+
+        // The new key is drawn once per row in the inner query; the outer one only copies it.
+        var sql = $"INSERT INTO {table.Typed} ({columns}, final_key) SELECT q.*, coalesce(q.match_key, q.new_key) FROM ({select}) q";
+        await RunIsolatedAsync(table, sql, parameters, "converting its values", rowExists: false, ct).ConfigureAwait(false);
+
+        if (!options.SkipFailedRows)
+        {
+            var failed = await QueryAsync($"SELECT ord, err FROM {table.Typed} WHERE state = 'f' ORDER BY ord LIMIT 1", [], r => (r.GetInt64(0), r.GetString(1)), ct).ConfigureAwait(false);
+            if (failed.Count > 0)
+            {
+                var (ord, err) = failed[0];
+                var separator = err.IndexOf(": ", StringComparison.Ordinal);
+                throw await RowFailedAsync(table, ord, err[..separator], err[(separator + 2)..], null, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The expression of a new row's key: drawn as an INSERT would draw it, or the old key when the key has no default.</summary>
+    private string NewKey(StagedTable table, Func<object?, string> parameter)
+    {
+        var pk = table.Table.Pk;
+        if (options.WhatIf && (pk.Identity != '\0' || pk.DefaultExpression is not null))
+        {
+            // Nothing is drawn for a WhatIf: a sequence moves even when its transaction rolls back.
+            return $"CAST(NULL AS {pk.ScratchType})";
+        }
+
+        if (pk.Identity != '\0')
+        {
+            return $"nextval(pg_catalog.pg_get_serial_sequence({parameter(table.Table.Name.Quoted)}, {parameter(pk.Name)}))";
+        }
+
+        // The key's default as the server itself deparses it from its catalog (nextval of a serial's
+        // sequence, gen_random_uuid()...), evaluated once per new row, as the INSERT would.
+        return pk.DefaultExpression is { } expression
+            ? $"({expression})"
+            : $"CAST(r.{table.Pk!.Raw} AS {pk.ScratchType})";
     }
 
     private async Task RefuseRepeatedKeysAsync(StagedTable table, CancellationToken ct)
@@ -175,93 +276,6 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             var under = table.Parent is null ? string.Empty : $" under the same {table.Table.Parent!.Field.Name}";
             throw FileInvalid(table, $"{table.Table.Key}[{second}] has the natural key \"{slug.Column.Name}\" '{value}'{under} of {table.Table.Key}[{first}]; a restore could not tell the two rows apart.");
         }
-    }
-
-    private async Task ResolveParentAsync(StagedTable table, IReadOnlyList<StagedTable> tables, CancellationToken ct)
-    {
-        if (table.Parent is not { } field || table.Table.Parent is not { } parent)
-        {
-            return;
-        }
-
-        var parentTable = tables.FirstOrDefault(t => ReferenceEquals(t.Table, parent.Table) && t.IsTyped);
-        if (parentTable is not null)
-        {
-            await EnsureKeyIndexAsync(parentTable, ct).ConfigureAwait(false);
-            await ExecuteAsync(
-                $"UPDATE {table.Typed} s SET parent_found = true, parent_key = p.final_key FROM {parentTable.Typed} p WHERE p.{parentTable.Pk!.Typed} = s.{field.Typed} AND p.state IN ('n', 'm') AND s.state = 'n'",
-                [],
-                ct).ConfigureAwait(false);
-        }
-
-        // A row whose parent was refused, or is neither in the source nor matched, cannot be attached.
-        var exists = parentTable is null ? "false" : $"EXISTS (SELECT 1 FROM {parentTable.Typed} p WHERE p.{parentTable.Pk!.Typed} = s.{field.Typed})";
-        var reason = $"CASE WHEN {exists} THEN 'its parent ' || $1 || ' row with key ' || s.{field.Typed}::text || ' failed' ELSE 'its parent ' || $1 || ' row with key ' || s.{field.Typed}::text || ' is not in the backup' END";
-        var orphan = $"s.state = 'n' AND s.{field.Typed} IS NOT NULL AND NOT s.parent_found";
-        if (!options.SkipFailedRows)
-        {
-            var first = await QueryAsync(
-                $"SELECT s.ord, {reason} FROM {table.Typed} s WHERE {orphan} ORDER BY s.ord LIMIT 1",
-                [Text(parent.Table.Key)],
-                r => (r.GetInt64(0), r.GetString(1)),
-                ct).ConfigureAwait(false);
-            if (first.Count > 0)
-            {
-                throw await RowFailedAsync(table, first[0].Item1, "attaching it to its parent", first[0].Item2, null, ct).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        await ExecuteAsync($"UPDATE {table.Typed} s SET state = 'f', err = {reason} WHERE {orphan}", [Text(parent.Table.Key)], ct).ConfigureAwait(false);
-    }
-
-    private async Task ResolveReferencesAsync(StagedTable table, IReadOnlyList<StagedTable> tables, CancellationToken ct)
-    {
-        for (var i = 0; i < table.References.Count; i++)
-        {
-            var (reference, column) = table.References[i];
-            var target = tables.FirstOrDefault(t => ReferenceEquals(t.Table, reference.Table) && t.IsTyped);
-            if (target is null || ReferenceEquals(target, table))
-            {
-                // Not in the source: the reference becomes NULL. A self-reference is set after the insert.
-                continue;
-            }
-
-            await EnsureKeyIndexAsync(target, ct).ConfigureAwait(false);
-            await ExecuteAsync(
-                string.Create(CultureInfo.InvariantCulture, $"UPDATE {table.Typed} s SET r{i} = p.final_key FROM {target.Typed} p WHERE p.{target.Pk!.Typed} = s.{column.Typed} AND p.state IN ('n', 'm') AND s.state = 'n'"),
-                [],
-                ct).ConfigureAwait(false);
-        }
-    }
-
-    private async Task MatchAsync(StagedTable table, CancellationToken ct)
-    {
-        var spec = table.Table;
-        var dest = spec.Name.Quoted;
-        var owner = $"d.{SqlIdentifier.Quote(spec.User.Name)} = CAST($1 AS {spec.User.ScratchType})";
-        string on;
-        if (table.Slug is { } slug)
-        {
-            on = $"d.{SqlIdentifier.Quote(slug.Column.Name)} = s.{slug.Typed} AND {owner}";
-            if (table.Parent is { } parent)
-            {
-                var column = SqlIdentifier.Quote(parent.Column.Name);
-                on += $" AND CASE WHEN s.{parent.Typed} IS NULL THEN d.{column} IS NULL ELSE d.{column} = s.parent_key END";
-            }
-        }
-        else
-        {
-            // No natural key: a row is the same row when it has the same key and owner.
-            on = $"d.{SqlIdentifier.Quote(spec.Pk.Name)} = s.{table.Pk!.Typed} AND {owner}";
-        }
-
-        var pk = SqlIdentifier.Quote(spec.Pk.Name);
-        await ExecuteAsync(
-            $"UPDATE {table.Typed} t SET state = 'm', match_key = x.pk FROM (SELECT DISTINCT ON (s.ord) s.ord, d.{pk} AS pk FROM {table.Typed} s JOIN {dest} d ON {on} WHERE s.state = 'n' ORDER BY s.ord, d.{pk}) x WHERE t.ord = x.ord",
-            [Text(options.UserId)],
-            ct).ConfigureAwait(false);
     }
 
     private async Task RefuseMatchesAsync(StagedTable table, CancellationToken ct)
@@ -303,36 +317,12 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         await RunIsolatedAsync(table, sql, [Text(options.UserId)], "updating the existing row", rowExists: true, ct).ConfigureAwait(false);
     }
 
-    private async Task AssignKeysAsync(StagedTable table, CancellationToken ct)
-    {
-        var pk = table.Table.Pk;
-        if (pk.Identity != '\0')
-        {
-            // The identity's own sequence, drawn as an INSERT would draw it, so it stays right.
-            await ExecuteAsync(
-                $"UPDATE {table.Typed} SET new_key = nextval(pg_catalog.pg_get_serial_sequence($1, $2)) WHERE state = 'n'",
-                [Text(table.Table.Name.Quoted), Text(pk.Name)],
-                ct).ConfigureAwait(false);
-        }
-        else if (pk.DefaultExpression is { } expression)
-        {
-            // The key's default as the server itself deparses it from its catalog (nextval of a serial's
-            // sequence, gen_random_uuid()...): evaluated once per new row, as the INSERT would.
-            await ExecuteAsync($"UPDATE {table.Typed} SET new_key = ({expression}) WHERE state = 'n'", [], ct).ConfigureAwait(false);
-        }
-        else
-        {
-            // No default: the old key is the only key there is.
-            await ExecuteAsync($"UPDATE {table.Typed} SET new_key = {table.Pk!.Typed} WHERE state = 'n'", [], ct).ConfigureAwait(false);
-        }
-    }
-
     private async Task InsertAsync(StagedTable table, CancellationToken ct)
     {
         var columns = WrittenColumns(table, includeKey: true).ToList();
         var overriding = columns.Any(c => c.Target.Identity == 'a') ? " OVERRIDING SYSTEM VALUE" : string.Empty;
         var sql = $"INSERT INTO {table.Table.Name.Quoted} ({string.Join(", ", columns.Select(c => SqlIdentifier.Quote(c.Target.Name)))}){overriding} " +
-            $"SELECT {string.Join(", ", columns.Select(c => c.Value))} FROM {table.Typed} s WHERE s.state = 'n' AND s.ord >= $1 AND s.ord < $2 ORDER BY s.ord";
+            $"SELECT {string.Join(", ", columns.Select(c => c.Value))} FROM {table.Typed} s WHERE s.state = 'n' AND s.ord >= $1 AND s.ord < $2";
         await RunIsolatedAsync(table, sql, [Text(options.UserId)], "inserting it", rowExists: true, ct).ConfigureAwait(false);
     }
 
@@ -487,9 +477,6 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             table.HasKeyIndex = true;
         }
     }
-
-    private static bool IsReferenced(StagedTable table, IReadOnlyList<StagedTable> tables) =>
-        tables.Any(t => ReferenceEquals(t.Table.Parent?.Table, table.Table) || t.Table.OptionalRefs.Any(r => ReferenceEquals(r.Table, table.Table)));
 
     private void Report(StagedTable table, string what, IReadOnlyList<StagedTable> tables)
     {

@@ -122,7 +122,7 @@ public sealed class RestoreTests(TestDatabase database) : IClassFixture<TestData
         var products = result.Tables[1];
         Assert.Equal((2L, 3L), (products.Inserted, products.Failed));
         Assert.Equal(
-            ["1|2|inserting it: new row for relation \"products\" violates check constraint \"no_p2\"", "3|4|its parent categories row with key 2 failed", "4|5|its parent categories row with key 2 failed"],
+            ["1|2|inserting it: new row for relation \"products\" violates check constraint \"no_p2\"", "3|4|attaching it to its parent: its parent categories row with key 2 failed.", "4|5|attaching it to its parent: its parent categories row with key 2 failed."],
             products.Failures.Select(f => $"{f.RowIndex}|{f.Key}|{f.Error.Split(" (SQLSTATE")[0]}").ToArray());
         Assert.Equal(["p1", "p3"], await bed.QueryAsync("target", "SELECT slug FROM products ORDER BY slug"));
     }
