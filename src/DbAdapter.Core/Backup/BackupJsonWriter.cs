@@ -81,7 +81,7 @@ public static class BackupJsonWriter
                     throw new InvalidOperationException($"Table {table.Table} does not exist.");
                 }
 
-                counts.Add(new(table.Key, await CountAsync(connection, table, ct).ConfigureAwait(false)));
+                counts.Add(new(table.Key, table.Count ?? await CountAsync(connection, table, ct).ConfigureAwait(false)));
             }
 
             var progress = new ProgressCounter(options.Progress, counts);
@@ -139,36 +139,14 @@ public static class BackupJsonWriter
     /// <summary>True when <paramref name="path"/> names a gzip file (".gz").</summary>
     public static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>ISO-8601 as the Python tool's isoformat() writes it: microseconds only when not zero.</summary>
-    internal static string IsoTimestamp(DateTime value, bool withOffset)
-    {
-        if (value == DateTime.MaxValue)
-        {
-            return "infinity";
-        }
-
-        if (value == DateTime.MinValue)
-        {
-            return "-infinity";
-        }
-
-        var text = value.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + Fraction(value.Ticks);
-        return withOffset ? text + "+00:00" : text;
-    }
-
-    /// <summary>The fraction of a second, ".ffffff" with every digit PostgreSQL keeps, or empty when zero.</summary>
-    internal static string Fraction(long ticks)
-    {
-        var micros = ticks % TimeSpan.TicksPerSecond / 10;
-        return micros == 0 ? string.Empty : "." + micros.ToString("D6", CultureInfo.InvariantCulture);
-    }
-
     private static void WriteMetadata(Utf8JsonWriter writer, BackupMetadata metadata, List<KeyValuePair<string, long>> counts)
     {
         writer.WritePropertyName("metadata");
         writer.WriteStartObject();
         var created = metadata.CreatedAt.UtcDateTime;
-        writer.WriteString("created_at", created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + Fraction(created.Ticks) + "Z");
+        Span<char> fraction = stackalloc char[8];
+        var digits = BackupValues.WriteFraction(fraction, created.Ticks);
+        writer.WriteString("created_at", created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + new string(fraction[..digits]) + "Z");
         if (metadata.UserId is null)
         {
             writer.WriteNull("user_id");

@@ -89,8 +89,7 @@ internal static class UserBackup
             }
         }
 
-        var sources = tables.Select(t => Source(t, userId)).ToList();
-        await WarnAboutStrandedRowsAsync(connection, tables, sources, reporter, ct).ConfigureAwait(false);
+        var sources = await CountAsync(connection, tables, tables.Select(t => Source(t, userId)).ToList(), reporter, ct).ConfigureAwait(false);
         var metadata = new BackupMetadata(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
         var options = new BackupWriteOptions(overwrite, p => reporter.Progress(new OperationProgress(
             ProgressActivityId,
@@ -134,38 +133,45 @@ internal static class UserBackup
         where.Append("))");
     }
 
-    /// <summary>Says how many of the user's rows the parent filter leaves out, so none vanish unnoticed.</summary>
-    private static async Task WarnAboutStrandedRowsAsync(
+    /// <summary>
+    /// Counts each table's rows for the metadata and, in the same scan, the user's rows the parent
+    /// filter leaves out, which a warning reports so none vanish unnoticed.
+    /// </summary>
+    private static async Task<List<BackupTableSource>> CountAsync(
         NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, List<BackupTableSource> sources, IOperationReporter reporter, CancellationToken ct)
     {
+        var counted = new List<BackupTableSource>();
         for (var i = 0; i < tables.Count; i++)
         {
-            if (tables[i].Parent is not { } parent)
-            {
-                continue;
-            }
-
-            // The user's rows minus the rows the backup takes: one statement, the filter's own parameters.
+            // $1 is the table's own owner parameter (the filter starts with it).
             var owner = $"{tables[i].Name.Quoted}.{SqlIdentifier.Quote(tables[i].User.Name)}";
-            var parameters = sources[i].Parameters!;
-            var command = new NpgsqlCommand(
-                $"SELECT count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1 AND NOT ({sources[i].Where})",
-                connection);
+            var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE {sources[i].Where}), count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1", connection);
             await using (command.ConfigureAwait(false))
             {
-                foreach (var value in parameters)
+                foreach (var value in sources[i].Parameters!)
                 {
                     command.Parameters.Add(((NpgsqlParameter)value!).Clone());
                 }
 
-                var stranded = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-                if (stranded > 0)
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                long taken, owned;
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
+                }
+
+                if (owned > taken && tables[i].Parent is { } parent)
                 {
                     reporter.Warning(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{stranded} row(s) of {tables[i].Key} owned by the user hang under a {parent.Table.Key} row that is not in the backup (another user's, or missing): they are left out, since a restore could not attach them."));
+                        $"{owned - taken} row(s) of {tables[i].Key} owned by the user hang under a {parent.Table.Key} row that is not in the backup (another user's, or missing): they are left out, since a restore could not attach them."));
                 }
+
+                counted.Add(sources[i] with { Count = taken });
             }
         }
+
+        return counted;
     }
 }
