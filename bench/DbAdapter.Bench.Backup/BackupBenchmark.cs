@@ -103,10 +103,8 @@ internal static class BackupBenchmark
             Expect(restore, rows, "Restore-Database");
             result.Restore.Add(restore);
             result.FileBytes = new FileInfo(backupFile + ".cold").Length;
-            foreach (var file in Directory.GetFiles(work, "*.json.*"))
-            {
-                File.Delete(file);
-            }
+            File.Delete(backupFile + ".cold");
+            File.Delete(backupFile + ".warm");
 
             foreach (var database in targets)
             {

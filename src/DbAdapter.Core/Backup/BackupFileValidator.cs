@@ -62,7 +62,7 @@ internal sealed class BackupFileValidator
         _sawMetadata = true;
         if (metadata.ValueKind != JsonValueKind.Object)
         {
-            Error($"\"metadata\" must be an object, found {Describe(metadata.ValueKind)}.");
+            Error($"\"metadata\" must be an object, found {JsonKinds.Describe(metadata.ValueKind)}.");
             return;
         }
 
@@ -180,7 +180,7 @@ internal sealed class BackupFileValidator
     public void NotARow(long index, JsonValueKind kind)
     {
         _current!.Rows = index + 1;
-        Error($"{_current.Key}[{index}] is {Describe(kind)}, not a row object.");
+        Error($"{_current.Key}[{index}] is {JsonKinds.Describe(kind)}, not a row object.");
     }
 
     public void TableEnd(long rows)
@@ -194,7 +194,7 @@ internal sealed class BackupFileValidator
         var isTable = _schema?.IndexOf(key) >= 0 || _counts?.ContainsKey(key) == true;
         if (isTable)
         {
-            Error($"the table \"{key}\" must be an array of row objects, found {Describe(kind)}.");
+            Error($"the table \"{key}\" must be an array of row objects, found {JsonKinds.Describe(kind)}.");
         }
         else
         {
@@ -326,16 +326,6 @@ internal sealed class BackupFileValidator
     }
 
     private static string More(int count, string what) => string.Create(CultureInfo.InvariantCulture, $"... and {count} more {what}(s).");
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 
     private sealed class TableState(string key, BackupTableConfig? spec, int order, bool trackKeys)
     {

@@ -70,7 +70,7 @@ public static class BackupSchemaReader
         var at = string.Create(CultureInfo.InvariantCulture, $"tables[{index}]");
         if (entry.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid(source, $"{at}: expected an object such as {{\"name\": \"products\"}}, found {Describe(entry)}.");
+            throw Invalid(source, $"{at}: expected an object such as {{\"name\": \"products\"}}, found {JsonKinds.Describe(entry.ValueKind)}.");
         }
 
         var name = String(entry, "name", source, at) ?? throw Invalid(source, $"{at}: the key \"name\" is required.");
@@ -81,7 +81,7 @@ public static class BackupSchemaReader
         {
             if (optional.ValueKind != JsonValueKind.Array)
             {
-                throw Invalid(source, $"{at}: \"optional_refs\" must be an array of {{\"table\", \"field\"}} objects, found {Describe(optional)}.");
+                throw Invalid(source, $"{at}: \"optional_refs\" must be an array of {{\"table\", \"field\"}} objects, found {JsonKinds.Describe(optional.ValueKind)}.");
             }
 
             var i = 0;
@@ -107,7 +107,7 @@ public static class BackupSchemaReader
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid(source, $"{at}: expected {{\"table\": ..., \"field\": ...}}, found {Describe(element)}.");
+            throw Invalid(source, $"{at}: expected {{\"table\": ..., \"field\": ...}}, found {JsonKinds.Describe(element.ValueKind)}.");
         }
 
         WarnUnknown(element, RefKeys, source, at, warnings);
@@ -125,7 +125,7 @@ public static class BackupSchemaReader
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw Invalid(source, $"{at}: \"{key}\" must be a string, found {Describe(value)}.");
+            throw Invalid(source, $"{at}: \"{key}\" must be a string, found {JsonKinds.Describe(value.ValueKind)}.");
         }
 
         var text = value.GetString()!;
@@ -139,16 +139,6 @@ public static class BackupSchemaReader
             warnings.Add($"{source}: {at}: unknown key '{property.Name}' ignored (known keys here: {string.Join(", ", known)}).");
         }
     }
-
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 
     /// <summary>The reader's message without the positions it appends (the message gives them 1-based).</summary>
     private static string FirstSentence(string message)

@@ -14,7 +14,20 @@ public static class BackupSchemaSource
     /// <param name="explicitPath">The file named by the caller (absolute), or null.</param>
     /// <param name="config">db.toml, or null when there is none.</param>
     /// <param name="ct">Cancels the read.</param>
-    public static async Task<BackupSchema> LoadAsync(string? explicitPath, DbConfig? config, CancellationToken ct)
+    /// <param name="reporter">Receives the schema's warnings (unknown keys).</param>
+    public static async Task<BackupSchema> LoadAsync(string? explicitPath, DbConfig? config, IOperationReporter reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reporter);
+        var schema = await ReadAsync(explicitPath, config, ct).ConfigureAwait(false);
+        foreach (var warning in schema.Warnings)
+        {
+            reporter.Warning(warning);
+        }
+
+        return schema;
+    }
+
+    private static async Task<BackupSchema> ReadAsync(string? explicitPath, DbConfig? config, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(explicitPath))
         {

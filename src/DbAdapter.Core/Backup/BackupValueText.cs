@@ -127,14 +127,5 @@ internal static class BackupValueText
 
     private static FormatException Mismatch(JsonElement value, ColumnInfo column) => new(string.Create(
         CultureInfo.InvariantCulture,
-        $"the value of \"{column.Name}\" is {Describe(value.ValueKind)}, which a {column.SqlType} column cannot hold."));
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "a JSON object",
-        JsonValueKind.Array => "a JSON array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        _ => "a boolean",
-    };
+        $"the value of \"{column.Name}\" is {JsonKinds.Describe(value.ValueKind)} in the file, which the {column.SqlType} column cannot hold."));
 }

@@ -21,7 +21,7 @@ public sealed record UserFileKind(string Description, string NotFoundId, string 
         "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Name the path of your column-defs JSON.");
 
     public static UserFileKind BackupSchema { get; } = new(
-        "Backup schema file", ErrorIds.BackupSchemaInvalid, ErrorIds.BackupSchemaInvalid, "Name the path of your backup-schema JSON, or configure one in db.toml ([schema] backup_schema).", ErrorHint.NameBackupSchema);
+        "Backup schema file", ErrorIds.BackupSchemaInvalid, ErrorIds.BackupSchemaInvalid, "Name the path of your backup-schema JSON.", ErrorHint.NameBackupSchema);
 
     public static UserFileKind BackupFile { get; } = new(
         "Backup file", ErrorIds.BackupFileNotFound, ErrorIds.BackupFileInvalid, "Check the path: a backup reports the full path of the file it wrote.");

@@ -29,11 +29,7 @@ public static class BackupOperation
         var clock = Stopwatch.StartNew();
         var resolved = await ProfileResolution.ResolveAsync(request.Profile, environment, reporter, ct).ConfigureAwait(false);
         var userId = BackupUser.FromParameterOrEnvironment(request.UserId, resolved.Config, environment) ?? throw BackupUser.Required(resolved.Config);
-        var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, ct).ConfigureAwait(false);
-        foreach (var warning in schema.Warnings)
-        {
-            reporter.Warning(warning);
-        }
+        var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, reporter, ct).ConfigureAwait(false);
 
         var path = BackupPaths.PathFor(request.Path, request.Location, BackupPaths.UserBackupFileName(resolved.Name ?? "direct", DateTimeOffset.UtcNow))!;
         if (!request.Force && File.Exists(path))

@@ -29,11 +29,7 @@ public static class RestoreOperation
         ArgumentNullException.ThrowIfNull(reporter);
         var clock = Stopwatch.StartNew();
         var resolved = await ProfileResolution.ResolveAsync(request.Profile, environment, reporter, ct).ConfigureAwait(false);
-        var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, ct).ConfigureAwait(false);
-        foreach (var warning in schema.Warnings)
-        {
-            reporter.Warning(warning);
-        }
+        var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, reporter, ct).ConfigureAwait(false);
 
         var userId = BackupUser.FromParameterOrEnvironment(request.UserId, resolved.Config, environment);
         var reader = await BackupFileReader.OpenAsync(request.Path, ct).ConfigureAwait(false);
