@@ -194,8 +194,9 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
         await db.Server.ExecuteAsync(name, "ALTER TABLE products DROP COLUMN name");
         var result = host.Run("$plan | Invoke-DbFix -Confirm:$false");
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("FixFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("name", error.Exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("FixPlanStale", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Contains("products.name is missing now but was not when planned", error.Exception.Message, StringComparison.Ordinal);
         Assert.Equal("0", await db.Server.ScalarAsync(name, "SELECT count(*) FROM information_schema.columns WHERE table_name IN ('items', 'products') AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
     }
 

@@ -13,6 +13,7 @@ public static class ErrorIds
     public const string SchemaValidationFailed = nameof(SchemaValidationFailed);
     public const string FixPlanHasHazards = nameof(FixPlanHasHazards);
     public const string FixFailed = nameof(FixFailed);
+    public const string FixPlanStale = nameof(FixPlanStale);
     public const string BackupSchemaInvalid = nameof(BackupSchemaInvalid);
     public const string BackupFileInvalid = nameof(BackupFileInvalid);
     public const string RestoreConflict = nameof(RestoreConflict);

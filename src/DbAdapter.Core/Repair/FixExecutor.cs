@@ -33,6 +33,8 @@ public static class FixExecutor
     /// <param name="ct">Cancels the apply; the transaction is rolled back and OperationCanceledException propagates.</param>
     /// <exception cref="DbAdapterException">
     /// <see cref="ErrorIds.FixPlanHasHazards"/>: blocking hazards without Force (nothing was done).
+    /// <see cref="ErrorIds.FixPlanStale"/>: the database no longer compares as it did when the plan was
+    /// made (nothing was done).
     /// <see cref="ErrorIds.FixFailed"/>: a backup path is needed but missing (InvalidArgument), the backup
     /// could not be written, a step failed (naming it and the server's message), or the schema is
     /// still invalid after the last step; in every case nothing was committed.
@@ -63,6 +65,12 @@ public static class FixExecutor
         var scope = await client.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
+            if (plan.PlannedAgainst is { } planned)
+            {
+                reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Checking the database is as it was when the plan was made", 0));
+                await RefuseIfChangedAsync(client, plan, planned, ct).ConfigureAwait(false);
+            }
+
             string? writtenBackup = null;
             if (backupPath is not null)
             {
@@ -249,14 +257,126 @@ public static class FixExecutor
             return;
         }
 
-        var problems = comparison.MissingTables.Select(t => $"table {comparison.Display(t)} is missing")
-            .Concat(comparison.MissingColumns.Select(c => $"column {comparison.Display(c)} is missing"));
+        // Say what is still missing, which step was to make it, and where a table of that name went
+        // instead; whether the database changed is known, not guessed: it was checked before step 1.
+        var elsewhere = await FindElsewhereAsync(client, comparison.MissingTables, ct).ConfigureAwait(false);
+        var problems = new List<string>();
+        foreach (var table in comparison.MissingTables)
+        {
+            var step = plan.Steps.FirstOrDefault(s => s.Operation != FixOperation.AddColumn && s.Schema == table.Schema && s.Table == table.Name);
+            var text = $"table {comparison.Display(table)} is still missing{StepNote(step)}";
+            if (elsewhere.TryGetValue(table.Name, out var schemas))
+            {
+                text += $"; a table {table.Name} exists in schema {string.Join(", ", schemas)} instead";
+            }
+
+            problems.Add(text);
+        }
+
+        foreach (var column in comparison.MissingColumns)
+        {
+            var step = plan.Steps.FirstOrDefault(s => s.Schema == column.Schema && s.Table == column.Table && (s.Column == column.Column || s.Operation != FixOperation.AddColumn));
+            problems.Add($"column {comparison.Display(column)} is still missing{StepNote(step)}");
+        }
+
+        var cause = plan.PlannedAgainst is null
+            ? "Whether the database changed since the plan was made is not known (the plan carries no record of what it was made against)."
+            : "The database was as the plan expected before the first step, so the plan's statements do not produce what the schema file declares: report this with the plan's statements.";
         throw new DbAdapterException(
             ErrorIds.FixFailed,
             DbErrorKind.InvalidOperation,
-            $"After the fix the database still does not match the schema ({string.Join("; ", problems)}); the database probably changed since the plan was made. " +
-            "The whole fix was rolled back; nothing was changed. Make a new plan and apply it.",
+            $"After the fix the database still does not match the schema file: {string.Join("; ", problems)}. {cause} The whole fix was rolled back; nothing was changed.",
             plan.SchemaFile);
+
+        static string StepNote(FixStep? step) =>
+            step is null ? " (no step of the plan makes it)" : $" after step {step.Order} ({step.Description})";
+    }
+
+    /// <summary>
+    /// Compares the database again, in the fix's transaction, and refuses a plan made against another
+    /// state: running it could fail halfway or do what nobody reviewed.
+    /// </summary>
+    private static async Task RefuseIfChangedAsync(DbClient client, FixPlan plan, SchemaComparison planned, CancellationToken ct)
+    {
+        SchemaComparison now;
+        try
+        {
+            now = await SchemaValidator.CompareAsync(client, plan.Expected, plan.Schemas, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidOperation,
+                $"The schema could not be compared before the fix: {ServerMessage(ex)} Nothing was changed.",
+                plan.SchemaFile,
+                ex);
+        }
+
+        var changes = new List<string>();
+        Describe(planned.MissingTables, now.MissingTables, t => $"table {now.Display(t)}");
+        Describe(planned.MissingColumns, now.MissingColumns, c => $"column {now.Display(c)}");
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        throw new DbAdapterException(
+            ErrorIds.FixPlanStale,
+            DbErrorKind.InvalidOperation,
+            $"The database changed since the plan was made ({string.Join("; ", changes)}). Nothing was changed. Make a new plan, review it and apply that.",
+            plan.SchemaFile);
+
+        void Describe<T>(IEnumerable<T> then, IEnumerable<T> current, Func<T, string> name)
+        {
+            var before = then.ToHashSet();
+            var after = current.ToHashSet();
+            changes.AddRange(after.Except(before).Select(x => $"{name(x)} is missing now but was not when planned"));
+            changes.AddRange(before.Except(after).Select(x => $"{name(x)} was missing when planned but exists now"));
+        }
+    }
+
+    /// <summary>For each missing table, the other schemas that hold a table of that name (read in the fix's transaction).</summary>
+    private static Task<Dictionary<string, List<string>>> FindElsewhereAsync(DbClient client, IReadOnlyCollection<TableName> missing, CancellationToken ct)
+    {
+        if (missing.Count == 0)
+        {
+            return Task.FromResult(new Dictionary<string, List<string>>());
+        }
+
+        return client.UseConnectionAsync(
+            async (connection, token) =>
+            {
+                var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                var command = new NpgsqlCommand(
+                    """
+                    SELECT c.relname, n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind IN ('r', 'p') AND c.relname = ANY($1) AND NOT n.nspname = ANY($2) ORDER BY 2
+                    """,
+                    connection);
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = missing.Select(t => t.Name).Distinct().ToArray() });
+                    command.Parameters.Add(new NpgsqlParameter { Value = missing.Select(t => t.Schema).Distinct().ToArray() });
+                    var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(token).ConfigureAwait(false))
+                        {
+                            var name = reader.GetString(0);
+                            if (!found.TryGetValue(name, out var list))
+                            {
+                                found[name] = list = [];
+                            }
+
+                            list.Add(reader.GetString(1));
+                        }
+                    }
+                }
+
+                return found;
+            },
+            ct);
     }
 
     private static string ServerMessage(Exception exception)

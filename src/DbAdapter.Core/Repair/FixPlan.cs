@@ -10,7 +10,12 @@ namespace DbAdapter.Core.Repair;
 public sealed class FixPlan
 {
     /// <summary>Creates a plan.</summary>
-    public FixPlan(SchemaModel expected, IReadOnlyList<string> schemas, IReadOnlyList<FixStep> steps, IReadOnlyList<string> warnings)
+    /// <param name="expected">The expected schema the plan repairs towards.</param>
+    /// <param name="schemas">The schemas compared.</param>
+    /// <param name="steps">The steps in execution order.</param>
+    /// <param name="warnings">Findings that belong to no single step.</param>
+    /// <param name="plannedAgainst">The comparison the plan was made from: applying checks the database still compares so.</param>
+    public FixPlan(SchemaModel expected, IReadOnlyList<string> schemas, IReadOnlyList<FixStep> steps, IReadOnlyList<string> warnings, SchemaComparison? plannedAgainst = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(schemas);
@@ -20,7 +25,15 @@ public sealed class FixPlan
         Schemas = schemas.ToArray();
         Steps = steps.ToArray();
         Warnings = warnings.ToArray();
+        PlannedAgainst = plannedAgainst;
     }
+
+    /// <summary>
+    /// The comparison the plan was made from, or null. Before the first step runs, the database is
+    /// compared again in the fix's transaction: a plan made against another state is refused
+    /// (FixPlanStale) instead of being run and failing halfway.
+    /// </summary>
+    public SchemaComparison? PlannedAgainst { get; }
 
     /// <summary>The steps in execution order.</summary>
     public IReadOnlyList<FixStep> Steps { get; }

@@ -174,7 +174,7 @@ public static class FixPlanner
         var setPaths = ordered.Any(s => s.NeedsExplicitPath);
         var result = ordered.Select((s, i) => s.ToStep(i + 1, setPaths)).ToList();
         reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"Fix plan: {result.Count} step(s)."));
-        return new FixPlan(expected, schemas, result, warnings);
+        return new FixPlan(expected, schemas, result, warnings, comparison);
     }
 
     /// <summary>
@@ -224,12 +224,16 @@ public static class FixPlanner
         }
         else
         {
-            // ALTER TABLE ADD COLUMN / ADD CONSTRAINT / ENABLE ROW LEVEL SECURITY after the CREATE are
-            // part of the table schema.sql declares: a created table must end up with all of it.
-            foreach (var alter in table.AlterStatements)
+            // ALTER TABLE ADD COLUMN / ADD CONSTRAINT / ENABLE ROW LEVEL SECURITY and CREATE INDEX after
+            // the CREATE are part of the table schema.sql declares: a created table must end up with all
+            // of it. They run in file order: an index names the columns as they were where it stands.
+            var indexes = context.Expected.Indexes
+                .Where(i => i.Schema == table.Schema && i.Table == table.Name && i.Statement is not null)
+                .Select(i => i.Statement!);
+            foreach (var statement in table.AlterStatements.Concat(indexes).OrderBy(s => s.Line))
             {
-                var sql = StepSql.Under(alter.Render(), alter.SearchPath);
-                if (alter.AttachesPartition)
+                var sql = StepSql.Under(statement.Render(), statement.SearchPath);
+                if (statement.AttachesPartition)
                 {
                     attach.Add(sql);
                     continue;
@@ -241,10 +245,10 @@ public static class FixPlanner
                 step.Alters.Add((sql, references));
             }
 
-            foreach (var index in context.Expected.Indexes.Where(i => i.Schema == table.Schema && i.Table == table.Name))
-            {
-                step.After.Add(index.Statement is { } statement ? StepSql.Under(statement.Render(), statement.SearchPath) : index.Definition);
-            }
+            // An expected model built without a file (by hand) has only the index's text.
+            step.After.AddRange(context.Expected.Indexes
+                .Where(i => i.Schema == table.Schema && i.Table == table.Name && i.Statement is null)
+                .Select(i => (StepSql)i.Definition));
         }
 
         context.Sequences.AddTo(step, table, table.Columns, vacated);

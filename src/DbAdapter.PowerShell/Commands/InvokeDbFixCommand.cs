@@ -136,7 +136,7 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
                 var result = await FixExecutor.ApplyAsync(client, source.Plan, options, reporter, token).ConfigureAwait(false);
                 PostObject(OutputMapper.ToFixResult(plan.Profile, result));
             },
-            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards ? plan : null);
+            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards or ErrorIds.FixPlanStale ? plan : null);
     }
 
     private bool IsWhatIf() =>

@@ -42,7 +42,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task A_database_changed_after_planning_fails_revalidation_and_nothing_is_committed()
+    public async Task A_database_changed_after_planning_is_refused_before_any_step_and_nothing_is_committed()
     {
         await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
@@ -51,8 +51,8 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
 
         var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.ApplyAsync(plan));
 
-        Assert.Equal(ErrorIds.FixFailed, error.ErrorId);
-        Assert.StartsWith("After the fix the database still does not match the schema (column items.g is missing)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorIds.FixPlanStale, error.ErrorId);
+        Assert.StartsWith("The database changed since the plan was made (column items.g is missing now but was not when planned)", error.Message, StringComparison.Ordinal);
         Assert.Equal(shapeBefore, await bed.ShapeAsync());
         Assert.Equal("0", await bed.ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
     }
@@ -96,10 +96,11 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         await bed.ApplyAsync(plan, reporter: progress);
 
         Assert.Equal(
-            [(0, false), (20, false), (40, false), (60, false), (80, false), (100, false), (100, true)],
+            [(0, false), (0, false), (20, false), (40, false), (60, false), (80, false), (100, false), (100, true)],
             progress.Records.Select(r => (r.PercentComplete, r.Completed)).ToArray());
         Assert.All(progress.Records, r => Assert.Equal(FixExecutor.ProgressActivityId, r.ActivityId));
-        Assert.Equal("Step 1 of 5: Add column b VARCHAR(100) (NOT NULL deferred: existing rows have no value yet)", progress.Records[0].Status);
+        Assert.Equal("Checking the database is as it was when the plan was made", progress.Records[0].Status);
+        Assert.Equal("Step 1 of 5: Add column b VARCHAR(100) (NOT NULL deferred: existing rows have no value yet)", progress.Records[1].Status);
     }
 
     private static async Task WaitForLockWaitAsync(RepairTestBed bed)

@@ -67,8 +67,8 @@ public sealed class FixSafetyTests(TestDatabase database) : IClassFixture<TestDa
         Assert.Equal(
             [
                 "CREATE TABLE \"public\".\"tags\" (id SERIAL PRIMARY KEY, product_id INTEGER REFERENCES \"public\".\"products\" (id), label TEXT)",
-                "ALTER TABLE \"public\".\"tags\" ADD CONSTRAINT tags_label_check CHECK (label <> '')",
                 "CREATE INDEX tags_label ON \"public\".\"tags\" (label)",
+                "ALTER TABLE \"public\".\"tags\" ADD CONSTRAINT tags_label_check CHECK (label <> '')",
             ],
             create.Statements);
         Assert.Equal(string.Join("\n", create.Statements.Select(s => s + ";")), create.Sql);
