@@ -2,7 +2,7 @@
     Severity     = @('Error', 'Warning', 'Information')
     IncludeDefaultRules = $true
     ExcludeRules = @(
-        # build.ps1 and the demo runbook report to the console on purpose.
+        # build.ps1 and samples/demo.ps1 report to the console on purpose.
         'PSAvoidUsingWriteHost'
     )
     Rules        = @{

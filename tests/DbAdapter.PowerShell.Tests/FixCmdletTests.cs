@@ -198,6 +198,10 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
         Assert.Contains("products.name is missing now but was not when planned", error.Exception.Message, StringComparison.Ordinal);
         Assert.Equal("0", await db.Server.ScalarAsync(name, "SELECT count(*) FROM information_schema.columns WHERE table_name IN ('items', 'products') AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
+
+        // The progress bar of the failed apply is closed, not left on screen.
+        Assert.Contains(result.Progress, p => p.RecordType == ProgressRecordType.Processing);
+        Assert.Equal(ProgressRecordType.Completed, result.Progress[^1].RecordType);
     }
 
     [Fact]
@@ -253,17 +257,24 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
     public async Task Stopping_the_pipeline_during_apply_rolls_back()
     {
         var (name, folder) = await DriftedAsync();
-        using var host = new ModuleHost(folder);
+        using var host = new ModuleHost(folder, new CapturingHost());
         host.Run("$plan = Get-DbFixPlan -Profile target").ShouldSucceed();
         var locker = Task.Run(() => db.Server.ExecuteAsync(name, "BEGIN; LOCK TABLE items IN ACCESS SHARE MODE; SELECT pg_sleep(20); COMMIT;"));
         await LockWaiter.WaitForLockAsync(db.Server, name, "items", "AccessShareLock");
         var (shell, handle) = host.Start("$plan | Invoke-DbFix -Confirm:$false");
+        var capture = host.Capture;
         using (shell)
         {
             await Task.Delay(2000);
             Assert.False(handle.IsCompleted, handle.IsCompleted ? string.Join("; ", shell.Streams.Error.Select(e => e.ToString())) + " / " + string.Join("; ", shell.EndInvoke(handle).Select(o => o.ToString())) : string.Empty);
             shell.Stop();
             await Assert.ThrowsAnyAsync<PipelineStoppedException>(() => Task.Factory.FromAsync(handle, shell.EndInvoke));
+
+            // The apply's progress bar is closed on Ctrl+C too: on the stream when the runtime still
+            // takes it, else on the host itself.
+            var records = shell.Streams.Progress.Concat(capture?.Host.Progress ?? []).ToList();
+            Assert.Contains(records, p => p.RecordType == ProgressRecordType.Processing);
+            Assert.Contains(records, p => p.RecordType == ProgressRecordType.Completed);
         }
 
         await db.Server.ExecuteAsync(name, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND datname = current_database() AND pid <> pg_backend_pid()");

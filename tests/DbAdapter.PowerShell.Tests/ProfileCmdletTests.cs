@@ -279,6 +279,46 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
     }
 
     [Fact]
+    public void Errors_carry_advice_in_the_module_s_words_while_the_engine_names_no_cmdlet()
+    {
+        var folder = NewFolder();
+        using var host = new ModuleHost(folder);
+
+        var error = Assert.Single(host.Run($"Test-DbSchema -EnvPrefix {Prefix()}").Errors);
+
+        Assert.StartsWith("ProfileNotFound", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connect-DbProfile", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-Profile", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("Pass -Profile <name>, or run Connect-DbProfile <name> to make one current.", error.ErrorDetails.RecommendedAction);
+        Assert.Equal($"{error.Exception.Message} {error.ErrorDetails.RecommendedAction}", error.ErrorDetails.Message);
+    }
+
+    [Fact]
+    public void A_lock_file_that_cannot_be_written_is_an_error_with_its_own_id_and_the_profile_does_not_become_current()
+    {
+        var folder = NewFolder();
+        Directory.CreateDirectory(Path.Combine(folder, ".db-profile"));
+        var prefix = Prefix();
+        using var host = new ModuleHost(folder);
+
+        var result = host.Run($"Connect-DbProfile local -EnvPrefix {prefix}");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("LockFileNotWritten", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.WriteError, error.CategoryInfo.Category);
+        Assert.Empty(result.Output);
+        Assert.Empty(Directory.GetFiles(folder, ".db-profile*"));
+
+        // A lock file that cannot be read is an error too, never a silent guess.
+        var unreadable = Assert.Single(host.Run($"Get-DbProfile -Current -EnvPrefix {prefix}").Errors);
+        Assert.StartsWith("LockFileNotReadable", unreadable.FullyQualifiedErrorId, StringComparison.Ordinal);
+
+        // The session did not make the profile current either.
+        Directory.Delete(Path.Combine(folder, ".db-profile"));
+        Assert.Empty(host.Run($"Get-DbProfile -Current -EnvPrefix {prefix}").ShouldSucceed().Output);
+    }
+
+    [Fact]
     public void Direct_connection_string_works_without_db_toml()
     {
         var empty = Path.Combine(db.Folder, "direct-" + Guid.NewGuid().ToString("N")[..6]);

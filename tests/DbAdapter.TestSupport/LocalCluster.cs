@@ -50,6 +50,7 @@ internal static class LocalCluster
             try
             {
                 await RunAsync(pgCtl, ["-D", data, "-l", Path.Combine(root, "server.log"), "-o", options, "-w", "-t", "60", "start"], asPostgres).ConfigureAwait(false);
+                StartWatchdog(root, data, pgCtl, asPostgres);
                 return PostgresServer.Create("127.0.0.1", port, SuperUser, password, $"local cluster in {root}", async () =>
                 {
                     try
@@ -103,6 +104,43 @@ internal static class LocalCluster
             }
 
             TryDelete(folder);
+        }
+    }
+
+    /// <summary>
+    /// VSTest ends the test host soon after the last test, usually before ProcessExit has stopped
+    /// the cluster and deleted its folder (tens of thousands of files), so every run left one
+    /// behind. A watchdog outside the test host does both once this process is gone: started by
+    /// setsid from a shell that exits at once, it is nobody's child and survives however the host
+    /// ends (Ctrl+C included). Where it cannot start, the orphan sweep of the next run remains.
+    /// </summary>
+    private static void StartWatchdog(string root, string data, string pgCtl, bool asPostgres)
+    {
+        const string Script = """
+            ( while kill -0 "$1" 2>/dev/null; do sleep 1; done
+              if [ "$4" = 1 ]; then runuser -u postgres -- "$3" -D "$2" -m immediate -w stop; else "$3" -D "$2" -m immediate -w stop; fi
+              rm -rf "$5" ) </dev/null >/dev/null 2>&1 &
+            """;
+        var psi = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["sh", "-c", Script, "dbadapter-cluster-watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), data, pgCtl, asPostgres ? "1" : "0", root])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            using var process = Process.Start(psi);
+            process?.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No setsid (not Linux): ProcessExit and the next run's orphan sweep still clean up.
         }
     }
 

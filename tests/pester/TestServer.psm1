@@ -1,10 +1,16 @@
 <#
-    The Pester tests' PostgreSQL server, same rules as the xUnit test bed (DESIGN section 9):
-    $env:DBADAPTER_TEST_CONNECTION (a postgresql:// URI of an admin login) if set, otherwise a
-    throwaway cluster from the local PostgreSQL binaries on a free loopback port. No server: the
-    tests fail saying why.
+    The Pester tests' fixture (the demo uses it too). The PostgreSQL server follows the rules of the
+    xUnit test bed (DESIGN section 9): $env:DBADAPTER_TEST_CONNECTION (a postgresql:// URI of an
+    admin login) if set, otherwise a throwaway cluster from the local PostgreSQL binaries on a free
+    loopback port. No server: the tests fail saying why. Invoke-TestPwsh runs a fresh pwsh.
+
+    Every folder made here is named dbadapter-pester-<pid>-... after the process that owns it; a
+    process that dies before its clean-up (killed, crashed) leaves one behind, and the next start
+    stops that cluster and removes the folder.
 #>
 Set-StrictMode -Version Latest
+
+$script:FolderPrefix = 'dbadapter-pester-'
 
 function Find-PgProgram {
     param([Parameter(Mandatory)] [string] $Name)
@@ -16,12 +22,15 @@ function Find-PgProgram {
     throw "'$Name' was found neither on PATH nor under /usr/lib/postgresql/*/bin: install the PostgreSQL server package or set DBADAPTER_TEST_CONNECTION."
 }
 
+function Test-IsRoot {
+    $IsLinux -and ((& id -u) -eq '0')
+}
+
 function Invoke-AsPostgresUser {
     param([string] $Program, [string[]] $Arguments)
-    $isRoot = $IsLinux -and ((& id -u) -eq '0')
     # The programs' chatter goes to the verbose stream: callers return objects, and initdb's or
-    # pg_ctl's lines must not end up in front of them on the output.
-    if ($isRoot) {
+    # pg_ctl's lines must not end up in front of them on the output. initdb refuses to run as root.
+    if (Test-IsRoot) {
         & runuser -u postgres -- $Program @Arguments 2>&1 | ForEach-Object { Write-Verbose "$_" }
     }
     else {
@@ -30,7 +39,50 @@ function Invoke-AsPostgresUser {
     if ($LASTEXITCODE -ne 0) { throw "$Program failed with exit code $LASTEXITCODE." }
 }
 
+function New-ShortId {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
+    param([Parameter(Mandatory)] [int] $Length)
+    [guid]::NewGuid().ToString('N').Substring(0, $Length)
+}
+
+function Remove-OrphanFolder {
+    <#
+        Folders of processes that are gone: a cluster still running there is stopped first. Folders
+        of live processes (this one included) are left alone.
+    #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
+    param()
+    $pattern = '^' + [regex]::Escape($script:FolderPrefix) + '(\d+)-'
+    foreach ($folder in Get-ChildItem -Path ([IO.Path]::GetTempPath()) -Directory -Filter "$($script:FolderPrefix)*") {
+        if ($folder.Name -notmatch $pattern) { continue }
+        if (Get-Process -Id ([int] $Matches[1]) -ErrorAction SilentlyContinue) { continue }
+        if (Test-Path (Join-Path $folder.FullName 'data/postmaster.pid')) {
+            try {
+                Invoke-AsPostgresUser -Program (Find-PgProgram pg_ctl) -Arguments @('-D', (Join-Path $folder.FullName 'data'), '-m', 'immediate', '-w', 'stop')
+            }
+            catch {
+                Write-Verbose "Stale postmaster.pid in $($folder.FullName): $_"
+            }
+        }
+        Remove-Item -Recurse -Force -Path $folder.FullName -ErrorAction SilentlyContinue
+    }
+}
+
+function Get-FreePort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
 function Start-DbTestServer {
+    <#
+    .SYNOPSIS
+        The test server: DBADAPTER_TEST_CONNECTION when set, otherwise a new throwaway cluster.
+    .DESCRIPTION
+        Returns Host, Port, User, Password (of an admin login), Root (the cluster's folder) and Stop
+        (whether Stop-DbTestServer must stop it). A cluster listens on 127.0.0.1 only and asks for a
+        password over TCP (scram-sha-256), so a wrong password really fails.
+    #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param()
@@ -44,31 +96,73 @@ function Start-DbTestServer {
         }
     }
 
+    Remove-OrphanFolder
     $initdb = Find-PgProgram initdb
     $pgCtl = Find-PgProgram pg_ctl
-    $root = Join-Path ([IO.Path]::GetTempPath()) ("dbadapter-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $root = Join-Path ([IO.Path]::GetTempPath()) "$($script:FolderPrefix)$PID-pg-$(New-ShortId 8)"
     New-Item -ItemType Directory -Path $root | Out-Null
-    $password = 'Adm1n-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
-    Set-Content -Path (Join-Path $root 'pwfile') -Value $password
-    if ($IsLinux -and ((& id -u) -eq '0')) { & chown -R postgres:postgres $root }
-    Invoke-AsPostgresUser $initdb @('-D', "$root/data", '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', "--pwfile=$root/pwfile", '-E', 'UTF8', '--no-sync')
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    Invoke-AsPostgresUser $pgCtl @('-D', "$root/data", '-l', "$root/server.log", '-o', "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off", '-w', 'start')
-    [pscustomobject]@{ Host = '127.0.0.1'; Port = $port; User = 'postgres'; Password = $password; Root = $root; Stop = $true }
+    try {
+        $password = 'Adm1n-' + (New-ShortId 12)
+        Set-Content -Path (Join-Path $root 'pwfile') -Value $password
+        if (Test-IsRoot) { & chown -R postgres:postgres $root }
+        Invoke-AsPostgresUser -Program $initdb -Arguments @('-D', "$root/data", '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', "--pwfile=$root/pwfile", '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync')
+        $lastError = $null
+        # Another process may take the port between the probe and the start: try a new one.
+        foreach ($attempt in 1..3) {
+            $port = Get-FreePort
+            try {
+                Invoke-AsPostgresUser -Program $pgCtl -Arguments @('-D', "$root/data", '-l', "$root/server.log", '-o', "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", '-w', '-t', '60', 'start')
+                return [pscustomobject]@{ Host = '127.0.0.1'; Port = $port; User = 'postgres'; Password = $password; Root = $root; Stop = $true }
+            }
+            catch {
+                $lastError = $_
+                Write-Verbose "pg_ctl start on port $port, attempt ${attempt}: $_"
+            }
+        }
+        throw "pg_ctl could not start the test cluster: $lastError"
+    }
+    catch {
+        Remove-Item -Recurse -Force -Path $root -ErrorAction SilentlyContinue
+        throw
+    }
 }
 
 function Stop-DbTestServer {
+    <#
+    .SYNOPSIS
+        Stops a cluster that Start-DbTestServer started and removes its folder; a server from
+        DBADAPTER_TEST_CONNECTION is left running.
+    #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Server)
     if ($Server.Stop) {
-        Invoke-AsPostgresUser (Find-PgProgram pg_ctl) @('-D', "$($Server.Root)/data", '-m', 'immediate', 'stop')
-        Remove-Item -Recurse -Force $Server.Root
+        try {
+            Invoke-AsPostgresUser -Program (Find-PgProgram pg_ctl) -Arguments @('-D', "$($Server.Root)/data", '-m', 'immediate', '-w', 'stop')
+        }
+        finally {
+            Remove-Item -Recurse -Force -Path $Server.Root
+        }
     }
 }
 
+function ConvertTo-DbTestConnectionString {
+    <#
+    .SYNOPSIS
+        The server's admin login as a postgresql:// URI, the form DBADAPTER_TEST_CONNECTION takes.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Server, [string] $Database = 'postgres')
+    $user = [uri]::EscapeDataString($Server.User)
+    $password = [uri]::EscapeDataString($Server.Password)
+    "postgresql://${user}:${password}@$($Server.Host):$($Server.Port)/$Database"
+}
+
 function Invoke-DbTestSql {
+    <#
+    .SYNOPSIS
+        Runs -Sql with psql as the server's admin login in -Database; stops at the first error.
+    #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Database, [Parameter(Mandatory)] [string] $Sql)
     $env:PGPASSWORD = $Server.Password
@@ -81,16 +175,13 @@ function Invoke-DbTestSql {
     }
 }
 
-function New-ShortId {
-    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
-    param([Parameter(Mandatory)] [int] $Length)
-    [guid]::NewGuid().ToString('N').Substring(0, $Length)
-}
-
 function New-DbTestRole {
     <#
-        A login role with -Password and, per -DatabasePrefix, one new database it owns (the prefix and a
-        random suffix). Returns the role's name and the databases' names, in the order of the prefixes.
+    .SYNOPSIS
+        A login role with -Password and, per -DatabasePrefix, one new database it owns.
+    .DESCRIPTION
+        Database names are the prefix and a random suffix. Returns the role's name (Role) and the
+        databases' names (Databases), in the order of the prefixes.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'Password', Justification = 'The known password of a throwaway test role: the tests look for it in every output.')]
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
@@ -102,24 +193,27 @@ function New-DbTestRole {
     )
     $role = 'pester_' + (New-ShortId 8)
     $databases = @(foreach ($prefix in $DatabasePrefix) { $prefix + (New-ShortId 8) })
-    $sql = "CREATE ROLE $role LOGIN PASSWORD '$Password';"
+    $sql = "CREATE ROLE $role LOGIN PASSWORD '$($Password.Replace("'", "''"))';"
     foreach ($database in $databases) { $sql += " CREATE DATABASE $database OWNER $role;" }
-    $null = Invoke-DbTestSql $Server postgres $sql
+    $null = Invoke-DbTestSql -Server $Server -Database postgres -Sql $sql
     [pscustomobject]@{ Role = $role; Databases = $databases }
 }
 
 function New-DbTestFolder {
     <#
-        A new folder under the temp directory, 'dbadapter-pester-<Name>-' and a random suffix, holding
-        -Files (file name = content, e.g. db.toml and schema.sql). Returns its path.
+    .SYNOPSIS
+        A new folder under the temp directory holding -Files (file name = content); returns its path.
+    .DESCRIPTION
+        Named dbadapter-pester-<pid>-<Name>-<random>, so a folder left by a killed process is found
+        and removed by the next Start-DbTestServer.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [string] $Name,
-        [Parameter(Mandatory)] [hashtable] $Files
+        [hashtable] $Files = @{}
     )
-    $folder = Join-Path ([IO.Path]::GetTempPath()) ("dbadapter-pester-$Name-" + (New-ShortId 6))
+    $folder = Join-Path ([IO.Path]::GetTempPath()) "$($script:FolderPrefix)$PID-$Name-$(New-ShortId 6)"
     New-Item -ItemType Directory -Path $folder | Out-Null
     foreach ($file in $Files.GetEnumerator()) {
         Set-Content -Path (Join-Path $folder $file.Key) -Value $file.Value
@@ -129,19 +223,55 @@ function New-DbTestFolder {
 
 function Remove-DbTestArtifact {
     <#
-        AfterAll's clean-up: drops -Database and -Role, stops -Server (if this module started it) and
+    .SYNOPSIS
+        AfterAll's clean-up: drops -Database and -Role, stops -Server (if it was started here) and
         removes -Folder. Each may be missing, when BeforeAll failed before creating it.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
     [CmdletBinding()]
-    param($Server, [string] $Role, [string[]] $Database, [string] $Folder)
-    if ($Server) {
-        $sql = @(foreach ($name in $Database) { if ($name) { "DROP DATABASE IF EXISTS $name WITH (FORCE);" } })
-        if ($Role) { $sql += "DROP ROLE IF EXISTS $Role;" }
-        if ($sql.Count -gt 0) { Invoke-DbTestSql $Server postgres ($sql -join ' ') }
-        Stop-DbTestServer $Server
+    param($Server, [string] $Role, [string[]] $Database, [string[]] $Folder)
+    try {
+        if ($Server) {
+            $sql = @(foreach ($name in $Database) { if ($name) { "DROP DATABASE IF EXISTS $name WITH (FORCE);" } })
+            if ($Role) { $sql += "DROP ROLE IF EXISTS $Role;" }
+            if ($sql.Count -gt 0) { Invoke-DbTestSql -Server $Server -Database postgres -Sql ($sql -join ' ') }
+        }
     }
-    if ($Folder) { Remove-Item -Recurse -Force $Folder -ErrorAction SilentlyContinue }
+    finally {
+        if ($Server) { Stop-DbTestServer -Server $Server }
+        foreach ($path in $Folder) {
+            if ($path) { Remove-Item -Recurse -Force -Path $path -ErrorAction SilentlyContinue }
+        }
+    }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact
+function Invoke-TestPwsh {
+    <#
+    .SYNOPSIS
+        Runs -Command (or -File with -ArgumentList) in a fresh pwsh, like the one running now, with no
+        profile and no prompts. Returns the lines it printed (Output, stderr included) and ExitCode.
+    .DESCRIPTION
+        A fresh process sees what a user's new session sees: modules found by name on PSModulePath,
+        the module's views in the real host, "What if:" lines. It inherits this process's environment.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Command')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
+        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
+        [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @()
+    )
+    $process = [Environment]::ProcessPath
+    # The local dotnet tool runs as "dotnet pwsh.dll"; an installed pwsh is its own executable.
+    $arguments = @(if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $arguments += '-NoProfile', '-NonInteractive'
+    if ($PSCmdlet.ParameterSetName -eq 'File') {
+        $arguments += @('-File', $File) + $ArgumentList
+    }
+    else {
+        $arguments += '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Command))
+    }
+    $output = @(& $process @arguments 2>&1 | ForEach-Object { "$_" })
+    [pscustomobject]@{ Output = $output; ExitCode = $LASTEXITCODE }
+}
+
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh

@@ -53,7 +53,7 @@ internal static class ConnectionErrors
             return false;
         }
 
-        translated = new DbAdapterException(result.Value.Id, result.Value.Kind, Redact(result.Value.Message, target), item, exception);
+        translated = new DbAdapterException(result.Value.Id, result.Value.Kind, target.Redact(result.Value.Message), item, exception, result.Value.Hint);
         return true;
     }
 
@@ -61,10 +61,7 @@ internal static class ConnectionErrors
     public static Exception Translate(Exception exception, ConnectionTarget target, string? activity = null, object? failingItem = null, bool whileOpening = false) =>
         TryTranslate(exception, target, activity, failingItem, whileOpening, out var translated) ? translated : exception;
 
-    /// <summary>Removes the password from a text meant for people (messages, logs).</summary>
-    public static string Redact(string text, ConnectionTarget target) => target.Redact(text);
-
-    private static (string Id, DbErrorKind Kind, string Message)? FromServer(
+    private static (string Id, DbErrorKind Kind, string Message, ErrorHint Hint)? FromServer(
         PostgresException pg, ConnectionTarget target, string where, string? activity, bool whileOpening)
     {
         var user = target.UserName ?? "(default user)";
@@ -73,45 +70,33 @@ internal static class ConnectionErrors
             case PostgresErrorCodes.InvalidPassword:
                 return (ErrorIds.AuthenticationFailed, DbErrorKind.AuthenticationError,
                     $"Authentication failed for user '{user}' on {where}: {pg.MessageText}. " +
-                    "Check the password (-Credential, the password in the url, db_password or password_env).");
+                    "Check the password (a credential given for this call, the password in the url, db_password or password_env).", ErrorHint.GiveCredential);
             case PostgresErrorCodes.InvalidAuthorizationSpecification:
                 return (ErrorIds.AuthenticationFailed, DbErrorKind.AuthenticationError,
                     $"The server refused the login of user '{user}' on {where}: {pg.MessageText}. " +
-                    "Check that the role exists and that pg_hba.conf allows it to connect from this host.");
+                    "Check that the role exists and that pg_hba.conf allows it to connect from this host.", ErrorHint.None);
             case PostgresErrorCodes.InvalidCatalogName:
                 return (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError,
-                    $"Cannot connect to {where}: {pg.MessageText}. Check the database name of the connection, or create the database.");
+                    $"Cannot connect to {where}: {pg.MessageText}. Check the database name of the connection, or create the database.", ErrorHint.None);
             case PostgresErrorCodes.TooManyConnections:
             case PostgresErrorCodes.CannotConnectNow:
             case PostgresErrorCodes.AdminShutdown:
             case PostgresErrorCodes.CrashShutdown:
                 return (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError,
-                    $"The server of {where} is not accepting work: {pg.MessageText}. Try again later or check the server.");
+                    $"The server of {where} is not accepting work: {pg.MessageText}. Try again later or check the server.", ErrorHint.None);
         }
 
         if (whileOpening || pg.SqlState.StartsWith("08", StringComparison.Ordinal))
         {
             var kind = pg.SqlState == PostgresErrorCodes.InsufficientPrivilege ? DbErrorKind.PermissionDenied : DbErrorKind.ConnectionError;
             return (ErrorIds.ConnectionFailed, kind,
-                $"Cannot connect to {where}: {pg.MessageText} (SQLSTATE {pg.SqlState}).");
+                $"Cannot connect to {where}: {pg.MessageText} (SQLSTATE {pg.SqlState}).", ErrorHint.None);
         }
 
-        var text = $"{Capitalize(activity ?? "a query")} failed on {where}: {pg.MessageText} (SQLSTATE {pg.SqlState}).";
-        // Without Include Error Detail, Npgsql puts a placeholder sentence in Detail: not worth showing.
-        if (target.Builder.IncludeErrorDetail && !string.IsNullOrEmpty(pg.Detail))
-        {
-            text += " " + pg.Detail;
-        }
-
-        if (!string.IsNullOrEmpty(pg.Hint))
-        {
-            text += " Hint: " + pg.Hint;
-        }
-
-        return (ErrorIds.QueryFailed, KindOf(pg.SqlState), text);
+        return (ErrorIds.QueryFailed, KindOf(pg.SqlState), $"{Capitalize(activity ?? "a query")} failed on {where}: {ServerMessage(pg, target)}", ErrorHint.None);
     }
 
-    private static (string Id, DbErrorKind Kind, string Message)? FromClientSide(
+    private static (string Id, DbErrorKind Kind, string Message, ErrorHint Hint)? FromClientSide(
         Exception exception, ConnectionTarget target, string where, string? activity, bool whileOpening)
     {
         if (exception is not (NpgsqlException or SocketException or TimeoutException))
@@ -135,7 +120,7 @@ internal static class ConnectionErrors
                     $"the host {target.Host} did not answer ({socket.SocketErrorCode}). Check the host, the port and any firewall between here and the server.",
                 _ => $"{socket.Message} ({socket.SocketErrorCode}). Check the host and port of the connection.",
             };
-            return (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError, $"Cannot connect to {where}: {reason}");
+            return (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError, $"Cannot connect to {where}: {reason}", ErrorHint.None);
         }
 
         if (Find<TimeoutException>(exception) is not null)
@@ -143,17 +128,56 @@ internal static class ConnectionErrors
             return whileOpening
                 ? (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError,
                     $"Cannot connect to {where}: no answer within {target.Builder.Timeout} s. " +
-                    "Check the host, the port and any firewall, or raise Timeout in the connection string.")
+                    "Check the host, the port and any firewall, or raise Timeout in the connection string.", ErrorHint.None)
                 : (ErrorIds.QueryFailed, DbErrorKind.OperationStopped,
                     $"{Capitalize(activity ?? "a query")} on {where} timed out after {target.Builder.CommandTimeout} s. " +
-                    "Raise Command Timeout in the connection string, or make the statement cheaper.");
+                    "Raise Command Timeout in the connection string, or make the statement cheaper.", ErrorHint.None);
         }
 
         // Client-side Npgsql failures after the connection was open are almost always a lost connection.
         return (ErrorIds.ConnectionFailed, DbErrorKind.ConnectionError,
                 whileOpening
                     ? $"Cannot connect to {where}: {exception.Message}"
-                    : $"The connection to {where} was lost during {activity ?? "a query"}: {exception.Message}. Check the server and the network, then run the command again.");
+                    : $"The connection to {where} was lost during {activity ?? "a query"}: {exception.Message}. Check the server and the network, then run the command again.",
+                ErrorHint.None);
+    }
+
+    /// <summary>
+    /// The one wording of a server's error: its message, SQLSTATE, the detail (only when the connection
+    /// asks for error details: otherwise Npgsql holds a placeholder sentence there) and the server's hint.
+    /// </summary>
+    public static string ServerMessage(PostgresException pg, ConnectionTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(pg);
+        ArgumentNullException.ThrowIfNull(target);
+        var text = $"{pg.MessageText} (SQLSTATE {pg.SqlState}).";
+        if (target.Builder.IncludeErrorDetail && !string.IsNullOrEmpty(pg.Detail))
+        {
+            text += " " + pg.Detail;
+        }
+
+        if (!string.IsNullOrEmpty(pg.Hint))
+        {
+            text += " Hint: " + pg.Hint;
+        }
+
+        return target.Redact(text);
+    }
+
+    /// <summary>
+    /// The server's error inside <paramref name="exception"/> (<see cref="ServerMessage(PostgresException, ConnectionTarget)"/>),
+    /// or the exception's own message when it holds none, ending with a full stop.
+    /// </summary>
+    public static string ServerMessage(Exception exception, ConnectionTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (Find<PostgresException>(exception) is { } pg)
+        {
+            return ServerMessage(pg, target);
+        }
+
+        var message = target.Redact(exception.Message.TrimEnd());
+        return message.EndsWith('.') ? message : message + ".";
     }
 
     private static DbErrorKind KindOf(string sqlState) => sqlState switch

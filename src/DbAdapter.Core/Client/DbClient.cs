@@ -20,12 +20,13 @@ namespace DbAdapter.Core.Client;
 /// </remarks>
 public sealed class DbClient : IAsyncDisposable
 {
-    private const int CountBatchSize = 200;
-
     private readonly NpgsqlDataSource _dataSource;
     private DbTransactionScope? _scope;
     private int _savepointCounter;
     private bool _disposed;
+
+    /// <summary>Closes every pooled connection of every client (the module is being removed).</summary>
+    public static void CloseAllConnections() => DataSourceCache.Clear();
 
     /// <summary>Creates a client for <paramref name="target"/>; nothing is opened until the first call.</summary>
     public DbClient(ConnectionTarget target)
@@ -44,8 +45,7 @@ public sealed class DbClient : IAsyncDisposable
 
     /// <summary>Exact row counts (count(*)) of every ordinary/partitioned table in <paramref name="schemas"/>.</summary>
     /// <remarks>Ordered by schema, then table (byte order). Partitions are tables too and are listed
-    /// beside their parent, whose count includes theirs. One query lists the tables and one query per
-    /// 200 tables counts them.</remarks>
+    /// beside their parent, whose count includes theirs. One query lists the tables; <see cref="RowCounter"/> counts them.</remarks>
     public Task<IReadOnlyList<TableRowCount>> CountRowsAsync(IReadOnlyList<string> schemas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schemas);
@@ -238,7 +238,7 @@ public sealed class DbClient : IAsyncDisposable
             throw new DbAdapterException(
                 ErrorIds.InvalidQuery,
                 DbErrorKind.InvalidArgument,
-                ConnectionErrors.Redact($"{activity} on '{Target.DisplayName}' failed: a value could not be converted: {ex.Message}", Target),
+                Target.Redact($"{activity} on '{Target.DisplayName}' failed: a value could not be converted: {ex.Message}"),
                 failingItem ?? Target.DisplayName,
                 ex);
         }
@@ -286,33 +286,7 @@ public sealed class DbClient : IAsyncDisposable
             }
         }
 
-        var counts = new long[tables.Count];
-        for (var start = 0; start < tables.Count; start += CountBatchSize)
-        {
-            // One statement per batch: a round trip per table would dominate on large schemas.
-            var end = Math.Min(start + CountBatchSize, tables.Count);
-            var statement = new Statement();
-            for (var i = start; i < end; i++)
-            {
-                statement.Append(i == start ? string.Empty : " UNION ALL ")
-                    .Append(FormattableString.Invariant($"SELECT {i} AS i, count(*) AS n FROM "))
-                    .Append(tables[i].Quoted);
-            }
-
-            var count = statement.CreateCommand(connection);
-            await using (count.ConfigureAwait(false))
-            {
-                var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        counts[reader.GetInt32(0)] = reader.GetInt64(1);
-                    }
-                }
-            }
-        }
-
+        var counts = await RowCounter.CountAsync(connection, tables, cancellationToken).ConfigureAwait(false);
         return tables.Select((t, i) => new TableRowCount(t.Schema, t.Name, counts[i])).ToList();
     }
 

@@ -31,6 +31,18 @@ public static class ConfigLoader
         return Parse(text, fullPath);
     }
 
+    /// <summary>
+    /// Loads <paramref name="path"/> synchronously, for callers that must not wait on asynchronous
+    /// work they cannot cancel (an argument completer runs on the pipeline thread). Same errors as
+    /// <see cref="LoadAsync"/>.
+    /// </summary>
+    public static DbConfig Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = Path.GetFullPath(path);
+        return Parse(UserFile.ReadText(fullPath, UserFileKind.Config), fullPath);
+    }
+
     /// <summary>Parses db.toml text as if read from <paramref name="filePath"/> (absolute).</summary>
     internal static DbConfig Parse(string text, string filePath)
     {

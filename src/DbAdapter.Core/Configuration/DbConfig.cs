@@ -7,7 +7,7 @@ public sealed class DbConfig
     public required string FilePath { get; init; }
 
     /// <summary>Folder of db.toml: relative paths and the .db-profile lock file live here.</summary>
-    public string Directory => Path.GetDirectoryName(FilePath)!;
+    public string Directory => ConfigPaths.DirectoryOf(FilePath);
 
     /// <summary>Profiles in file order.</summary>
     public required IReadOnlyList<ProfileConfig> Profiles { get; init; }

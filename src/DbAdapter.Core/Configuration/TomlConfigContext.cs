@@ -11,7 +11,7 @@ internal sealed class TomlConfigContext(string filePath, TomlMetadataStore metad
 
     public string FilePath { get; } = filePath;
 
-    public string Directory { get; } = System.IO.Path.GetDirectoryName(filePath) ?? string.Empty;
+    public string Directory { get; } = ConfigPaths.DirectoryOf(filePath);
 
     public TomlMetadataStore Metadata { get; } = metadata;
 

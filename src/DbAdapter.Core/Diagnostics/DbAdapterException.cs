@@ -7,12 +7,13 @@ namespace DbAdapter.Core.Diagnostics;
 /// </summary>
 public sealed class DbAdapterException : Exception
 {
-    public DbAdapterException(string errorId, DbErrorKind kind, string message, object? target = null, Exception? inner = null)
+    public DbAdapterException(string errorId, DbErrorKind kind, string message, object? target = null, Exception? inner = null, ErrorHint hint = ErrorHint.None)
         : base(message, inner)
     {
         ErrorId = errorId;
         Kind = kind;
         Target = target;
+        Hint = hint;
     }
 
     /// <summary>Stable id, one of <see cref="ErrorIds"/>.</summary>
@@ -22,4 +23,7 @@ public sealed class DbAdapterException : Exception
 
     /// <summary>The failing item (profile name, file path, table, row...).</summary>
     public object? Target { get; }
+
+    /// <summary>What the person can do about it, for the front end to word (see <see cref="ErrorHint"/>).</summary>
+    public ErrorHint Hint { get; }
 }

@@ -23,4 +23,9 @@ public static class ErrorIds
     public const string ColumnDefinitionsInvalid = nameof(ColumnDefinitionsInvalid);
     public const string QueryFailed = nameof(QueryFailed);
     public const string InvalidQuery = nameof(InvalidQuery);
+    public const string LockFileNotWritten = nameof(LockFileNotWritten);
+    public const string LockFileNotReadable = nameof(LockFileNotReadable);
+
+    /// <summary>A failure the engine did not foresee (a bug, or the environment): still an ErrorRecord with a stable id.</summary>
+    public const string UnexpectedError = nameof(UnexpectedError);
 }

@@ -8,16 +8,17 @@ namespace DbAdapter.Core.Diagnostics;
 /// <param name="NotFoundId">ErrorId when the file (or its folder) does not exist.</param>
 /// <param name="UnreadableId">ErrorId when it exists but cannot be read (permissions, I/O).</param>
 /// <param name="NotFoundAdvice">What to do about a missing file, one sentence.</param>
-public sealed record UserFileKind(string Description, string NotFoundId, string UnreadableId, string NotFoundAdvice)
+/// <param name="Hint">The action a front end offers for a missing file.</param>
+public sealed record UserFileKind(string Description, string NotFoundId, string UnreadableId, string NotFoundAdvice, ErrorHint Hint = ErrorHint.None)
 {
     public static UserFileKind Config { get; } = new(
-        "Configuration file", ErrorIds.ConfigNotFound, ErrorIds.ConfigInvalid, "Create it (see DbAdapter's sample db.toml) or point -ConfigPath at an existing one.");
+        "Configuration file", ErrorIds.ConfigNotFound, ErrorIds.ConfigInvalid, "Create it (see DbAdapter's sample db.toml) or name an existing one.", ErrorHint.NameConfigFile);
 
     public static UserFileKind Schema { get; } = new(
-        "Schema file", ErrorIds.SchemaFileNotFound, ErrorIds.SchemaFileInvalid, "Pass the path of your schema.sql.");
+        "Schema file", ErrorIds.SchemaFileNotFound, ErrorIds.SchemaFileInvalid, "Name the path of your schema.sql.", ErrorHint.NameSchemaFile);
 
     public static UserFileKind ColumnDefinitions { get; } = new(
-        "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Pass the path of your column-defs JSON.");
+        "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Name the path of your column-defs JSON.");
 }
 
 /// <summary>
@@ -34,6 +35,20 @@ public static class UserFile
         try
         {
             return await File.ReadAllTextAsync(fullPath, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            throw Failure(ex, fullPath, kind);
+        }
+    }
+
+    /// <summary>Reads the whole file as text, synchronously (for callers that cannot wait on async work).</summary>
+    public static string ReadText(string path, UserFileKind kind)
+    {
+        var fullPath = FullPath(path);
+        try
+        {
+            return File.ReadAllText(fullPath);
         }
         catch (Exception ex) when (IsIoFailure(ex))
         {
@@ -77,7 +92,7 @@ public static class UserFile
         return ex switch
         {
             FileNotFoundException or DirectoryNotFoundException => new DbAdapterException(
-                kind.NotFoundId, DbErrorKind.ObjectNotFound, $"{kind.Description} not found: {fullPath}. {kind.NotFoundAdvice}", fullPath, ex),
+                kind.NotFoundId, DbErrorKind.ObjectNotFound, $"{kind.Description} not found: {fullPath}. {kind.NotFoundAdvice}", fullPath, ex, kind.Hint),
             UnauthorizedAccessException => new DbAdapterException(
                 kind.UnreadableId, DbErrorKind.PermissionDenied, $"{kind.Description} {fullPath} cannot be read: access denied.", fullPath, ex),
             _ => new DbAdapterException(

@@ -47,30 +47,30 @@ public static class ConnectionResolver
             Credential: credential,
             DbPassword: null,
             EnvPassword: null,
-            PasswordSourcesHint: "pass -Credential, or put the (percent-encoded) password in the connection string");
+            PasswordSourcesHint: "give a credential, or put the (percent-encoded) password in the connection string");
 
         var builder = Build(request);
         return new ConnectionTarget(builder, null, GuessProvider(builder), null, schemas ?? ["public"]);
     }
 
     /// <summary>
-    /// Resolves whatever <see cref="CurrentProfileResolver.Resolve"/> selected: a direct connection
-    /// string as is, a profile through <paramref name="config"/> (required then).
+    /// Where a profile points (host, port, database, user), read from its URL alone: no password is
+    /// looked up or needed, so listing profiles works before any password is set. Throws ConfigInvalid
+    /// (naming the profile, never a password) when the URL cannot be read.
     /// </summary>
-    public static ConnectionTarget Resolve(ProfileSelection selection, DbConfig? config, NetworkCredential? credential, IEnvironment environment)
+    public static ProfileDescription Describe(ProfileConfig profile)
     {
-        ArgumentNullException.ThrowIfNull(selection);
-        if (selection.DirectConnectionString is { } direct && selection.ProfileName is null)
-        {
-            return ResolveDirect(direct, credential);
-        }
-
-        if (config is null)
-        {
-            throw new ArgumentNullException(nameof(config), "A profile selection needs the loaded db.toml.");
-        }
-
-        return Resolve(CurrentProfileResolver.GetProfile(selection, config), credential, environment);
+        ArgumentNullException.ThrowIfNull(profile);
+        var request = new Request(
+            Subject: $"Profile '{profile.Name}'",
+            Target: profile.Name,
+            Text: profile.Url,
+            Credential: null,
+            DbPassword: profile.DbPassword,
+            EnvPassword: null,
+            PasswordSourcesHint: PasswordSourcesHint(profile));
+        var target = new ConnectionTarget(Parse(request, [profile.DbPassword]), profile.Name, profile.Provider, profile.Description, profile.Schemas);
+        return new ProfileDescription(target.Host, target.Port, target.Database, target.UserName);
     }
 
     private static NpgsqlConnectionStringBuilder Build(Request request)
@@ -97,7 +97,8 @@ public static class ConnectionResolver
                 ErrorIds.ConfigInvalid,
                 DbErrorKind.AuthenticationError,
                 $"{request.Subject}: the connection URL holds the {PasswordPlaceholder} placeholder but no password was supplied: {request.PasswordSourcesHint}.",
-                request.Target);
+                request.Target,
+                hint: ErrorHint.GiveCredential);
         }
 
         // Every occurrence is replaced in the parsed values, never in the text: the password may hold
@@ -187,7 +188,7 @@ public static class ConnectionResolver
         var envHint = profile.PasswordEnv is { } variable
             ? $"set the environment variable {variable} (named by password_env; it is unset or empty)"
             : "set password_env to the name of an environment variable holding it";
-        return $"set db_password in [profiles.{profile.Name}], {envHint}, or pass -Credential";
+        return $"set db_password in [profiles.{profile.Name}], {envHint}, or give a credential";
     }
 
     private static string GuessProvider(NpgsqlConnectionStringBuilder builder) =>

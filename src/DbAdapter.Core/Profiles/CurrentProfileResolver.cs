@@ -100,10 +100,11 @@ public static class CurrentProfileResolver
         throw new DbAdapterException(
             ErrorIds.ProfileNotFound,
             DbErrorKind.ObjectNotFound,
-            "No database profile selected. Looked at, in order: -Profile (not given), Connect-DbProfile (no current profile in this session), "
+            "No database profile selected. Looked at, in order: a profile named for this call (none), this session's current profile (none for this db.toml), "
             + $"env {profileVariable} (unset), {lockText}, env {urlVariable} (unset). "
-            + $"Pass -Profile <name>, run Connect-DbProfile <name>, or set {profileVariable} or {urlVariable}.",
-            lockPath);
+            + $"Name a profile, make one current, or set {profileVariable} or {urlVariable}.",
+            lockPath,
+            hint: ErrorHint.NameProfile);
     }
 
     /// <summary>
@@ -133,9 +134,9 @@ public static class CurrentProfileResolver
         var origin = source switch
         {
             ProfileSource.Explicit => "given by name",
-            ProfileSource.Session => "made current by Connect-DbProfile",
+            ProfileSource.Session => "made current in this session",
             ProfileSource.Environment => $"named by the {envPrefix}{ProfileVariable} environment variable",
-            ProfileSource.LockFile => $"named by the lock file {LockFile.PathIn(config.Directory)}; run Connect-DbProfile or Disconnect-DbProfile to replace it",
+            ProfileSource.LockFile => $"named by the lock file {LockFile.PathIn(config.Directory)}; connect to another profile or disconnect to replace it",
             _ => "selected",
         };
 
@@ -143,6 +144,7 @@ public static class CurrentProfileResolver
             ErrorIds.ProfileNotFound,
             DbErrorKind.ObjectNotFound,
             $"Profile '{name}' ({origin}) is not defined in {config.FilePath} ({available}).",
-            name);
+            name,
+            hint: ErrorHint.NameProfile);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using DbAdapter.Core.Diagnostics;
 
 namespace DbAdapter.Core.Profiles;
 
@@ -23,6 +24,17 @@ public static class LockFile
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // It names the current profile: guessing past it could pick another database.
+            throw new DbAdapterException(
+                ErrorIds.LockFileNotReadable,
+                DbErrorKind.ResourceUnavailable,
+                $"The lock file {PathIn(directory)} cannot be read ({ex.Message}), so the current profile is unknown. Remove it or name a profile.",
+                PathIn(directory),
+                ex,
+                ErrorHint.NameProfile);
         }
 
         // The Python tool and hand edits may leave a trailing newline or blank lines: the name is the
@@ -67,6 +79,16 @@ public static class LockFile
             }
 
             File.Move(temp, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw new DbAdapterException(
+                ErrorIds.LockFileNotWritten,
+                ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError,
+                $"The lock file {target} could not be written ({ex.Message}); the profile was not made current.",
+                target,
+                ex);
         }
         catch
         {

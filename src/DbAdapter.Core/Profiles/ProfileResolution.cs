@@ -35,8 +35,9 @@ public static class ProfileResolution
             throw new DbAdapterException(
                 ErrorIds.ConfigNotFound,
                 DbErrorKind.ObjectNotFound,
-                $"Profile '{selection.ProfileName}' was asked for, but the configuration file '{request.ConfigPath}' does not exist. Create it, or pass -ConfigPath.",
-                request.ConfigPath);
+                $"Profile '{selection.ProfileName}' was asked for, but the configuration file '{request.ConfigPath}' does not exist. Create it, or name another db.toml.",
+                request.ConfigPath,
+                hint: ErrorHint.NameConfigFile);
         }
 
         var profile = CurrentProfileResolver.GetProfile(selection, config, request.EnvPrefix);
@@ -51,6 +52,24 @@ public static class ProfileResolution
         }
 
         return new ResolvedProfile(config, profile, target, selection.Source);
+    }
+
+    /// <summary>
+    /// The current profile of <paramref name="config"/> when none is named (the session's for this
+    /// db.toml, {prefix}DB_PROFILE, the lock file), or null when there is none or only a DATABASE_URL.
+    /// </summary>
+    public static ProfileSelection? FindCurrent(DbConfig config, SessionMemory? session, string envPrefix, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        try
+        {
+            var selection = CurrentProfileResolver.Resolve(null, session?.CurrentFor(config.FilePath), envPrefix, config.Directory, environment);
+            return selection.ProfileName is null ? null : selection;
+        }
+        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.ProfileNotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Loads db.toml and reports its warnings (unknown keys) instead of dropping them.</summary>
@@ -73,8 +92,8 @@ public static class ProfileResolution
 
     private static string Describe(ProfileSource source) => source switch
     {
-        ProfileSource.Explicit => "-Profile",
-        ProfileSource.Session => "Connect-DbProfile in this session",
+        ProfileSource.Explicit => "name",
+        ProfileSource.Session => "this session's current profile",
         ProfileSource.Environment => "the DB_PROFILE environment variable",
         ProfileSource.LockFile => "the .db-profile lock file",
         ProfileSource.DatabaseUrl => "the DATABASE_URL environment variable",

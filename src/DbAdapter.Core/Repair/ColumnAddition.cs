@@ -26,7 +26,7 @@ internal sealed class ColumnAddition
     /// <summary>The inline constraints of the definition (REFERENCES, UNIQUE, CHECK...).</summary>
     public TableModel Constraints { get; }
 
-    public bool IsSerial => TableRecreation.IsSerial(Column.Type);
+    public bool IsSerial => TypeText.IsSerial(Column.Type);
 
     /// <summary>Existing rows get a value of their own (serial, identity, generated).</summary>
     public bool FillsRows => IsSerial || Column.Identity is not null || Column.Generated is not null;

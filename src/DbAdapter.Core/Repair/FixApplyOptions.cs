@@ -4,9 +4,9 @@ namespace DbAdapter.Core.Repair;
 /// <param name="Force">Run a plan that has blocking hazards.</param>
 /// <param name="BackupPath">
 /// Where the pre-fix backup goes (a file, or an existing folder to hold a file named by
-/// <see cref="FixExecutor.DefaultBackupFileName"/>). Required when the plan needs a backup and
-/// <paramref name="NoBackup"/> is not set: the core never guesses a folder, the caller passes its
-/// default (the cmdlet: ./backups/ under the PowerShell current location).
+/// <see cref="FixExecutor.DefaultBackupFileName"/>; see <see cref="FixExecutor.BackupPathFor"/>).
+/// Required when the plan needs a backup and <paramref name="NoBackup"/> is not set: the core never
+/// guesses a folder, the caller passes its default (the cmdlet: ./backups/ under the PowerShell location).
 /// </param>
 /// <param name="NoBackup">Skip the pre-fix backup.</param>
 /// <param name="ProfileName">The profile, written into the backup's metadata and its default file name.</param>

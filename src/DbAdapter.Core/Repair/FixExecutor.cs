@@ -58,7 +58,12 @@ public static class FixExecutor
         string? backupPath = null;
         if (backupTables.Count > 0 && !options.NoBackup)
         {
-            backupPath = ResolveBackupPath(options);
+            backupPath = BackupPathFor(options.BackupPath, null, options.ProfileName, DateTimeOffset.UtcNow)
+                ?? throw new DbAdapterException(
+                    ErrorIds.FixFailed,
+                    DbErrorKind.InvalidArgument,
+                    "The fix plan rewrites a table, so a pre-fix backup is written first, but no backup path was given. Give a backup path, or NoBackup to skip the backup.",
+                    options.ProfileName);
         }
 
         var activity = options.ProfileName.Length > 0 ? $"Applying the schema fix to {options.ProfileName}" : "Applying the schema fix";
@@ -103,13 +108,7 @@ public static class FixExecutor
             }
 
             reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
-            return new FixResult(
-                true,
-                plan.Steps.Count(s => s.Operation == FixOperation.CreateTable),
-                plan.Steps.Count(s => s.Operation == FixOperation.AddColumn),
-                plan.Steps.Count(s => s.Operation == FixOperation.RecreateTable),
-                writtenBackup,
-                clock.Elapsed);
+            return FixResult.Of(plan, writtenBackup, clock.Elapsed);
         }
     }
 
@@ -117,14 +116,28 @@ public static class FixExecutor
     public static string DefaultBackupFileName(string profileName, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(profileName);
-        var safe = new StringBuilder();
-        foreach (var c in profileName)
+
+        // Letters, digits, '-' and '_' only: a profile name may hold characters that are valid in a
+        // file name on one system and not on another, or that a shell would need quoted.
+        var safe = new string(profileName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        var profile = safe.Length > 0 ? safe : "db";
+        return string.Create(CultureInfo.InvariantCulture, $"pre-fix-{profile}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json");
+    }
+
+    /// <summary>
+    /// The one rule for where a pre-fix backup goes: the given file; in a given folder that exists, a
+    /// file named by <see cref="DefaultBackupFileName"/>; with nothing given, that file in
+    /// <paramref name="defaultFolder"/>'s "backups" folder. Null when nothing is given and there is no default folder.
+    /// </summary>
+    public static string? BackupPathFor(string? given, string? defaultFolder, string profileName, DateTimeOffset now)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
         {
-            safe.Append(Path.GetInvalidFileNameChars().Contains(c) ? '_' : c);
+            var path = Path.GetFullPath(given);
+            return Directory.Exists(path) ? Path.Combine(path, DefaultBackupFileName(profileName, now)) : path;
         }
 
-        var profile = safe.Length > 0 ? safe.ToString() : "db";
-        return string.Create(CultureInfo.InvariantCulture, $"pre-fix-{profile}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json");
+        return defaultFolder is null ? null : Path.Combine(Path.GetFullPath(defaultFolder), "backups", DefaultBackupFileName(profileName, now));
     }
 
     /// <summary>True when <paramref name="step"/> makes the apply write a pre-fix backup of its table.</summary>
@@ -147,28 +160,13 @@ public static class FixExecutor
             return;
         }
 
-        var text = new StringBuilder("The fix plan has blocking hazards; nothing was changed. Review them and apply with -Force to accept them:");
+        var text = new StringBuilder("The fix plan has blocking hazards; nothing was changed. Review them; the plan runs only when they are accepted explicitly:");
         foreach (var (step, hazard) in blocking)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n  step {step.Order} ({step.Description}) on {step.Target}: {hazard.Kind}: {hazard.Message}");
         }
 
-        throw new DbAdapterException(ErrorIds.FixPlanHasHazards, DbErrorKind.InvalidOperation, text.ToString(), plan.SchemaFile);
-    }
-
-    private static string ResolveBackupPath(FixApplyOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.BackupPath))
-        {
-            throw new DbAdapterException(
-                ErrorIds.FixFailed,
-                DbErrorKind.InvalidArgument,
-                "The fix plan rewrites a table, so a pre-fix backup is written first, but no backup path was given. Give a backup path, or NoBackup to skip the backup.",
-                options.ProfileName);
-        }
-
-        var path = Path.GetFullPath(options.BackupPath);
-        return Directory.Exists(path) ? Path.Combine(path, DefaultBackupFileName(options.ProfileName, DateTimeOffset.UtcNow)) : path;
+        throw new DbAdapterException(ErrorIds.FixPlanHasHazards, DbErrorKind.InvalidOperation, text.ToString(), plan.SchemaFile, hint: ErrorHint.AcceptHazards);
     }
 
     private static async Task<string> BackupAsync(DbClient client, FixPlan plan, List<TableName> tables, string path, FixApplyOptions options, CancellationToken ct)
@@ -198,7 +196,7 @@ public static class FixExecutor
             throw new DbAdapterException(
                 ErrorIds.FixFailed,
                 DbErrorKind.WriteError,
-                $"The pre-fix backup of {string.Join(", ", sources.Select(s => s.Key))} could not be written to {path}: {ServerMessage(ex)} Nothing was changed.",
+                $"The pre-fix backup of {string.Join(", ", sources.Select(s => s.Key))} could not be written to {path}: {ConnectionErrors.ServerMessage(ex, client.Target)} Nothing was changed.",
                 path,
                 ex);
         }
@@ -229,7 +227,7 @@ public static class FixExecutor
             throw new DbAdapterException(
                 ErrorIds.FixFailed,
                 DbErrorKind.InvalidOperation,
-                $"Step {step.Order} ({step.Description}) on {step.Target} failed: {ServerMessage(ex)} The whole fix was rolled back; nothing was changed.",
+                $"Step {step.Order} ({step.Description}) on {step.Target} failed: {ConnectionErrors.ServerMessage(ex, client.Target)} The whole fix was rolled back; nothing was changed.",
                 step.Target,
                 ex);
         }
@@ -247,7 +245,7 @@ public static class FixExecutor
             throw new DbAdapterException(
                 ErrorIds.FixFailed,
                 DbErrorKind.InvalidOperation,
-                $"The schema could not be validated after the fix: {ServerMessage(ex)} The whole fix was rolled back; nothing was changed.",
+                $"The schema could not be validated after the fix: {ConnectionErrors.ServerMessage(ex, client.Target)} The whole fix was rolled back; nothing was changed.",
                 plan.SchemaFile,
                 ex);
         }
@@ -308,7 +306,7 @@ public static class FixExecutor
             throw new DbAdapterException(
                 ErrorIds.FixFailed,
                 DbErrorKind.InvalidOperation,
-                $"The schema could not be compared before the fix: {ServerMessage(ex)} Nothing was changed.",
+                $"The schema could not be compared before the fix: {ConnectionErrors.ServerMessage(ex, client.Target)} Nothing was changed.",
                 plan.SchemaFile,
                 ex);
         }
@@ -377,19 +375,5 @@ public static class FixExecutor
                 return found;
             },
             ct);
-    }
-
-    private static string ServerMessage(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is PostgresException postgres)
-            {
-                return $"{postgres.MessageText}{(postgres.Detail is { Length: > 0 } detail ? $" ({detail})" : string.Empty)} [SQLSTATE {postgres.SqlState}].";
-            }
-        }
-
-        var message = exception.Message.TrimEnd();
-        return message.EndsWith('.') ? message : message + ".";
     }
 }

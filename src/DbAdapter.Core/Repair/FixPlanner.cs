@@ -107,7 +107,8 @@ public static class FixPlanner
 
         // One query counts the rows of every existing table a step changes: hazards depend on them.
         var counted = recreateNames.Concat(missingColumns.Select(g => g.Key)).Distinct().ToList();
-        var rows = await CountRowsAsync(connection, counted, ct).ConfigureAwait(false);
+        var counts = await RowCounter.CountAsync(connection, counted, ct).ConfigureAwait(false);
+        var rows = counted.Select((t, i) => (t, counts[i])).ToDictionary(p => p.t, p => p.Item2);
 
         var defaults = options.ColumnDefinitions ?? ColumnDefinitions.Empty;
         var steps = new List<PlannedStep>();
@@ -510,33 +511,6 @@ public static class FixPlanner
         }
 
         return false;
-    }
-
-    private static async Task<Dictionary<TableName, long>> CountRowsAsync(NpgsqlConnection connection, List<TableName> tables, CancellationToken ct)
-    {
-        var counts = new Dictionary<TableName, long>();
-        if (tables.Count == 0)
-        {
-            return counts;
-        }
-
-        var sql = string.Join(
-            " UNION ALL ",
-            tables.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"SELECT {i} AS i, count(*) AS n FROM {t.Quoted}")));
-        var command = new NpgsqlCommand(sql, connection);
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    counts[tables[reader.GetInt32(0)]] = reader.GetInt64(1);
-                }
-            }
-        }
-
-        return counts;
     }
 
     /// <summary>

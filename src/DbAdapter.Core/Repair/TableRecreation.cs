@@ -179,7 +179,7 @@ internal static class TableRecreation
             step.After.Add($"INSERT INTO {table.Quoted} ({list}){overriding} SELECT {list} FROM {old.Quoted}");
         }
 
-        foreach (var column in copied.Where(c => c.Identity is not null || IsSerial(c.Type) || sequenceColumns.Contains(c.Name)))
+        foreach (var column in copied.Where(c => c.Identity is not null || TypeText.IsSerial(c.Type) || sequenceColumns.Contains(c.Name)))
         {
             var quoted = SqlIdentifier.Quote(column.Name);
             var oldPosition = oldSequences.TryGetValue(column.Name, out var sequence)
@@ -255,9 +255,6 @@ internal static class TableRecreation
         'd' => "SET DEFAULT",
         _ => "NO ACTION",
     };
-
-    internal static bool IsSerial(string type) =>
-        type.Trim().ToLowerInvariant() is "serial" or "serial4" or "bigserial" or "serial8" or "smallserial" or "serial2";
 
     private static void Add(NpgsqlBatch batch, TableName table, string sql)
     {

@@ -1,5 +1,4 @@
 using DbAdapter.Core.Sql;
-
 namespace DbAdapter.Core.Schema;
 
 /// <summary>

@@ -45,6 +45,11 @@ public sealed class SchemaComparison
     public int ErrorCount(bool strict) =>
         MissingTables.Count + MissingColumns.Count + (strict ? Differences.Count : 0);
 
+    /// <summary>What makes the schema invalid, as people read it: "table x is missing", "column x.y is missing".</summary>
+    public IEnumerable<string> MissingItems() =>
+        MissingTables.Select(t => $"table {Display(t)} is missing")
+            .Concat(MissingColumns.Select(c => $"column {Display(c)} is missing"));
+
     /// <summary>
     /// A table as the report lists it: the bare name in the first compared schema, schema.table in any
     /// other (DESIGN section 3), so single-schema users see the names they wrote.

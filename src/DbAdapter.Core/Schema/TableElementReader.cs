@@ -16,8 +16,6 @@ internal static class TableElementReader
         "collate", "deferrable", "initially", "compression", "storage",
     ];
 
-    private static readonly HashSet<string> SerialTypes =
-        ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"];
 
     /// <summary>True when the element is a table constraint rather than a column.</summary>
     public static bool StartsTableConstraint(TokenCursor c) =>
@@ -58,8 +56,7 @@ internal static class TableElementReader
         column.Definition = c.Render(definitionStart, c.End);
 
         // PostgreSQL makes a serial column NOT NULL by itself; the model states what the server will hold.
-        // The length test (serial .. smallserial) spares lower-casing every other type.
-        if (column.Type.Length is >= 6 and <= 11 && SerialTypes.Contains(column.Type.ToLowerInvariant()))
+        if (TypeText.IsSerial(column.Type))
         {
             column.NotNull = true;
         }

@@ -35,13 +35,26 @@ internal static partial class TypeText
     /// The integer type behind a serial pseudo-type ("SERIAL" → "integer"), or null when
     /// <paramref name="type"/> is not one. A serial column is that type, NOT NULL, with a nextval() default.
     /// </summary>
-    public static string? SerialBase(string type) => SqlFragment.Fold(type) switch
+    public static string? SerialBase(string type)
     {
-        "serial" or "serial4" => "integer",
-        "bigserial" or "serial8" => "bigint",
-        "smallserial" or "serial2" => "smallint",
-        _ => null,
-    };
+        ArgumentNullException.ThrowIfNull(type);
+        var name = type.AsSpan().Trim();
+
+        // serial .. smallserial: the length test spares looking closer at every other type (the reader
+        // asks for each column of the file).
+        if (name.Length is < 6 or > 11)
+        {
+            return null;
+        }
+
+        return name.Equals("serial", StringComparison.OrdinalIgnoreCase) || name.Equals("serial4", StringComparison.OrdinalIgnoreCase) ? "integer"
+            : name.Equals("bigserial", StringComparison.OrdinalIgnoreCase) || name.Equals("serial8", StringComparison.OrdinalIgnoreCase) ? "bigint"
+            : name.Equals("smallserial", StringComparison.OrdinalIgnoreCase) || name.Equals("serial2", StringComparison.OrdinalIgnoreCase) ? "smallint"
+            : null;
+    }
+
+    /// <summary>True for a serial pseudo-type (SERIAL, BIGSERIAL, SMALLSERIAL and their numbered names).</summary>
+    public static bool IsSerial(string type) => SerialBase(type) is not null;
 
     /// <summary>A text-only canonical form: folded, aliases resolved ("VARCHAR(50)[]" → "character varying(50)[]").</summary>
     public static string Canonical(string type)

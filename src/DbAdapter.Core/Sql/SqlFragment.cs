@@ -1,90 +1,52 @@
 using System.Text;
+using DbAdapter.Core.Diagnostics;
 
 namespace DbAdapter.Core.Sql;
 
 /// <summary>
 /// Folding of SQL fragments (a type or a default expression taken from schema.sql), to compare two
-/// fragments as text when the server cannot canonicalise them. Whether a fragment may be sent to the
-/// server at all is <see cref="SqlItem"/>'s decision, made with the tokenizer.
+/// fragments as text when the server cannot canonicalise them. It reads the fragment with the one
+/// tokenizer, as <see cref="SqlItem"/> does, so a quote or a comment means the same thing to both.
 /// </summary>
 internal static class SqlFragment
 {
     /// <summary>
-    /// Lower-cases everything outside quotes and collapses white space, so "NOW( )" and "now()" or
-    /// "'A'::TEXT" and "'A'::text" compare equal while 'A' and 'a' do not.
+    /// Lower-cases everything outside quotes and drops white space except between two words, so
+    /// "NOW( )" and "now()" or "'A'::TEXT" and "'A'::text" compare equal while 'A' and 'a' do not.
+    /// Comments are dropped. A fragment the tokenizer cannot read (an unterminated quote) is only trimmed.
     /// </summary>
     public static string Fold(string text)
     {
-        var sb = new StringBuilder(text.Length);
-        var i = 0;
-        var pendingSpace = false;
-        while (i < text.Length)
+        ArgumentNullException.ThrowIfNull(text);
+        IReadOnlyList<SqlToken> tokens;
+        try
         {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                pendingSpace = sb.Length > 0;
-                i++;
-                continue;
-            }
-
-            if (pendingSpace && NeedsSpace(sb[^1], c))
-            {
-                sb.Append(' ');
-            }
-
-            pendingSpace = false;
-            if (c is '\'' or '"')
-            {
-                var end = SkipQuoted(text, i, c, backslashEscapes: false);
-                end = end < 0 ? text.Length : end;
-                sb.Append(text, i, end - i);
-                i = end;
-                continue;
-            }
-
-            sb.Append(char.ToLowerInvariant(c));
-            i++;
+            tokens = SqlTokenizer.Tokenize(text);
+        }
+        catch (DbAdapterException)
+        {
+            return text.Trim();
         }
 
-        return sb.ToString();
-    }
-
-    // A space only matters between two word characters ("timestamp with"); around punctuation
-    // ("now ( )", "numeric(10, 2)") it is noise.
-    private static bool NeedsSpace(char before, char after) => IsWordChar(before) && IsWordChar(after);
-
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '$' or '"' or '\'';
-
-    private static char Next(string text, int i) => i + 1 < text.Length ? text[i + 1] : '\0';
-
-    /// <summary>Index after the closing quote, or -1 when unterminated.</summary>
-    private static int SkipQuoted(string text, int start, char quote, bool backslashEscapes)
-    {
-        var i = start + 1;
-        while (i < text.Length)
+        var folded = new StringBuilder(text.Length);
+        for (var i = 0; i < tokens.Count; i++)
         {
-            var c = text[i];
-            if (backslashEscapes && c == '\\')
+            var token = tokens[i];
+
+            // A space only matters between two words ("timestamp with"); around punctuation
+            // ("now ( )", "numeric(10, 2)") it is noise.
+            if (i > 0 && IsWord(tokens[i - 1]) && IsWord(token))
             {
-                i += 2;
-                continue;
+                folded.Append(' ');
             }
 
-            if (c == quote)
-            {
-                if (Next(text, i) == quote)
-                {
-                    i += 2;
-                    continue;
-                }
-
-                return i + 1;
-            }
-
-            i++;
+            folded.Append(token.Kind is SqlTokenKind.Identifier or SqlTokenKind.Number or SqlTokenKind.Operator or SqlTokenKind.Punctuation
+                ? token.Text.ToLowerInvariant()
+                : token.Text);
         }
 
-        return -1;
+        return folded.ToString();
     }
+
+    private static bool IsWord(SqlToken token) => token.Kind is not (SqlTokenKind.Operator or SqlTokenKind.Punctuation);
 }

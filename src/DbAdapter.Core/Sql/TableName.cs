@@ -8,9 +8,3 @@ public readonly record struct TableName(string Schema, string Name)
 
     public override string ToString() => $"{Schema}.{Name}";
 }
-
-/// <summary>Ordering as data, never as raw SQL.</summary>
-public sealed record OrderBy(string Column, bool Descending = false);
-
-/// <summary>Exact row count of one table.</summary>
-public sealed record TableRowCount(string Schema, string Table, long Rows);

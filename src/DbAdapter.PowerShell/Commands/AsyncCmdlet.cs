@@ -106,24 +106,35 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private protected IOperationReporter CreateReporter() =>
-        new CmdletReporter(PostWarning, PostVerbose, PostProgress);
-
     /// <summary>
-    /// Runs the work of one pipeline item. An engine failure becomes a non-terminating error (the next
-    /// item is still processed) unless <paramref name="terminating"/>; <paramref name="target"/> may
-    /// replace the error's target object (for example with the pipeline item itself).
+    /// Runs the work of one pipeline item. Any failure becomes an ErrorRecord with a stable ErrorId:
+    /// non-terminating (the next item is still processed) unless <paramref name="terminating"/>;
+    /// <paramref name="target"/> may replace the error's target object (for example with the pipeline
+    /// item itself). Progress the work left open is closed with a Completed record, whatever happened.
     /// </summary>
-    private protected void RunItem(Func<IOperationReporter, CancellationToken, Task> work, bool terminating = false, Func<DbAdapterException, object?>? target = null)
+    private protected void RunItem(Func<IOperationReporter, CancellationToken, Task> work, bool terminating = false, Func<DbAdapterException, object?>? target = null, object? item = null)
     {
+        var reporter = new CmdletReporter(PostWarning, PostVerbose, PostProgress);
+        ErrorRecord? record = null;
         try
         {
-            var reporter = CreateReporter();
             RunAsync(token => work(reporter, token));
         }
         catch (DbAdapterException ex)
         {
-            var record = ErrorRecords.From(ex, target?.Invoke(ex));
+            record = ErrorRecords.From(ex, target?.Invoke(ex) ?? item);
+        }
+        catch (Exception ex) when (ex is not (PipelineStoppedException or OperationCanceledException or OutOfMemoryException))
+        {
+            record = ErrorRecords.FromUnexpected(ex, item);
+        }
+        finally
+        {
+            CompleteProgress(reporter.OpenActivities());
+        }
+
+        if (record is not null)
+        {
             if (terminating)
             {
                 ThrowTerminatingError(record);
@@ -132,6 +143,31 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             WriteError(record);
         }
     }
+
+    /// <summary>
+    /// Closes progress bars a failed or stopped item left open. While the pipeline stops, the runtime
+    /// refuses WriteProgress, so the record goes to the host directly: a bar must not stay on screen
+    /// after Ctrl+C.
+    /// </summary>
+    private void CompleteProgress(IReadOnlyList<ProgressRecord> open)
+    {
+        foreach (var record in open)
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            try
+            {
+                WriteProgress(record);
+            }
+            catch (PipelineStoppedException)
+            {
+                Host?.UI?.WriteProgress(0, record);
+            }
+        }
+    }
+
+    /// <summary>Resolves a user path (-SchemaFile, -BackupPath...) against the PowerShell location.</summary>
+    private protected string? ResolveUserPath(string? path) =>
+        string.IsNullOrEmpty(path) ? null : GetUnresolvedProviderPathFromPSPath(path);
 
     /// <summary>Queues an object for the pipeline (thread-safe).</summary>
     private protected void PostObject(object? value, bool enumerate = false) => Post(() => WriteObject(value, enumerate));

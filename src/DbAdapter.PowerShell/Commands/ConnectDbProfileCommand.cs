@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
@@ -66,29 +67,25 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var request = CreateRequest(Name, Credential, ConnectionString);
-        var schemaFile = ResolveUserPath(SchemaFile);
-        var credential = ToNetworkCredential(Credential);
-        var session = CapturedSession();
+        var options = new ConnectOptions(ResolveUserPath(SchemaFile), SkipValidation.IsPresent);
         RunItem(async (reporter, token) =>
         {
-            var resolved = await ProfileResolution.ResolveAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
-            await using var client = new DbClient(resolved.Target);
-            var outcome = await ConnectFlow.ConnectAsync(resolved, client, schemaFile, SkipValidation, reporter, token).ConfigureAwait(false);
-            if (outcome.MayBecomeCurrent)
+            var outcome = await ConnectOperation.RunAsync(request, options, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
+            if (outcome.BecameCurrent)
             {
-                if (resolved.Name is not null)
-                {
-                    await LockFile.WriteAsync(Path.GetDirectoryName(request.ConfigPath)!, resolved.Name, token).ConfigureAwait(false);
-                }
-
-                var remembered = session.Connected(request.ConfigPath, resolved, credential);
-                PostAction(() => SessionStore.Set(remembered));
+                PostAction(() => SessionStore.Set(outcome.Session));
             }
 
-            PostObject(outcome.Info);
-            if (outcome.ValidationError is not null)
+            var report = outcome.Validation is null ? null : OutputMapper.ToSchemaReport(outcome.Profile, outcome.Validation, strict: false);
+            PostObject(OutputMapper.ToConnectionInfo(outcome, report));
+            if (outcome.Validation is { IsValid: false } invalid)
             {
-                PostError(outcome.ValidationError);
+                PostError(ErrorRecords.From(
+                    ErrorIds.SchemaValidationFailed,
+                    ErrorCategory.InvalidData,
+                    $"Profile '{outcome.Profile.DisplayName}' does not match '{invalid.SchemaFile}' ({report!.ErrorCount} error(s): {string.Join("; ", invalid.Comparison.MissingItems())}). The current profile was not changed.",
+                    report,
+                    ErrorRecords.Advice(ErrorHint.RepairSchema)));
             }
         });
     }

@@ -43,10 +43,6 @@ public abstract class DbCommandBase : AsyncCmdlet
             ? Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, ConfigLoader.DefaultFileName)
             : GetUnresolvedProviderPathFromPSPath(ConfigPath);
 
-    /// <summary>Resolves a user path (-SchemaFile, -BackupPath...) against the PowerShell location.</summary>
-    private protected string? ResolveUserPath(string? path) =>
-        string.IsNullOrEmpty(path) ? null : GetUnresolvedProviderPathFromPSPath(path);
-
     /// <summary>
     /// Builds the engine's request for one item. Must run on the pipeline thread. What the session
     /// remembers (current profile, credentials) goes with it; the core decides what applies.

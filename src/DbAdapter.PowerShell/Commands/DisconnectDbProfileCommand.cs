@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Internal;
 
@@ -18,10 +19,13 @@ public sealed class DisconnectDbProfileCommand : DbCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var directory = Path.GetDirectoryName(ResolveConfigPath())!;
-        SessionStore.Set(SessionMemory.Empty);
-        var existed = File.Exists(Path.Combine(directory, LockFile.FileName));
-        LockFile.Delete(directory);
-        WriteVerbose(existed ? $"Removed the lock file in '{directory}'." : "No lock file to remove.");
+        var configPath = ResolveConfigPath();
+        RunItem((_, _) =>
+        {
+            var existed = DisconnectOperation.Run(configPath);
+            PostAction(() => SessionStore.Set(SessionMemory.Empty));
+            PostVerbose(existed ? $"Removed the lock file beside '{configPath}'." : "No lock file to remove.");
+            return Task.CompletedTask;
+        });
     }
 }

@@ -1,8 +1,7 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
-using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 
@@ -72,28 +71,15 @@ public sealed class GetDbFixPlanCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var report = InputObject;
-        var fromReport = report?.Source as ResolvedProfile;
         var request = CreateRequest(report is null ? Profile : (report.Profile.Length > 0 ? report.Profile : null));
-        var schemaFile = ResolveUserPath(SchemaFile) ?? (report is { SchemaFile.Length: > 0 } ? report.SchemaFile : null);
-        var columnDefs = ResolveUserPath(ColumnDefinitionsPath);
-        var recreate = RecreateTable;
+        var options = new FixPlanRequest(
+            ResolveUserPath(SchemaFile) ?? (report is { SchemaFile.Length: > 0 } ? report.SchemaFile : null),
+            ResolveUserPath(ColumnDefinitionsPath),
+            RecreateTable);
         RunItem(async (reporter, token) =>
         {
-            var resolved = fromReport ?? await ProfileResolution.ResolveAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
-            var file = SchemaValidator.ResolveSchemaFile(schemaFile, resolved);
-            var expected = await SchemaValidator.ReadExpectedAsync(file, resolved.Target.Schemas, reporter, token).ConfigureAwait(false);
-            var definitionsFile = columnDefs ?? resolved.Config?.Schema.ColumnDefs;
-            var definitions = definitionsFile is null
-                ? null
-                : await ColumnDefinitions.LoadAsync(definitionsFile, resolved.Target.Schemas[0], token).ConfigureAwait(false);
-            await using var client = new DbClient(resolved.Target);
-            var plan = await FixPlanner.PlanAsync(client, expected, resolved.Target.Schemas, new FixPlanOptions(definitions, recreate), reporter, token).ConfigureAwait(false);
-            foreach (var warning in plan.Warnings)
-            {
-                reporter.Warning(warning);
-            }
-
-            PostObject(OutputMapper.ToFixPlan(resolved, file, plan));
+            var outcome = await FixPlanOperation.RunAsync(request, report?.Source as ResolvedProfile, options, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
+            PostObject(OutputMapper.ToFixPlan(outcome));
         });
     }
 }

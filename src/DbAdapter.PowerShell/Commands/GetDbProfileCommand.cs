@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
@@ -46,28 +46,21 @@ public sealed class GetDbProfileCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var configPath = ResolveConfigPath();
+        var session = CapturedSession();
+        var prefix = EnvPrefix ?? string.Empty;
         RunItem(async (reporter, token) =>
         {
-            var config = await ProfileResolution.LoadConfigAsync(configPath, reporter, token).ConfigureAwait(false);
-            var current = FindCurrent(config);
+            var (config, profiles) = await ProfileListing.ListAsync(configPath, session, prefix, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
             var patterns = (Name ?? ["*"]).Select(n => (Text: n, Pattern: WildcardPattern.Get(n, WildcardOptions.IgnoreCase))).ToList();
             var matched = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var profile in config.Profiles)
+            foreach (var entry in profiles)
             {
-                var hits = patterns.Where(p => p.Pattern.IsMatch(profile.Name)).ToList();
-                if (hits.Count == 0)
-                {
-                    continue;
-                }
-
+                var hits = patterns.Where(p => p.Pattern.IsMatch(entry.Profile.Name)).ToList();
                 hits.ForEach(h => matched.Add(h.Text));
-                var isCurrent = current is not null && string.Equals(current.ProfileName, profile.Name, StringComparison.Ordinal);
-                if (Current && !isCurrent)
+                if (hits.Count > 0 && (!Current || entry.CurrentSource is not null))
                 {
-                    continue;
+                    PostObject(OutputMapper.ToProfileInfo(config, entry));
                 }
-
-                PostObject(ToInfo(config, profile, isCurrent ? current : null, reporter));
             }
 
             foreach (var (text, _) in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p.Text) && !matched.Contains(p.Text)))
@@ -75,36 +68,5 @@ public sealed class GetDbProfileCommand : DbCommandBase
                 PostError(ErrorRecords.From(CurrentProfileResolver.ProfileNotFound(text, ProfileSource.Explicit, config)));
             }
         });
-    }
-
-    private ProfileSelection? FindCurrent(DbConfig config)
-    {
-        try
-        {
-            var selection = CurrentProfileResolver.Resolve(null, CapturedSession().CurrentFor(config.FilePath), EnvPrefix ?? string.Empty, config.Directory, ProcessEnvironment.Instance);
-            return selection.ProfileName is null ? null : selection;
-        }
-        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.ProfileNotFound)
-        {
-            return null;
-        }
-    }
-
-    private static DbProfileInfo ToInfo(DbConfig config, ProfileConfig profile, ProfileSelection? current, IOperationReporter reporter)
-    {
-        var where = ProfileDescriber.Describe(profile, reporter);
-        return new DbProfileInfo
-        {
-            Name = profile.Name,
-            Provider = profile.Provider,
-            Description = profile.Description,
-            Host = where.Host,
-            Port = where.Port,
-            Database = where.Database,
-            UserName = where.UserName,
-            IsCurrent = current is not null,
-            CurrentSource = current?.Source.ToString() ?? string.Empty,
-            ConfigPath = config.FilePath,
-        };
     }
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Management.Automation;
-using DbAdapter.Core.Client;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Repair;
 using DbAdapter.PowerShell.Internal;
 
@@ -64,22 +63,11 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
         }
 
         var profile = plan.Profile.Length > 0 ? plan.Profile : source.Profile.DisplayName;
-        if (!plan.HasChanges)
-        {
-            WriteVerbose($"Profile '{profile}' already matches '{plan.SchemaFile}': nothing to do.");
-            WriteObject(new DbFixResult { Profile = plan.Profile, Success = true, WhatIf = IsWhatIf() });
-            return;
-        }
-
-        foreach (var hazard in plan.Steps.SelectMany(s => s.Hazards.Where(h => !h.Blocking).Select(h => (Step: s, Hazard: h))))
-        {
-            WriteWarning($"Step {hazard.Step.Order} ({hazard.Step.Schema}.{hazard.Step.Table}): {hazard.Hazard.Kind}: {hazard.Hazard.Message}");
-        }
-
+        FixApplyPreparation prepared;
         try
         {
-            // Refuse before asking for confirmations that would be refused anyway.
-            FixExecutor.RefuseBlockingHazards(source.Plan, Force);
+            // Refused before asking for confirmations that would be refused anyway.
+            prepared = FixApplyOperation.Prepare(source.Plan, Force, NoBackup, ResolveUserPath(BackupPath), SessionState.Path.CurrentFileSystemLocation.ProviderPath, profile);
         }
         catch (DbAdapterException ex)
         {
@@ -87,37 +75,32 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
             return;
         }
 
-        var needsBackup = !NoBackup && source.Plan.NeedsBackup;
-        var backupPath = needsBackup ? ResolveBackupPath(profile) : null;
+        prepared.Warnings.ToList().ForEach(WriteWarning);
 
         // A plan is applied whole or not at all: ask for every step first, then run them in one transaction.
+        var whatIf = false;
         var declined = 0;
         foreach (var step in plan.Steps)
         {
-            if (!ShouldProcess($"{step.Schema}.{step.Table}", step.Description))
+            // PowerShell's own wording of ShouldProcess(target, action), through the overload that says
+            // why it answered no: -WhatIf, or a person declining.
+            var what = $"Performing the operation \"{step.Description}\" on target \"{step.Schema}.{step.Table}\".";
+            if (!ShouldProcess(what, $"Are you sure you want to perform this action?\n{what}", "Confirm", out var reason))
             {
+                whatIf |= reason == ShouldProcessReason.WhatIf;
                 declined++;
             }
         }
 
-        if (IsWhatIf())
+        if (whatIf)
         {
-            if (backupPath is not null)
+            if (prepared.BackupPath is not null)
             {
                 // One "What if" line per step, as for a real run's confirmations; the backup is said here.
-                WriteVerbose($"A real run would first write the pre-fix backup '{backupPath}'.");
+                WriteVerbose($"A real run would first write the pre-fix backup '{prepared.BackupPath}'.");
             }
 
-            WriteObject(new DbFixResult
-            {
-                Profile = plan.Profile,
-                Success = true,
-                WhatIf = true,
-                TablesCreated = plan.Steps.Count(s => s.Operation == nameof(FixOperation.CreateTable)),
-                ColumnsAdded = plan.Steps.Count(s => s.Operation == nameof(FixOperation.AddColumn)),
-                TablesRecreated = plan.Steps.Count(s => s.Operation == nameof(FixOperation.RecreateTable)),
-                BackupPath = backupPath,
-            });
+            WriteObject(OutputMapper.ToFixResult(plan.Profile, prepared.Preview, whatIf: true));
             return;
         }
 
@@ -128,29 +111,21 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
             return;
         }
 
-        var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: backupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile);
+        if (!plan.HasChanges)
+        {
+            WriteVerbose($"Profile '{profile}' already matches '{plan.SchemaFile}': nothing to do.");
+            WriteObject(OutputMapper.ToFixResult(plan.Profile, prepared.Preview));
+            return;
+        }
+
+        var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: prepared.BackupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile);
         RunItem(
             async (reporter, token) =>
             {
-                await using var client = new DbClient(source.Profile.Target);
-                var result = await FixExecutor.ApplyAsync(client, source.Plan, options, reporter, token).ConfigureAwait(false);
+                var result = await FixApplyOperation.RunAsync(source.Profile, source.Plan, options, reporter, token).ConfigureAwait(false);
                 PostObject(OutputMapper.ToFixResult(plan.Profile, result));
             },
-            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards or ErrorIds.FixPlanStale ? plan : null);
-    }
-
-    private bool IsWhatIf() =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) ? value is SwitchParameter { IsPresent: true } : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
-
-    private string ResolveBackupPath(string profile)
-    {
-        if (!string.IsNullOrEmpty(BackupPath))
-        {
-            return GetUnresolvedProviderPathFromPSPath(BackupPath);
-        }
-
-        var safe = new string(profile.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        return Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, "backups", $"pre-fix-{safe}-{stamp}.json");
+            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards or ErrorIds.FixPlanStale ? plan : null,
+            item: plan);
     }
 }

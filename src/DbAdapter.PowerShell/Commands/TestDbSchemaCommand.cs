@@ -1,7 +1,6 @@
 using System.Management.Automation;
-using DbAdapter.Core.Client;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
-using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 
@@ -68,11 +67,8 @@ public sealed class TestDbSchemaCommand : DbCommandBase
         var quiet = Quiet.IsPresent;
         RunItem(async (reporter, token) =>
         {
-            var resolved = await ProfileResolution.ResolveAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
-            var file = SchemaValidator.ResolveSchemaFile(schemaFile, resolved);
-            await using var client = new DbClient(resolved.Target);
-            var result = await SchemaValidator.ValidateAsync(client, file, reporter, token).ConfigureAwait(false);
-            var report = OutputMapper.ToSchemaReport(resolved, result, strict);
+            var outcome = await SchemaTestOperation.RunAsync(request, schemaFile, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
+            var report = OutputMapper.ToSchemaReport(outcome.Profile, outcome.Result, strict);
             PostObject(quiet ? report.IsValid : report);
         });
     }

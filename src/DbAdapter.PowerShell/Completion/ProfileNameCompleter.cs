@@ -14,7 +14,14 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
         string path;
         try
         {
-            var location = CurrentLocation() ?? Environment.CurrentDirectory;
+            // Relative to the PowerShell location, as the cmdlet will resolve it; never the process's
+            // current directory, which PowerShell does not move with Set-Location.
+            var location = CurrentLocation();
+            if (location is null)
+            {
+                return [];
+            }
+
             path = fakeBoundParameters["ConfigPath"] is string configPath && configPath.Length > 0
                 ? Path.GetFullPath(configPath, location)
                 : Path.Combine(location, ConfigLoader.DefaultFileName);
@@ -32,9 +39,9 @@ public sealed class ProfileNameCompleter : IArgumentCompleter
         IReadOnlyList<ProfileConfig> profiles;
         try
         {
-            // Completers are synchronous by contract and run on the pipeline thread with no pump;
-            // reading a small local file is the only work done here.
-            profiles = Task.Run(() => ConfigLoader.LoadAsync(path, CancellationToken.None)).GetAwaiter().GetResult().Profiles;
+            // Completers are synchronous by contract and run on the pipeline thread with no pump:
+            // read the small local file synchronously rather than block on async work nobody can cancel.
+            profiles = ConfigLoader.Load(path).Profiles;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

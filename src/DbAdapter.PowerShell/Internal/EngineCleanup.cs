@@ -7,5 +7,5 @@ namespace DbAdapter.PowerShell.Internal;
 internal static class EngineCleanup
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Run() => DataSourceCache.Clear();
+    public static void Run() => DbClient.CloseAllConnections();
 }

@@ -3,14 +3,29 @@ using DbAdapter.Core.Diagnostics;
 
 namespace DbAdapter.PowerShell.Internal;
 
-/// <summary>Turns engine failures into ErrorRecords with the stable id, category and target of DESIGN section 8.</summary>
+/// <summary>
+/// Turns engine failures into ErrorRecords with the stable id, category and target of DESIGN section
+/// 8. The engine says what went wrong in neutral words; this is where the advice names the module's
+/// cmdlets and parameters (shown after the message and as the record's RecommendedAction).
+/// </summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord From(DbAdapterException exception, object? targetOverride = null) =>
-        new(exception, exception.ErrorId, Category(exception.Kind), targetOverride ?? exception.Target);
+    public static ErrorRecord From(DbAdapterException exception, object? targetOverride = null)
+    {
+        var record = new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), targetOverride ?? exception.Target);
+        return WithAdvice(record, Advice(exception.Hint));
+    }
 
-    public static ErrorRecord From(string errorId, ErrorCategory category, string message, object? target) =>
-        new(new InvalidOperationException(message), errorId, category, target);
+    /// <summary>A record for a failure that is not the engine's own (a bug, or the environment): still a stable id.</summary>
+    public static ErrorRecord FromUnexpected(Exception exception, object? target) =>
+        exception switch
+        {
+            IOException or UnauthorizedAccessException => new ErrorRecord(exception, ErrorIds.UnexpectedError, exception is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, target),
+            _ => new ErrorRecord(exception, ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
+        };
+
+    public static ErrorRecord From(string errorId, ErrorCategory category, string message, object? target, string? advice = null) =>
+        WithAdvice(new ErrorRecord(new InvalidOperationException(message), errorId, category, target), advice);
 
     public static ErrorCategory Category(DbErrorKind kind) => kind switch
     {
@@ -26,4 +41,26 @@ internal static class ErrorRecords
         DbErrorKind.WriteError => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
+
+    /// <summary>The engine's hint in this module's words.</summary>
+    public static string? Advice(ErrorHint hint) => hint switch
+    {
+        ErrorHint.GiveCredential => "Pass -Credential, or set db_password or password_env in db.toml.",
+        ErrorHint.NameProfile => "Pass -Profile <name>, or run Connect-DbProfile <name> to make one current.",
+        ErrorHint.NameConfigFile => "Point -ConfigPath at an existing db.toml.",
+        ErrorHint.NameSchemaFile => "Pass -SchemaFile, or set [schema] file in db.toml.",
+        ErrorHint.AcceptHazards => "Review the hazards, then run Invoke-DbFix -Force to accept them.",
+        ErrorHint.RepairSchema => "Run Test-DbSchema for the details and Get-DbFixPlan to plan the repair, or connect with -SkipValidation.",
+        _ => null,
+    };
+
+    private static ErrorRecord WithAdvice(ErrorRecord record, string? advice)
+    {
+        if (advice is not null)
+        {
+            record.ErrorDetails = new ErrorDetails($"{record.Exception.Message} {advice}") { RecommendedAction = advice };
+        }
+
+        return record;
+    }
 }

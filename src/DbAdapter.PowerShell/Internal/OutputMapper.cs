@@ -1,3 +1,5 @@
+using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Schema;
@@ -7,19 +9,19 @@ namespace DbAdapter.PowerShell.Internal;
 /// <summary>Engine results to the module's output types (the engine's types never leave the module).</summary>
 internal static class OutputMapper
 {
-    public static DbConnectionInfo ToConnectionInfo(ResolvedProfile resolved, ConnectResult result, bool? validated, DbSchemaReport? report) => new()
+    public static DbConnectionInfo ToConnectionInfo(ConnectOutcome outcome, DbSchemaReport? report) => new()
     {
-        Profile = resolved.Name ?? string.Empty,
-        Provider = resolved.Target.Provider,
-        Description = resolved.Target.Description,
-        Host = resolved.Target.Host,
-        Port = resolved.Target.Port,
-        Database = resolved.Target.Database,
-        UserName = resolved.Target.UserName,
-        ServerVersion = result.ServerVersion,
-        SchemaValidated = validated,
+        Profile = outcome.Profile.Name ?? string.Empty,
+        Provider = outcome.Profile.Target.Provider,
+        Description = outcome.Profile.Target.Description,
+        Host = outcome.Profile.Target.Host,
+        Port = outcome.Profile.Target.Port,
+        Database = outcome.Profile.Target.Database,
+        UserName = outcome.Profile.Target.UserName,
+        ServerVersion = outcome.ServerVersion,
+        SchemaValidated = report?.IsValid,
         SchemaReport = report,
-        Tables = result.Tables.Select(t => new DbTableCount(t.Schema, t.Table, t.Rows)).ToArray(),
+        Tables = outcome.Tables.Select(t => new DbTableCount(t.Schema, t.Table, t.Rows)).ToArray(),
     };
 
     public static DbSchemaReport ToSchemaReport(ResolvedProfile resolved, SchemaValidationResult result, bool strict)
@@ -42,7 +44,23 @@ internal static class OutputMapper
         };
     }
 
-    public static DbFixPlan ToFixPlan(ResolvedProfile resolved, string schemaFile, FixPlan plan) => new()
+    public static DbProfileInfo ToProfileInfo(DbConfig config, ProfileListEntry entry) => new()
+    {
+        Name = entry.Profile.Name,
+        Provider = entry.Profile.Provider,
+        Description = entry.Profile.Description,
+        Host = entry.Where.Host,
+        Port = entry.Where.Port,
+        Database = entry.Where.Database,
+        UserName = entry.Where.UserName,
+        IsCurrent = entry.CurrentSource is not null,
+        CurrentSource = entry.CurrentSource?.ToString() ?? string.Empty,
+        ConfigPath = config.FilePath,
+    };
+
+    public static DbFixPlan ToFixPlan(FixPlanOutcome outcome) => ToFixPlan(outcome.Profile, outcome.SchemaFile, outcome.Plan);
+
+    private static DbFixPlan ToFixPlan(ResolvedProfile resolved, string schemaFile, FixPlan plan) => new()
     {
         Profile = resolved.Name ?? string.Empty,
         SchemaFile = schemaFile,

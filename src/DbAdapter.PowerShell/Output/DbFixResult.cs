@@ -23,7 +23,7 @@ public sealed class DbFixResult
 
     public TimeSpan Duration { get; internal init; }
 
-    /// <summary>True when this result describes a -WhatIf run: nothing was changed.</summary>
+    /// <summary>True when this result describes a -WhatIf run of a plan with steps: nothing was changed. (A plan without steps has nothing to preview.)</summary>
     public bool WhatIf { get; internal init; }
 
     public override string ToString() => $"{Profile}: {(Success ? "applied" : "not applied")}";

@@ -337,7 +337,8 @@ public sealed class ConnectionResolverTests
         Assert.Contains("'prod'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("db_password", ex.Message, StringComparison.Ordinal);
         Assert.Contains("password_env", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("-Credential", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("give a credential", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorHint.GiveCredential, ex.Hint);
         if (passwordEnv is not null)
         {
             Assert.Contains("PW_ENV", ex.Message, StringComparison.Ordinal);
@@ -375,22 +376,18 @@ public sealed class ConnectionResolverTests
     {
         var ex = Assert.Throws<DbAdapterException>(() => ConnectionResolver.ResolveDirect("postgres://u:[YOUR-PASSWORD]@h/d", null));
         Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
-        Assert.Contains("-Credential", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("give a credential", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorHint.GiveCredential, ex.Hint);
 
         var ok = ConnectionResolver.ResolveDirect("postgres://u:[YOUR-PASSWORD]@h/d", new NetworkCredential(string.Empty, HardPassword));
         Assert.Equal(HardPassword, ok.Password);
     }
 
     [Fact]
-    public void A_selection_resolves_through_the_config_or_directly()
+    public void A_profile_is_described_from_its_url_alone_without_any_password()
     {
-        var config = new DbConfig { FilePath = "/cfg/db.toml", Profiles = [Profile("postgres://app:pw@h/d")] };
+        var described = ConnectionResolver.Describe(Profile("postgresql://app:[YOUR-PASSWORD]@db.internal:6432/shop?sslmode=require", passwordEnv: "NOT_SET_ANYWHERE"));
 
-        var byProfile = ConnectionResolver.Resolve(new ProfileSelection("local", null, ProfileSource.Explicit), config, null, NoEnvironment);
-        Assert.Equal("local", byProfile.ProfileName);
-
-        var direct = ConnectionResolver.Resolve(new ProfileSelection(null, "postgres://x@y/z", ProfileSource.DatabaseUrl), null, null, NoEnvironment);
-        Assert.Null(direct.ProfileName);
-        Assert.Equal("y", direct.Host);
+        Assert.Equal(new ProfileDescription("db.internal", 6432, "shop", "app"), described);
     }
 }

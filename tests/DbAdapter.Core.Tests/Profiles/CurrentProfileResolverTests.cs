@@ -117,13 +117,14 @@ public sealed class CurrentProfileResolverTests : IDisposable
 
         Assert.Equal(ErrorIds.ProfileNotFound, ex.ErrorId);
         Assert.Equal(DbErrorKind.ObjectNotFound, ex.Kind);
-        foreach (var expected in new[] { "-Profile", "Connect-DbProfile", "MC_DB_PROFILE", "MC_DATABASE_URL", _folder.Combine(".db-profile") })
+        Assert.Equal(ErrorHint.NameProfile, ex.Hint);
+        foreach (var expected in new[] { "a profile named for this call", "this session's current profile", "MC_DB_PROFILE", "MC_DATABASE_URL", _folder.Combine(".db-profile") })
         {
             Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         }
 
         // The order in the message is the order of resolution.
-        var positions = new[] { "-Profile", "Connect-DbProfile", "MC_DB_PROFILE", ".db-profile", "MC_DATABASE_URL" }
+        var positions = new[] { "a profile named for this call", "this session's current profile", "MC_DB_PROFILE", ".db-profile", "MC_DATABASE_URL" }
             .Select(s => ex.Message.IndexOf(s, StringComparison.Ordinal)).ToList();
         Assert.Equal(positions.Order(), positions);
     }

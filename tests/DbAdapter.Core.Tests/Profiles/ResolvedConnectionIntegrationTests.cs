@@ -1,5 +1,6 @@
 using System.Net;
 using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
@@ -32,8 +33,8 @@ public sealed class ResolvedConnectionIntegrationTests(TestDatabase database) : 
             """);
 
         var config = await ConfigLoader.LoadAsync(path, CancellationToken.None);
-        var selection = CurrentProfileResolver.Resolve("it", null, string.Empty, config.Directory, ProcessEnvironment.Instance);
-        var target = ConnectionResolver.Resolve(selection, config, null, ProcessEnvironment.Instance);
+        var resolved = await ProfileResolution.ResolveAsync(new ProfileRequest(path, "it", null, string.Empty, null), ProcessEnvironment.Instance, NullReporter.Instance, CancellationToken.None);
+        var target = resolved.Target;
 
         Assert.Equal(Password, target.Password);
         var (user, applicationName) = await WhoAmIAsync(target);

@@ -33,7 +33,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(ErrorIds.FixFailed, error.ErrorId);
         Assert.Equal(DbErrorKind.InvalidOperation, error.Kind);
         Assert.Equal(
-            "Step 2 (Add column price NO_SUCH_TYPE DEFAULT 0) on public.products failed: type \"no_such_type\" does not exist [SQLSTATE 42704]. The whole fix was rolled back; nothing was changed.",
+            "Step 2 (Add column price NO_SUCH_TYPE DEFAULT 0) on public.products failed: type \"no_such_type\" does not exist (SQLSTATE 42704). The whole fix was rolled back; nothing was changed.",
             error.Message);
         Assert.Equal("public.products", error.Target);
         Assert.IsType<PostgresException>(error.InnerException);

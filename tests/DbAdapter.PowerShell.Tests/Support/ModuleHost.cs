@@ -19,6 +19,7 @@ public sealed class ModuleHost : IDisposable
             throw new InvalidOperationException($"The built module is missing: {RepoPaths.ModuleManifest}. Build the solution first.");
         }
 
+        Capture = host;
         var state = InitialSessionState.CreateDefault2();
         _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host.Host, state);
         _runspace.Open();
@@ -35,6 +36,9 @@ public sealed class ModuleHost : IDisposable
     }
 
     public Runspace Runspace => _runspace;
+
+    /// <summary>The host the runspace writes to, when the test gave one.</summary>
+    public CapturingHost? Capture { get; }
 
     /// <summary>Runs <paramref name="script"/> with optional variables; never throws for script errors.</summary>
     public ScriptResult Run(string script, IReadOnlyDictionary<string, object?>? variables = null)

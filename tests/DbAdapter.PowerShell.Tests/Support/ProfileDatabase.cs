@@ -78,15 +78,22 @@ public class ProfileDatabase : TestDatabase
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
         try
         {
-            await Server.ExecuteAsync(Server.MaintenanceDatabase, $"DROP ROLE IF EXISTS {Role}");
-            Directory.Delete(Folder, recursive: true);
+            await base.DisposeAsync();
+            await Server.ExecuteAsync(Server.MaintenanceDatabase, $"DROP OWNED BY {Role} CASCADE; DROP ROLE IF EXISTS {Role}");
         }
         catch (Exception)
         {
-            // Cleanup only.
+            // Cleanup only: the cluster is thrown away after the run anyway.
+        }
+        finally
+        {
+            // The folder (db.toml files, lock files, backups) must not outlive the run, whatever the server said.
+            if (Directory.Exists(Folder))
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
         }
     }
 

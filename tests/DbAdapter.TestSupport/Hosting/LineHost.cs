@@ -10,8 +10,8 @@ namespace DbAdapter.TestSupport.Hosting;
 /// <summary>
 /// The smallest PowerShell host that hands every line written to it (Out-Default's views, "What if:"
 /// lines, warnings) to a callback. Prompts are refused: callers pass -Confirm:$false where they mean
-/// it. Compiled into the projects that host PowerShell (the module tests and the demo) by a link, so
-/// that this library itself stays free of System.Management.Automation.
+/// it. Compiled into the project that hosts PowerShell (the module tests) by a link, so that this
+/// library itself stays free of System.Management.Automation.
 /// </summary>
 public sealed partial class LineHost(Action<string> writeLine, bool plainText) : PSHost
 {
@@ -24,6 +24,9 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
     public override Guid InstanceId { get; } = Guid.NewGuid();
 
     public override PSHostUserInterface UI => _ui;
+
+    /// <summary>Progress records written to the host itself (not to a stream), in order.</summary>
+    public IReadOnlyList<ProgressRecord> Progress => _ui.Progress;
 
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
 
@@ -52,6 +55,8 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
     {
         private readonly StringBuilder _partial = new();
         private readonly object _gate = new();
+
+        private readonly List<ProgressRecord> _progress = [];
 
         public override PSHostRawUserInterface RawUI { get; } = new WideRawUi();
 
@@ -87,7 +92,22 @@ public sealed partial class LineHost(Action<string> writeLine, bool plainText) :
 
         public override void WriteProgress(long sourceId, ProgressRecord record)
         {
-            // Progress bars would interleave with the captured lines; they are checked as records instead.
+            // Progress bars would interleave with the captured lines: they are kept as records.
+            lock (_progress)
+            {
+                _progress.Add(record);
+            }
+        }
+
+        public IReadOnlyList<ProgressRecord> Progress
+        {
+            get
+            {
+                lock (_progress)
+                {
+                    return _progress.ToList();
+                }
+            }
         }
 
         public override string ReadLine() => throw Refused();

@@ -1,0 +1,29 @@
+namespace DbAdapter.Core.Diagnostics;
+
+/// <summary>
+/// What the person can do about a failure, as a kind the front end words in its own terms (the
+/// cmdlet layer names its cmdlets and parameters; the engine never does).
+/// </summary>
+public enum ErrorHint
+{
+    /// <summary>No particular action.</summary>
+    None,
+
+    /// <summary>Give a password another way (a credential, db_password, password_env).</summary>
+    GiveCredential,
+
+    /// <summary>Name a profile, or make one current.</summary>
+    NameProfile,
+
+    /// <summary>Name another db.toml.</summary>
+    NameConfigFile,
+
+    /// <summary>Name a schema file, or configure one in db.toml.</summary>
+    NameSchemaFile,
+
+    /// <summary>Accept the blocking hazards of a plan explicitly.</summary>
+    AcceptHazards,
+
+    /// <summary>Look at the schema differences and plan their repair.</summary>
+    RepairSchema,
+}
