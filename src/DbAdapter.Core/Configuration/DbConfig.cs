@@ -71,6 +71,15 @@ public sealed class SchemaSettings
 
     /// <summary>Absolute path of backup-schema.json, or null.</summary>
     public string? BackupSchema { get; init; }
+
+    /// <summary>
+    /// shadow_database: a postgres:// URL (or keyword string) or the name of a profile of this db.toml,
+    /// on whose server shadow mode builds the expected schema in a throwaway database; null when unset.
+    /// </summary>
+    public string? ShadowDatabase { get; init; }
+
+    /// <summary>shadow = true: shadow mode on the profile's own server (the role needs CREATEDB).</summary>
+    public bool Shadow { get; init; }
 }
 
 /// <summary>One [[backup.tables]] entry.</summary>

@@ -82,13 +82,22 @@ internal static class DbConfigReader
 
     private static SchemaSettings ReadSchema(TomlNode node)
     {
-        node.WarnUnknownKeys("file", "validate_on_connect", "column_defs", "backup_schema");
+        node.WarnUnknownKeys("file", "validate_on_connect", "column_defs", "backup_schema", "shadow_database", "shadow");
+        var shadowDatabase = node.GetString("shadow_database")?.Trim();
+        var shadow = node.GetBoolean("shadow") ?? false;
+        if (shadow && shadowDatabase is not null)
+        {
+            throw node.Invalid("shadow", "and shadow_database are both set: set shadow = true to use the profile's own server, or shadow_database to name another one, not both.");
+        }
+
         return new SchemaSettings
         {
             File = node.GetPath("file"),
             ValidateOnConnect = node.GetBoolean("validate_on_connect") ?? true,
             ColumnDefs = node.GetPath("column_defs"),
             BackupSchema = node.GetPath("backup_schema"),
+            ShadowDatabase = shadowDatabase,
+            Shadow = shadow,
         };
     }
 

@@ -14,6 +14,7 @@ public static class ErrorIds
     public const string FixPlanHasHazards = nameof(FixPlanHasHazards);
     public const string FixFailed = nameof(FixFailed);
     public const string FixPlanStale = nameof(FixPlanStale);
+    public const string ShadowDatabaseFailed = nameof(ShadowDatabaseFailed);
     public const string BackupSchemaInvalid = nameof(BackupSchemaInvalid);
     public const string BackupFileInvalid = nameof(BackupFileInvalid);
     public const string RestoreConflict = nameof(RestoreConflict);

@@ -73,7 +73,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
             await lockCommand.ExecuteNonQueryAsync();
         }
 
-        var progress = new RecordingReporter();
+        var progress = new CapturingReporter();
         using var cancellation = new CancellationTokenSource();
         var apply = bed.ApplyAsync(plan, reporter: progress, ct: cancellation.Token);
         await WaitForLockWaitAsync(bed);
@@ -91,7 +91,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     {
         await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
-        var progress = new RecordingReporter();
+        var progress = new CapturingReporter();
 
         await bed.ApplyAsync(plan, reporter: progress);
 
@@ -116,26 +116,5 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         }
 
         throw new TimeoutException("The fix never waited for the lock.");
-    }
-
-    internal sealed class RecordingReporter : IOperationReporter
-    {
-        public List<OperationProgress> Records { get; } = [];
-
-        public void Progress(OperationProgress progress)
-        {
-            lock (Records)
-            {
-                Records.Add(progress);
-            }
-        }
-
-        public void Verbose(string message)
-        {
-        }
-
-        public void Warning(string message)
-        {
-        }
     }
 }
