@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using DbAdapter.PowerShell.Tests.Support;
+
+namespace DbAdapter.PowerShell.Tests;
+
+/// <summary>
+/// Shadow mode through the built module: -ShadowDatabase (a profile name or a URL) and [schema] shadow
+/// = true give the same verdicts as the reader on a file it can read, say so in ExpectedFrom, and a
+/// plan made in shadow mode repairs from the throwaway database's catalog.
+/// </summary>
+public sealed class ShadowCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDatabases>, IAsyncLifetime
+{
+    // The role of the profiles creates the throwaway databases; the fixture is this class's own.
+    public Task InitializeAsync() => db.ExecuteAsync($"ALTER ROLE {db.Role} CREATEDB;");
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Test_DbSchema_with_a_shadow_profile_reports_ExpectedFrom_Shadow_and_the_verdicts_of_the_reader()
+    {
+        using var host = new ModuleHost(db.NewFolder());
+
+        var result = host.Run("Test-DbSchema -Profile full -ShadowDatabase drifted -Strict -Verbose; Test-DbSchema -Profile drifted -ShadowDatabase full; Test-DbSchema -Profile drifted").ShouldSucceed();
+
+        var reports = result.Output;
+        Assert.Equal(["Shadow", "Shadow", "Reader"], reports.Select(r => (string)r.Properties["ExpectedFrom"].Value).ToArray());
+        Assert.True((bool)reports[0].Properties["IsValid"].Value);
+        Assert.Equal(0, reports[0].Properties["ErrorCount"].Value);
+        Assert.Equal(Missing(reports[2]), Missing(reports[1]));
+        Assert.Equal(5, reports[1].Properties["ErrorCount"].Value);
+        Assert.Contains(result.Verbose, v => v.Message.Contains("Shadow mode", StringComparison.Ordinal));
+        Assert.Equal("0", await db.ScalarAsync($"SELECT count(*) FROM pg_database WHERE datname LIKE 'dbadapter\\_shadow\\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '{db.Role}')"));
+    }
+
+    [Fact]
+    public async Task Shadow_true_in_db_toml_plans_from_the_catalog_and_the_plan_repairs_the_database()
+    {
+        var name = await db.CreateOwnedAsync("shadowfix", SchemaDatabases.DriftedSql + "DROP TABLE products; DELETE FROM items;");
+        var toml = db.SchemaToml().Replace("[schema]", "[schema]\nshadow = true", StringComparison.Ordinal) +
+            $"\n[profiles.target]\nurl = \"{db.Url(name)}\"\npassword_env = \"DBADAPTER_TEST_SCHEMA_PW\"\n";
+        var folder = db.NewFolder(toml);
+        File.WriteAllText(Path.Combine(folder, "reader.toml"), toml.Replace("shadow = true\n", string.Empty, StringComparison.Ordinal));
+        using var host = new ModuleHost(folder);
+
+        var plan = Assert.Single(host.Run("Get-DbFixPlan -Profile target").ShouldSucceed().Output);
+
+        var steps = ((object[])plan.Properties["Steps"].Value).Select(PSObject.AsPSObject).ToList();
+        var create = steps.Single(s => (string)s.Properties["Operation"].Value == "CreateTable");
+        var statements = (string[])create.Properties["Statements"].Value;
+        Assert.Equal("SET LOCAL search_path TO \"public\"", statements[0]);
+        Assert.StartsWith("CREATE SEQUENCE \"public\".\"products_id_seq\" AS integer", statements[1], StringComparison.Ordinal);
+        Assert.Contains("\"id\" integer DEFAULT nextval('products_id_seq'::regclass) NOT NULL", statements[2], StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT \"products_category_id_fkey\" FOREIGN KEY (\"category_id\") REFERENCES \"public\".\"categories\" (\"id\")", statements[2], StringComparison.Ordinal);
+        Assert.Equal("ALTER SEQUENCE \"public\".\"products_id_seq\" OWNED BY \"public\".\"products\".\"id\"", statements[3]);
+        Assert.Equal(3, steps.Count(s => (string)s.Properties["Operation"].Value == "AddColumn"));
+
+        host.Run("Get-DbFixPlan -Profile target | Invoke-DbFix -Confirm:$false").ShouldSucceed();
+
+        var after = Assert.Single(host.Run("Test-DbSchema -Profile target -Strict; ").ShouldSucceed().Output);
+        Assert.True((bool)after.Properties["IsValid"].Value);
+        Assert.Equal("Shadow", after.Properties["ExpectedFrom"].Value);
+        var reader = Assert.Single(host.Run("Test-DbSchema -Profile target -Strict -ConfigPath reader.toml").ShouldSucceed().Output);
+        Assert.Equal("Reader", reader.Properties["ExpectedFrom"].Value);
+        Assert.True((bool)reader.Properties["IsValid"].Value, string.Join("; ", (object[])reader.Properties["Differences"].Value));
+    }
+
+    [Fact]
+    public void A_report_made_in_shadow_mode_is_planned_in_shadow_mode_and_Connect_validates_with_a_url_without_showing_its_password()
+    {
+        using var host = new ModuleHost(db.NewFolder());
+        var url = $"postgresql://{db.Role}:{Uri.EscapeDataString(SchemaDatabases.Password)}@{db.Server.Host}:{db.Server.Port}/{db.Full}?sslmode=disable";
+        var variables = new Dictionary<string, object?> { ["shadow"] = url };
+
+        var plan = Assert.Single(host.Run("Test-DbSchema -Profile drifted -ShadowDatabase $shadow | Get-DbFixPlan", variables).ShouldSucceed().Output);
+        var steps = ((object[])plan.Properties["Steps"].Value).Select(PSObject.AsPSObject).ToList();
+        var b = steps.Single(s => (string)s.Properties["Column"].Value == "b");
+        Assert.Equal(["SET LOCAL search_path TO \"public\"", "ALTER TABLE \"public\".\"items\" ADD COLUMN \"b\" character varying(100)"], (string[])b.Properties["Statements"].Value);
+
+        var connect = host.Run("Connect-DbProfile full -ShadowDatabase $shadow -Verbose", variables).ShouldSucceed();
+        var info = Assert.Single(connect.Output);
+        Assert.Equal(true, info.Properties["SchemaValidated"].Value);
+        Assert.Equal("Shadow", PSObject.AsPSObject(info.Properties["SchemaReport"].Value).Properties["ExpectedFrom"].Value);
+        Assert.DoesNotContain(SchemaDatabases.Password, connect.AllText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(SchemaDatabases.Password), connect.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_statement_the_shadow_database_refuses_is_a_SchemaFileInvalid_error_with_file_and_line()
+    {
+        var folder = db.NewFolder();
+        File.WriteAllText(Path.Combine(folder, "schema.sql"), SchemaDatabases.SchemaSql + "\nALTER TABLE items ADD COLUMN x no_such_type;\n");
+        using var host = new ModuleHost(folder);
+
+        var result = host.Run("Test-DbSchema -Profile full -ShadowDatabase full");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("SchemaFileInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("schema.sql: line 12: the statement failed in the shadow database: type \"no_such_type\" does not exist", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+    }
+
+    private static string[] Missing(PSObject report) =>
+        ((object[])report.Properties["MissingColumns"].Value).Select(PSObject.AsPSObject)
+            .Select(c => $"{c.Properties["Table"].Value}.{c.Properties["Column"].Value}").Order(StringComparer.Ordinal).ToArray();
+}
