@@ -109,6 +109,14 @@ public sealed class PostgresServer
         return name;
     }
 
+    /// <summary>Creates a copy of <paramref name="template"/> (nobody may be connected to it) and returns its name.</summary>
+    public async Task<string> CopyDatabaseAsync(string template, string prefix)
+    {
+        var name = $"{Sanitize(prefix)}_{Guid.NewGuid():N}"[..Math.Min(63, Sanitize(prefix).Length + 33)].ToLowerInvariant();
+        await ExecuteAsync(MaintenanceDatabase, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template.Replace("\"", "\"\"")}\"").ConfigureAwait(false);
+        return name;
+    }
+
     public Task DropDatabaseAsync(string name) =>
         ExecuteAsync(MaintenanceDatabase, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
 
