@@ -49,6 +49,19 @@ internal sealed record ExpectedColumn(
             return false;
         }
 
+        // Almost no default starts with NULL: answer those without tokenizing (the comparison asks for
+        // every live column).
+        var start = 0;
+        while (start < expression.Length && (expression[start] == '(' || char.IsWhiteSpace(expression[start])))
+        {
+            start++;
+        }
+
+        if (!expression.AsSpan(start).StartsWith("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         IReadOnlyList<SqlToken> tokens;
         try
         {
@@ -59,19 +72,19 @@ internal sealed record ExpectedColumn(
             return false;
         }
 
-        var start = 0;
-        while (start < tokens.Count && tokens[start].IsSymbol("("))
+        var first = 0;
+        while (first < tokens.Count && tokens[first].IsSymbol("("))
         {
-            start++;
+            first++;
         }
 
-        if (start >= tokens.Count || !tokens[start].IsWord("null"))
+        if (first >= tokens.Count || !tokens[first].IsWord("null"))
         {
             return false;
         }
 
         // After NULL only casts may follow: "::" and type names, modifiers and closing parentheses.
-        for (var i = start + 1; i < tokens.Count; i++)
+        for (var i = first + 1; i < tokens.Count; i++)
         {
             var token = tokens[i];
             var allowed = token.IsName || token.Kind == SqlTokenKind.Number || token.IsSymbol("::") || token.IsSymbol("(") ||

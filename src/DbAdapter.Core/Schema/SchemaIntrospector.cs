@@ -26,20 +26,22 @@ public static class SchemaIntrospector
 
     // Every query takes the schema list as $1 (text[]): positional parameters keep Npgsql from
     // rewriting the SQL, and the list is data, never pasted into the text. A partition's bound and a
-    // partitioned table's key are deparsed only for those tables.
+    // partitioned table's key are deparsed only for those tables; parents come from one pass over
+    // pg_inherits (a subquery per table cost as much as the rest of the query).
     private const string TablesSql = """
         SELECT c.oid, n.nspname, c.relname, c.relpersistence, c.relispartition,
                CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
                CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
-               ARRAY(SELECT pn.nspname::text FROM pg_catalog.pg_inherits i
-                       JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-                       JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-                      WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
-               ARRAY(SELECT p.relname::text FROM pg_catalog.pg_inherits i
-                       JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-                      WHERE i.inhrelid = c.oid ORDER BY i.inhseqno)
+               p.schemas, p.names
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN (SELECT i.inhrelid,
+                          array_agg(pn.nspname::text ORDER BY i.inhseqno) AS schemas,
+                          array_agg(pc.relname::text ORDER BY i.inhseqno) AS names
+                   FROM pg_catalog.pg_inherits i
+                   JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+                   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                   GROUP BY i.inhrelid) p ON p.inhrelid = c.oid
         WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p')
         ORDER BY array_position($1, n.nspname::text), c.relname
         """;
@@ -97,8 +99,7 @@ public static class SchemaIntrospector
                END,
                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
                pg_catalog.pg_get_indexdef(i.indexrelid),
-               i.indrelid, (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1],
-               EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)
+               i.indrelid, (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1], ic.relispartition
         FROM pg_catalog.pg_index i
         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -216,8 +217,8 @@ public static class SchemaIntrospector
             table.IsPartition = reader.GetBoolean(4);
             table.PartitionBound = reader.IsDBNull(5) ? null : reader.GetString(5);
             table.PartitionKey = reader.IsDBNull(6) ? null : reader.GetString(6);
-            var parentSchemas = reader.GetFieldValue<string[]>(7);
-            var parentNames = reader.GetFieldValue<string[]>(8);
+            var parentSchemas = reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7);
+            var parentNames = reader.IsDBNull(8) ? [] : reader.GetFieldValue<string[]>(8);
             for (var i = 0; i < parentSchemas.Length; i++)
             {
                 table.Parents.Add(new TableName(parentSchemas[i], parentNames[i]));
@@ -229,7 +230,7 @@ public static class SchemaIntrospector
 
         var columnNames = new Dictionary<(uint Table, short Number), string>();
         await NextResultAsync(reader, ct).ConfigureAwait(false);
-        await ReadColumnsAsync(reader, byOid, columnNames, ct).ConfigureAwait(false);
+        await ReadColumnsAsync(reader, byOid, columnNames, PrintPath(schemas), ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
         await ReadConstraintsAsync(reader, byOid, columnNames, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
@@ -262,6 +263,7 @@ public static class SchemaIntrospector
         NpgsqlDataReader reader,
         Dictionary<uint, TableModel> byOid,
         Dictionary<(uint Table, short Number), string> columnNames,
+        SearchPath printPath,
         CancellationToken ct)
     {
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -288,6 +290,10 @@ public static class SchemaIntrospector
                 Generated = generated ? expression : null,
                 Identity = identity is 'a' or 'd' ? identity.ToString() : null,
                 IsLocal = reader.GetBoolean(8),
+
+                // Printed under the print path, the type and default mean what they say under it: a
+                // comparison with this model as the expected side resolves them there.
+                SearchPath = printPath,
             });
         }
     }
