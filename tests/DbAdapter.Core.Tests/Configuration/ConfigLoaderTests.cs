@@ -146,6 +146,25 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Shadow_mode_is_read_as_a_switch_or_a_server_but_not_both()
+    {
+        var own = await ConfigLoader.LoadAsync(_folder.Write("a/db.toml", "[schema]\nshadow = true\n"), CancellationToken.None);
+        var other = await ConfigLoader.LoadAsync(_folder.Write("b/db.toml", "[schema]\nshadow_database = \" scratch \"\n"), CancellationToken.None);
+        var none = await ConfigLoader.LoadAsync(_folder.Write("c/db.toml", "[schema]\nfile = \"s.sql\"\n"), CancellationToken.None);
+
+        Assert.Equal((true, (string?)null), (own.Schema.Shadow, own.Schema.ShadowDatabase));
+        Assert.Equal((false, "scratch"), (other.Schema.Shadow, other.Schema.ShadowDatabase));
+        Assert.Equal((false, (string?)null), (none.Schema.Shadow, none.Schema.ShadowDatabase));
+        Assert.Empty(own.Warnings.Concat(other.Warnings));
+
+        var both = _folder.Write("d/db.toml", "[schema]\nshadow = true\nshadow_database = \"scratch\"\n");
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => ConfigLoader.LoadAsync(both, CancellationToken.None));
+        Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
+        Assert.Contains("not both", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("db.toml(2,1): schema.shadow", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backup_tables_may_also_be_an_inline_array()
     {
         var path = _folder.Write("db.toml", """
