@@ -235,21 +235,7 @@ public static class FixExecutor
 
     private static async Task ValidateAsync(DbClient client, FixPlan plan, CancellationToken ct)
     {
-        SchemaComparison comparison;
-        try
-        {
-            comparison = await SchemaValidator.CompareAsync(client, plan.Expected, plan.Schemas, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
-        {
-            throw new DbAdapterException(
-                ErrorIds.FixFailed,
-                DbErrorKind.InvalidOperation,
-                $"The schema could not be validated after the fix: {ConnectionErrors.ServerMessage(ex, client.Target)} The whole fix was rolled back; nothing was changed.",
-                plan.SchemaFile,
-                ex);
-        }
-
+        var comparison = await CompareAsync(client, plan, "validated after the fix", "The whole fix was rolled back; nothing was changed.", ct).ConfigureAwait(false);
         if (comparison.IsValid(strict: false))
         {
             return;
@@ -296,21 +282,7 @@ public static class FixExecutor
     /// </summary>
     private static async Task RefuseIfChangedAsync(DbClient client, FixPlan plan, SchemaComparison planned, CancellationToken ct)
     {
-        SchemaComparison now;
-        try
-        {
-            now = await SchemaValidator.CompareAsync(client, plan.Expected, plan.Schemas, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
-        {
-            throw new DbAdapterException(
-                ErrorIds.FixFailed,
-                DbErrorKind.InvalidOperation,
-                $"The schema could not be compared before the fix: {ConnectionErrors.ServerMessage(ex, client.Target)} Nothing was changed.",
-                plan.SchemaFile,
-                ex);
-        }
-
+        var now = await CompareAsync(client, plan, "compared before the fix", "Nothing was changed.", ct).ConfigureAwait(false);
         var changes = new List<string>();
         Describe(planned.MissingTables, now.MissingTables, t => $"table {now.Display(t)}");
         Describe(planned.MissingColumns, now.MissingColumns, c => $"column {now.Display(c)}");
@@ -331,6 +303,24 @@ public static class FixExecutor
             var after = current.ToHashSet();
             changes.AddRange(after.Except(before).Select(x => $"{name(x)} is missing now but was not when planned"));
             changes.AddRange(before.Except(after).Select(x => $"{name(x)} was missing when planned but exists now"));
+        }
+    }
+
+    /// <summary>Introspects and compares in the fix's transaction; a failure is FixFailed saying when it happened.</summary>
+    private static async Task<SchemaComparison> CompareAsync(DbClient client, FixPlan plan, string when, string outcome, CancellationToken ct)
+    {
+        try
+        {
+            return await SchemaValidator.CompareAsync(client, plan.Expected, plan.Schemas, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidOperation,
+                $"The schema could not be {when}: {ConnectionErrors.ServerMessage(ex, client.Target)} {outcome}",
+                plan.SchemaFile,
+                ex);
         }
     }
 

@@ -94,7 +94,7 @@ internal static class StepOrdering
 
             if (cuts.Count > 0)
             {
-                member.Main = DdlText.Cut(member.Main, cuts);
+                member.Main = SqlText.Cut(member.Main, cuts);
                 member.Clauses.Clear();
             }
 

@@ -68,45 +68,14 @@ public static class PgDumpCorpus
             """);
         text.Append("SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n");
 
-        for (var u = 1; u <= units; u++)
+        // pg_dump writes one kind of object after the other, for every table, in this order.
+        Action<StringBuilder, int>[] sections = [Tables, Attachments, Defaults, Constraints, Indexes, Triggers, ForeignKeys, Grants];
+        foreach (var section in sections)
         {
-            Tables(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Attachments(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Defaults(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Constraints(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Indexes(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Triggers(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            ForeignKeys(text, u);
-        }
-
-        for (var u = 1; u <= units; u++)
-        {
-            Header(text, $"TABLE account_{u}", "ACL", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"GRANT SELECT ON TABLE app.account_{u} TO PUBLIC;\n\n\n");
+            for (var u = 1; u <= units; u++)
+            {
+                section(text, u);
+            }
         }
 
         text.Append("""
@@ -122,6 +91,13 @@ public static class PgDumpCorpus
     }
 
     private static bool HasInheritance(int unit) => unit % 5 == 0;
+
+    /// <summary>One object as pg_dump writes it: its header, its statement, two blank lines.</summary>
+    private static void Entry(StringBuilder text, string name, string type, string sql)
+    {
+        Header(text, name, type, Schema);
+        text.Append(sql).Append("\n\n\n");
+    }
 
     private static void Header(StringBuilder text, string name, string type, string schema) =>
         text.Append(CultureInfo.InvariantCulture, $"--\n-- Name: {name}; Type: {type}; Schema: {schema}; Owner: -\n--\n\n");
@@ -182,8 +158,7 @@ public static class PgDumpCorpus
 
 
             """);
-        Header(text, $"TABLE account_{u}", "COMMENT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"COMMENT ON TABLE app.account_{u} IS 'Accounts of unit {u}; code is the customer''s own.';\n\n\n");
+        Entry(text, $"TABLE account_{u}", "COMMENT", $"COMMENT ON TABLE app.account_{u} IS 'Accounts of unit {u}; code is the customer''s own.';");
         Header(text, $"account_{u}_id_seq", "SEQUENCE", Schema);
         text.Append(CultureInfo.InvariantCulture, $"""
             CREATE SEQUENCE app.account_{u}_id_seq
@@ -196,8 +171,7 @@ public static class PgDumpCorpus
 
 
             """);
-        Header(text, $"account_{u}_id_seq", "SEQUENCE OWNED BY", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER SEQUENCE app.account_{u}_id_seq OWNED BY app.account_{u}.id;\n\n\n");
+        Entry(text, $"account_{u}_id_seq", "SEQUENCE OWNED BY", $"ALTER SEQUENCE app.account_{u}_id_seq OWNED BY app.account_{u}.id;");
 
         Header(text, $"entry_{u}", "TABLE", Schema);
         text.Append(CultureInfo.InvariantCulture, $"""
@@ -268,15 +242,12 @@ public static class PgDumpCorpus
 
 
             """);
-        Header(text, $"ledger_{u}_id_seq", "SEQUENCE OWNED BY", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER SEQUENCE app.ledger_{u}_id_seq OWNED BY app.ledger_{u}.id;\n\n\n");
+        Entry(text, $"ledger_{u}_id_seq", "SEQUENCE OWNED BY", $"ALTER SEQUENCE app.ledger_{u}_id_seq OWNED BY app.ledger_{u}.id;");
 
         if (HasInheritance(u))
         {
-            Header(text, $"archive_base_{u}", "TABLE", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"CREATE TABLE app.archive_base_{u} (\n    archived_at timestamp with time zone DEFAULT now() NOT NULL,\n    reason text\n);\n\n\n");
-            Header(text, $"archived_account_{u}", "TABLE", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"CREATE TABLE app.archived_account_{u} (\n    account_id integer NOT NULL\n)\nINHERITS (app.archive_base_{u});\n\n\n");
+            Entry(text, $"archive_base_{u}", "TABLE", $"CREATE TABLE app.archive_base_{u} (\n    archived_at timestamp with time zone DEFAULT now() NOT NULL,\n    reason text\n);");
+            Entry(text, $"archived_account_{u}", "TABLE", $"CREATE TABLE app.archived_account_{u} (\n    account_id integer NOT NULL\n)\nINHERITS (app.archive_base_{u});");
         }
     }
 
@@ -284,71 +255,57 @@ public static class PgDumpCorpus
     {
         foreach (var year in new[] { 2024, 2025 })
         {
-            Header(text, $"entry_{u}_{year}", "TABLE ATTACH", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.entry_{u} ATTACH PARTITION app.entry_{u}_{year} FOR VALUES FROM ('{year}-01-01') TO ('{year + 1}-01-01');\n\n\n");
+            Entry(text, $"entry_{u}_{year}", "TABLE ATTACH", $"ALTER TABLE ONLY app.entry_{u} ATTACH PARTITION app.entry_{u}_{year} FOR VALUES FROM ('{year}-01-01') TO ('{year + 1}-01-01');");
         }
     }
 
     private static void Defaults(StringBuilder text, int u)
     {
-        Header(text, $"account_{u} id", "DEFAULT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.account_{u} ALTER COLUMN id SET DEFAULT nextval('app.account_{u}_id_seq'::regclass);\n\n\n");
-        Header(text, $"ledger_{u} id", "DEFAULT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.ledger_{u} ALTER COLUMN id SET DEFAULT nextval('app.ledger_{u}_id_seq'::regclass);\n\n\n");
+        Entry(text, $"account_{u} id", "DEFAULT", $"ALTER TABLE ONLY app.account_{u} ALTER COLUMN id SET DEFAULT nextval('app.account_{u}_id_seq'::regclass);");
+        Entry(text, $"ledger_{u} id", "DEFAULT", $"ALTER TABLE ONLY app.ledger_{u} ALTER COLUMN id SET DEFAULT nextval('app.ledger_{u}_id_seq'::regclass);");
         if (HasInheritance(u))
         {
             // pg_dump writes a child's inherited default again: the child has a default of its own.
-            Header(text, $"archived_account_{u} archived_at", "DEFAULT", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.archived_account_{u} ALTER COLUMN archived_at SET DEFAULT now();\n\n\n");
+            Entry(text, $"archived_account_{u} archived_at", "DEFAULT", $"ALTER TABLE ONLY app.archived_account_{u} ALTER COLUMN archived_at SET DEFAULT now();");
         }
     }
 
     private static void Constraints(StringBuilder text, int u)
     {
-        Header(text, $"account_{u} account_{u}_code_key", "CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.account_{u}\n    ADD CONSTRAINT account_{u}_code_key UNIQUE (code);\n\n\n");
-        Header(text, $"account_{u} account_{u}_pkey", "CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.account_{u}\n    ADD CONSTRAINT account_{u}_pkey PRIMARY KEY (id);\n\n\n");
-        Header(text, $"entry_{u} entry_{u}_pkey", "CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.entry_{u}\n    ADD CONSTRAINT entry_{u}_pkey PRIMARY KEY (id, booked);\n\n\n");
+        Entry(text, $"account_{u} account_{u}_code_key", "CONSTRAINT", $"ALTER TABLE ONLY app.account_{u}\n    ADD CONSTRAINT account_{u}_code_key UNIQUE (code);");
+        Entry(text, $"account_{u} account_{u}_pkey", "CONSTRAINT", $"ALTER TABLE ONLY app.account_{u}\n    ADD CONSTRAINT account_{u}_pkey PRIMARY KEY (id);");
+        Entry(text, $"entry_{u} entry_{u}_pkey", "CONSTRAINT", $"ALTER TABLE ONLY app.entry_{u}\n    ADD CONSTRAINT entry_{u}_pkey PRIMARY KEY (id, booked);");
         foreach (var year in new[] { 2024, 2025 })
         {
-            Header(text, $"entry_{u}_{year} entry_{u}_{year}_pkey", "CONSTRAINT", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.entry_{u}_{year}\n    ADD CONSTRAINT entry_{u}_{year}_pkey PRIMARY KEY (id, booked);\n\n\n");
+            Entry(text, $"entry_{u}_{year} entry_{u}_{year}_pkey", "CONSTRAINT", $"ALTER TABLE ONLY app.entry_{u}_{year}\n    ADD CONSTRAINT entry_{u}_{year}_pkey PRIMARY KEY (id, booked);");
         }
 
-        Header(text, $"ledger_{u} ledger_{u}_pkey", "CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.ledger_{u}\n    ADD CONSTRAINT ledger_{u}_pkey PRIMARY KEY (id);\n\n\n");
+        Entry(text, $"ledger_{u} ledger_{u}_pkey", "CONSTRAINT", $"ALTER TABLE ONLY app.ledger_{u}\n    ADD CONSTRAINT ledger_{u}_pkey PRIMARY KEY (id);");
     }
 
     private static void Indexes(StringBuilder text, int u)
     {
-        Header(text, $"account_{u}_name_idx", "INDEX", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"CREATE INDEX account_{u}_name_idx ON app.account_{u} USING btree (lower((name)::text));\n\n\n");
-        Header(text, $"entry_{u}_booked_idx", "INDEX", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"CREATE INDEX entry_{u}_booked_idx ON ONLY app.entry_{u} USING btree (booked) WHERE (state <> 'void'::app.entry_state);\n\n\n");
+        Entry(text, $"account_{u}_name_idx", "INDEX", $"CREATE INDEX account_{u}_name_idx ON app.account_{u} USING btree (lower((name)::text));");
+        Entry(text, $"entry_{u}_booked_idx", "INDEX", $"CREATE INDEX entry_{u}_booked_idx ON ONLY app.entry_{u} USING btree (booked) WHERE (state <> 'void'::app.entry_state);");
         foreach (var year in new[] { 2024, 2025 })
         {
-            Header(text, $"entry_{u}_{year}_booked_idx", "INDEX", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"CREATE INDEX entry_{u}_{year}_booked_idx ON app.entry_{u}_{year} USING btree (booked) WHERE (state <> 'void'::app.entry_state);\n\n\n");
-            Header(text, $"entry_{u}_{year}_pkey", "INDEX ATTACH", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"ALTER INDEX app.entry_{u}_pkey ATTACH PARTITION app.entry_{u}_{year}_pkey;\n\n\n");
-            Header(text, $"entry_{u}_{year}_booked_idx", "INDEX ATTACH", Schema);
-            text.Append(CultureInfo.InvariantCulture, $"ALTER INDEX app.entry_{u}_booked_idx ATTACH PARTITION app.entry_{u}_{year}_booked_idx;\n\n\n");
+            Entry(text, $"entry_{u}_{year}_booked_idx", "INDEX", $"CREATE INDEX entry_{u}_{year}_booked_idx ON app.entry_{u}_{year} USING btree (booked) WHERE (state <> 'void'::app.entry_state);");
+            Entry(text, $"entry_{u}_{year}_pkey", "INDEX ATTACH", $"ALTER INDEX app.entry_{u}_pkey ATTACH PARTITION app.entry_{u}_{year}_pkey;");
+            Entry(text, $"entry_{u}_{year}_booked_idx", "INDEX ATTACH", $"ALTER INDEX app.entry_{u}_booked_idx ATTACH PARTITION app.entry_{u}_{year}_booked_idx;");
         }
     }
 
     private static void Triggers(StringBuilder text, int u)
     {
-        Header(text, $"account_{u} account_{u}_touch", "TRIGGER", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"CREATE TRIGGER account_{u}_touch BEFORE UPDATE ON app.account_{u} FOR EACH ROW EXECUTE FUNCTION app.touch();\n\n\n");
+        Entry(text, $"account_{u} account_{u}_touch", "TRIGGER", $"CREATE TRIGGER account_{u}_touch BEFORE UPDATE ON app.account_{u} FOR EACH ROW EXECUTE FUNCTION app.touch();");
     }
+
+    private static void Grants(StringBuilder text, int u) =>
+        Entry(text, $"TABLE account_{u}", "ACL", $"GRANT SELECT ON TABLE app.account_{u} TO PUBLIC;");
 
     private static void ForeignKeys(StringBuilder text, int u)
     {
-        Header(text, $"entry_{u} entry_{u}_account_fkey", "FK CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE app.entry_{u}\n    ADD CONSTRAINT entry_{u}_account_fkey FOREIGN KEY (account_id) REFERENCES app.account_{u}(id) ON DELETE CASCADE;\n\n\n");
-        Header(text, $"ledger_{u} ledger_{u}_account_fkey", "FK CONSTRAINT", Schema);
-        text.Append(CultureInfo.InvariantCulture, $"ALTER TABLE ONLY app.ledger_{u}\n    ADD CONSTRAINT ledger_{u}_account_fkey FOREIGN KEY (account_id) REFERENCES app.account_{u}(id);\n\n\n");
+        Entry(text, $"entry_{u} entry_{u}_account_fkey", "FK CONSTRAINT", $"ALTER TABLE app.entry_{u}\n    ADD CONSTRAINT entry_{u}_account_fkey FOREIGN KEY (account_id) REFERENCES app.account_{u}(id) ON DELETE CASCADE;");
+        Entry(text, $"ledger_{u} ledger_{u}_account_fkey", "FK CONSTRAINT", $"ALTER TABLE ONLY app.ledger_{u}\n    ADD CONSTRAINT ledger_{u}_account_fkey FOREIGN KEY (account_id) REFERENCES app.account_{u}(id);");
     }
 }

@@ -122,6 +122,21 @@ public sealed class RealWorldReaderTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public void A_later_alter_column_changes_the_definition_an_added_column_gets_and_keeps_its_other_clauses()
+    {
+        var model = SchemaSqlReader.Read("""
+            CREATE TABLE parent (id int PRIMARY KEY);
+            CREATE TABLE t (a int REFERENCES parent (id) DEFAULT 1 NULL, b text NOT NULL DEFAULT 'x');
+            ALTER TABLE t ALTER COLUMN a SET DEFAULT 5, ALTER COLUMN a SET NOT NULL, ALTER COLUMN a TYPE bigint;
+            ALTER TABLE t ALTER COLUMN b DROP NOT NULL, ALTER COLUMN b DROP DEFAULT;
+            """);
+
+        var t = model.FindTable("public", "t")!;
+        Assert.Equal("bigint REFERENCES parent (id) DEFAULT 5 NOT NULL", t.Columns[0].Definition);
+        Assert.Equal("text", t.Columns[1].Definition);
+    }
+
+    [Fact]
     public void A_warning_that_repeats_is_one_warning_with_a_count_and_the_first_lines()
     {
         var lines = string.Join("\n", Enumerable.Range(0, 40).Select(i => $"ALTER TABLE nope{i} ADD COLUMN x int;"));
