@@ -22,9 +22,12 @@ public class TestDatabase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        _server = await PostgresServer.GetAsync().ConfigureAwait(false);
+        _server = await FindServerAsync().ConfigureAwait(false);
         Name = await _server.CreateDatabaseAsync(GetType().Name).ConfigureAwait(false);
     }
+
+    /// <summary>The server this database lives on: the shared one, as the run reaches it.</summary>
+    protected virtual Task<PostgresServer> FindServerAsync() => PostgresServer.GetAsync();
 
     public Task ExecuteAsync(string sql) => Server.ExecuteAsync(Name, sql);
 
