@@ -194,15 +194,15 @@ public sealed class PostgresServer
         }
     }
 
-    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as the admin user.</summary>
+    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as the admin user, to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string ConnectionString(string database) =>
         ConnectionString(database, AdminUser, AdminPassword);
 
-    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as any user.</summary>
+    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as any user, to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string ConnectionString(string database, string user, string password) =>
         $"Host={Host};Port={Port};Database={Quote(database)};Username={Quote(user)};Password={Quote(password)};Pooling=false;Timeout=15";
 
-    /// <summary>A postgresql:// URI (password percent-encoded).</summary>
+    /// <summary>A postgresql:// URI (password percent-encoded) to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string Uri(string database, string? user = null, string? password = null) =>
         $"postgresql://{System.Uri.EscapeDataString(user ?? AdminUser)}:{System.Uri.EscapeDataString(password ?? AdminPassword)}@{Host}:{Port}/{System.Uri.EscapeDataString(database)}";
 

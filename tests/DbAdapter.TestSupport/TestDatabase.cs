@@ -14,10 +14,10 @@ public class TestDatabase : IAsyncLifetime
 
     public string Name { get; private set; } = string.Empty;
 
-    /// <summary>Admin Npgsql keyword connection string of this database.</summary>
+    /// <summary>Npgsql keyword connection string of this database as the admin user (through the pooler in a pooled run).</summary>
     public string ConnectionString => Server.ConnectionString(Name);
 
-    /// <summary>Admin postgresql:// URI of this database.</summary>
+    /// <summary>postgresql:// URI of this database as the admin user (through the pooler in a pooled run).</summary>
     public string Uri => Server.Uri(Name);
 
     public virtual async Task InitializeAsync()
