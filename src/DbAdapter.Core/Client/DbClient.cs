@@ -17,6 +17,13 @@ namespace DbAdapter.Core.Client;
 /// when a call is refused before any SQL is sent (a parameter value Npgsql cannot send). Cancellation comes out as OperationCanceledException: Npgsql asks the server to cancel
 /// the running statement, so the call returns promptly. Outside a scope the connection goes back to
 /// the pool; inside one, see <see cref="DbTransactionScope"/> (the scope is marked failed).
+/// <para>Pooler-safe for every connection, so a transaction-mode pooler (PgBouncer, Supabase's port 6543)
+/// needs nothing of its own here: every unit of work (each call, each <see cref="UseConnectionAsync{T}"/>)
+/// runs inside one transaction, the open scope's or one of its own, and so on one server connection
+/// with one snapshot. Nothing outlives that transaction on the server: the engine sets session
+/// settings only with SET LOCAL, creates temporary tables only ON COMMIT DROP or under a savepoint it
+/// rolls back, takes no advisory locks and prepares no statements. Only Npgsql's own settings differ
+/// behind a transaction pooler (<see cref="DataSourceCache"/>).</para>
 /// </remarks>
 public sealed class DbClient : IAsyncDisposable
 {
@@ -131,15 +138,19 @@ public sealed class DbClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or on a
-    /// fresh pooled connection that is returned afterwards. This is how other parts of the engine
-    /// (introspection, repair, restore) run their own SQL and still take part in the transaction.
+    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or, when no
+    /// scope is open, inside a transaction of its own on a pooled connection, committed when the work
+    /// returns and rolled back when it throws. This is how other parts of the engine (introspection,
+    /// repair, restore) run their own SQL and still take part in the transaction.
     /// </summary>
     /// <remarks>
     /// Failures to open the connection come out translated (ConnectionFailed / AuthenticationFailed).
     /// Exceptions of <paramref name="work"/> pass through unchanged so callers can map them to their
     /// own error ids or inspect SqlState; use <see cref="Translate"/> for the common mapping. Inside a
     /// scope, any exception of <paramref name="work"/> marks the scope failed.
+    /// <para>Work of several statements outside a scope would otherwise run each of them in its own
+    /// implicit transaction: behind a transaction pooler each on whichever server connection comes
+    /// next, and with a snapshot of its own everywhere.</para>
     /// </remarks>
     internal async Task<T> UseConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -163,10 +174,12 @@ public sealed class DbClient : IAsyncDisposable
             }
         }
 
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var unit = await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (unit.ConfigureAwait(false))
         {
-            return await work(connection, cancellationToken).ConfigureAwait(false);
+            var result = await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+            await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
         }
     }
 

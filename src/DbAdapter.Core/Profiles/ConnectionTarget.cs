@@ -8,13 +8,15 @@ namespace DbAdapter.Core.Profiles;
 /// </summary>
 public sealed class ConnectionTarget
 {
-    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas)
+    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, string? pooling = null)
     {
         Builder = builder;
         ProfileName = profileName;
         Provider = provider;
         Description = description;
         Schemas = schemas.Count == 0 ? ["public"] : schemas;
+        Pooling = PoolerDetection.ModeOf(builder, pooling);
+        PoolingConfigured = pooling is not null;
     }
 
     /// <summary>Profile name, or null in direct mode (-ConnectionString / DATABASE_URL).</summary>
@@ -36,6 +38,12 @@ public sealed class ConnectionTarget
     public string? UserName => Builder.Username;
 
     public IReadOnlyList<string> Schemas { get; }
+
+    /// <summary>Whether a transaction-mode pooler sits in front of the server (db.toml's pooling, or the host and port).</summary>
+    public PoolingMode Pooling { get; }
+
+    /// <summary>True when db.toml's pooling decided <see cref="Pooling"/>, false when the host and port did.</summary>
+    public bool PoolingConfigured { get; }
 
     public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
 
