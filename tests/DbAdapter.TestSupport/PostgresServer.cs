@@ -206,6 +206,17 @@ public sealed class PostgresServer
     public string Uri(string database, string? user = null, string? password = null) =>
         $"postgresql://{System.Uri.EscapeDataString(user ?? AdminUser)}:{System.Uri.EscapeDataString(password ?? AdminPassword)}@{Host}:{Port}/{System.Uri.EscapeDataString(database)}";
 
+    /// <summary>
+    /// Npgsql keyword connection string for <paramref name="database"/> as the admin user, to the server
+    /// itself even in a pooled run: what shadow mode needs (one session, databases of its own making).
+    /// </summary>
+    public string DirectConnectionString(string database) =>
+        $"Host={_adminHost};Port={_adminPort};Database={Quote(database)};Username={Quote(AdminUser)};Password={Quote(AdminPassword)};Pooling=false;Timeout=15";
+
+    /// <summary>A postgresql:// URI (password percent-encoded) to the server itself, even in a pooled run.</summary>
+    public string DirectUri(string database, string? user = null, string? password = null) =>
+        $"postgresql://{System.Uri.EscapeDataString(user ?? AdminUser)}:{System.Uri.EscapeDataString(password ?? AdminPassword)}@{_adminHost}:{_adminPort}/{System.Uri.EscapeDataString(database)}";
+
     /// <summary>Creates a fresh, empty database and returns its name.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {

@@ -50,7 +50,7 @@ public static class ShadowDatabase
     /// <param name="ct">Cancels the load; the throwaway database is dropped anyway.</param>
     /// <exception cref="DbAdapterException">
     /// <see cref="ErrorIds.ShadowDatabaseFailed"/> when the throwaway database cannot be created (the
-    /// role lacks CREATEDB...); <see cref="ErrorIds.SchemaFileInvalid"/> when a statement of the file
+    /// role lacks CREATEDB, or the server is reached through a transaction pooler); <see cref="ErrorIds.SchemaFileInvalid"/> when a statement of the file
     /// fails there (naming file and line); connection failures as the client translates them.
     /// </exception>
     public static async Task<SchemaModel> BuildAsync(ConnectionTarget server, string schemaFile, IReadOnlyList<string> schemas, IOperationReporter reporter, CancellationToken ct)
@@ -59,6 +59,17 @@ public static class ShadowDatabase
         ArgumentException.ThrowIfNullOrEmpty(schemaFile);
         ArgumentNullException.ThrowIfNull(schemas);
         ArgumentNullException.ThrowIfNull(reporter);
+        if (server.Pooling == PoolingMode.Transaction)
+        {
+            // The file's statements share one session (SET search_path, a BEGIN ... COMMIT), and a new
+            // database is not a pool a transaction pooler knows.
+            throw new DbAdapterException(
+                ErrorIds.ShadowDatabaseFailed,
+                DbErrorKind.InvalidArgument,
+                $"Shadow mode cannot run through the transaction pooler of {server.Host}:{server.Port.ToString(CultureInfo.InvariantCulture)}: the file must run in one session, in a database the pooler does not know. " +
+                "Name the server's direct connection as the shadow database (a profile or URL without the pooler, e.g. port 5432 on Supabase).",
+                server.DisplayName);
+        }
 
         var fullPath = Path.GetFullPath(schemaFile);
         var sql = await UserFile.ReadTextAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
@@ -66,46 +77,57 @@ public static class ShadowDatabase
 
         var name = NamePrefix + Guid.NewGuid().ToString("N");
         var activity = $"Loading {Path.GetFileName(fullPath)} into a shadow database on {server.Host}:{server.Port.ToString(CultureInfo.InvariantCulture)}";
-        var client = new DbClient(server);
-        await using (client.ConfigureAwait(false))
+        // The server's own database is only connected to, to create and drop the throwaway one: outside
+        // any transaction (CREATE DATABASE cannot run in one), which is why this is no DbClient.
+        var admin = Direct(server, server.Database, schemas);
+        await CreateAsync(admin, name, ct).ConfigureAwait(false);
+        reporter.Verbose($"Shadow database {name} created; it is dropped when the expected schema is read.");
+        try
         {
-            await CreateAsync(client, name, ct).ConfigureAwait(false);
-            reporter.Verbose($"Shadow database {name} created; it is dropped when the expected schema is read.");
-            try
-            {
-                var shadow = ShadowTarget(server, name, schemas);
-                await LoadAsync(shadow, fullPath, statements, activity, reporter, ct).ConfigureAwait(false);
-                reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the shadow database's catalog", 100));
-                var model = await IntrospectAsync(shadow, schemas, ct).ConfigureAwait(false);
-                model.SourceFile = fullPath;
-                return model;
-            }
-            finally
-            {
-                reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
-                await DropAsync(client, name, reporter).ConfigureAwait(false);
-            }
+            var shadow = Direct(server, name, schemas);
+            await LoadAsync(shadow, fullPath, statements, activity, reporter, ct).ConfigureAwait(false);
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the shadow database's catalog", 100));
+            var model = await IntrospectAsync(shadow, schemas, ct).ConfigureAwait(false);
+            model.SourceFile = fullPath;
+            return model;
+        }
+        finally
+        {
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
+            await DropAsync(admin, name, reporter).ConfigureAwait(false);
         }
     }
 
-    private static async Task CreateAsync(DbClient client, string name, CancellationToken ct)
+    private static async Task CreateAsync(ConnectionTarget admin, string name, CancellationToken ct)
     {
-        var target = client.Target;
-        var rows = await client.QueryAsync(
-            "SELECT r.rolcreatedb OR r.rolsuper AS may FROM pg_catalog.pg_roles r WHERE r.rolname = current_user",
-            cancellationToken: ct).ConfigureAwait(false);
-        if (rows.Count == 1 && rows[0]["may"] is false)
+        var connection = await OpenAsync(admin, "connecting to create the shadow database", ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            throw NotAllowed(target, null);
-        }
+            try
+            {
+                var check = new NpgsqlCommand("SELECT r.rolcreatedb OR r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user", connection);
+                await using (check.ConfigureAwait(false))
+                {
+                    if (await check.ExecuteScalarAsync(ct).ConfigureAwait(false) is false)
+                    {
+                        throw NotAllowed(admin, null);
+                    }
+                }
 
-        try
-        {
-            await client.ExecuteAsync($"CREATE DATABASE {SqlIdentifier.Quote(name)} TEMPLATE template0", cancellationToken: ct).ConfigureAwait(false);
-        }
-        catch (DbAdapterException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege })
-        {
-            throw NotAllowed(target, ex);
+                var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(name)} TEMPLATE template0", connection);
+                await using (create.ConfigureAwait(false))
+                {
+                    await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw NotAllowed(admin, ex);
+            }
+            catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, admin, "creating the shadow database", null, whileOpening: false, out var translated))
+            {
+                throw translated;
+            }
         }
     }
 
@@ -117,31 +139,38 @@ public static class ShadowDatabase
         target.DisplayName,
         inner);
 
-    /// <summary>The throwaway database: the shadow server's settings, its own name, no pooling (nothing stays connected).</summary>
-    private static ConnectionTarget ShadowTarget(ConnectionTarget server, string name, IReadOnlyList<string> schemas)
+    /// <summary>A database of the shadow server, connected to directly: no pool (nothing stays connected), a name a DBA recognises.</summary>
+    private static ConnectionTarget Direct(ConnectionTarget server, string database, IReadOnlyList<string> schemas)
     {
         var builder = new NpgsqlConnectionStringBuilder(server.Builder.ConnectionString)
         {
-            Database = name,
+            Database = database,
             Pooling = false,
             ApplicationName = "DbAdapter shadow",
         };
-        return new ConnectionTarget(builder, null, server.Provider, null, schemas);
+        return new ConnectionTarget(builder, null, server.Provider, null, schemas, "none");
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(ConnectionTarget target, string activity, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(target.Builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, target, activity, null, whileOpening: true, out var translated))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw translated;
+        }
     }
 
     private static async Task LoadAsync(ConnectionTarget shadow, string file, List<SqlStatement> statements, string activity, IOperationReporter reporter, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(shadow.Builder.ConnectionString);
+        var connection = await OpenAsync(shadow, "connecting to the shadow database", ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            try
-            {
-                await connection.OpenAsync(ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, shadow, "connecting to the shadow database", null, whileOpening: true, out var translated))
-            {
-                throw translated;
-            }
 
             var notRun = new List<(int Line, string Why)>();
             var pending = new List<SqlStatement>();
@@ -304,12 +333,11 @@ public static class ShadowDatabase
     /// <summary>A fresh connection (the file may have left its session in any state) and the one introspector.</summary>
     private static async Task<SchemaModel> IntrospectAsync(ConnectionTarget shadow, IReadOnlyList<string> schemas, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(shadow.Builder.ConnectionString);
+        var connection = await OpenAsync(shadow, "connecting to the shadow database", ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             try
             {
-                await connection.OpenAsync(ct).ConfigureAwait(false);
                 return await SchemaIntrospector.ReadAsync(connection, schemas, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, shadow, "reading the shadow database's catalog", null, whileOpening: false, out var translated))
@@ -323,7 +351,7 @@ public static class ShadowDatabase
     /// Drops the throwaway database, whatever happened before (not cancellable: a cancelled load must
     /// still clean up). A failure is a warning naming the database, never an error hiding the first one.
     /// </summary>
-    private static async Task DropAsync(DbClient client, string name, IOperationReporter reporter)
+    private static async Task DropAsync(ConnectionTarget admin, string name, IOperationReporter reporter)
     {
         if (!name.StartsWith(NamePrefix, StringComparison.Ordinal))
         {
@@ -333,11 +361,20 @@ public static class ShadowDatabase
         using var timeout = new CancellationTokenSource(DropTimeout);
         try
         {
-            await client.ExecuteAsync($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(name)} WITH (FORCE)", cancellationToken: timeout.Token).ConfigureAwait(false);
+            var connection = await OpenAsync(admin, "connecting to drop the shadow database", timeout.Token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlIdentifier.Quote(name)} WITH (FORCE)", connection);
+                await using (drop.ConfigureAwait(false))
+                {
+                    await drop.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false);
+                }
+            }
         }
-        catch (Exception ex) when (ex is DbAdapterException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbAdapterException or OperationCanceledException or NpgsqlException or TimeoutException or IOException)
         {
-            reporter.Warning($"The shadow database {name} on {client.Target.Host}:{client.Target.Port.ToString(CultureInfo.InvariantCulture)} could not be dropped ({ex.Message}). Drop it by hand: DROP DATABASE {SqlIdentifier.Quote(name)};");
+            var why = ex is DbAdapterException ? ex.Message : ConnectionErrors.ServerMessage(ex, admin);
+            reporter.Warning($"The shadow database {name} on {admin.Host}:{admin.Port.ToString(CultureInfo.InvariantCulture)} could not be dropped ({why}). Drop it by hand: DROP DATABASE {SqlIdentifier.Quote(name)};");
         }
     }
 }

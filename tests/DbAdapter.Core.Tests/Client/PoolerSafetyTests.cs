@@ -1,4 +1,5 @@
 using DbAdapter.Core.Operations;
+using DbAdapter.Core.Schema;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Tests.Support;
@@ -57,7 +58,7 @@ public sealed class PoolerSafetyTests(PooledTestDatabase database) : IClassFixtu
         Assert.Equal(PoolingMode.Transaction, first.Profile.Target.Pooling);
         Assert.False(first.BecameCurrent);
         Assert.Contains(reporter.VerboseLines, l => l.Contains("transaction pooler", StringComparison.Ordinal));
-        Assert.Equal(5, (await SchemaTestOperation.RunAsync(request, null, ProcessEnvironment.Instance, reporter, ct)).Result.Comparison.ErrorCount(strict: false));
+        Assert.Equal(5, (await SchemaTestOperation.RunAsync(request, new ExpectedSchemaRequest(), ProcessEnvironment.Instance, reporter, ct)).Result.Comparison.ErrorCount(strict: false));
 
         var planned = await FixPlanOperation.RunAsync(request, null, new FixPlanRequest(RecreateTables: ["categories"]), ProcessEnvironment.Instance, reporter, ct);
         Assert.Contains(planned.Plan.Steps, s => s.Operation == FixOperation.RecreateTable);
@@ -73,7 +74,7 @@ public sealed class PoolerSafetyTests(PooledTestDatabase database) : IClassFixtu
         var second = await ConnectOperation.RunAsync(request, new ConnectOptions(), ProcessEnvironment.Instance, reporter, ct);
         Assert.True(second.BecameCurrent);
         Assert.Equal(5, second.Tables.Single(t => t.Table == "items").Rows);
-        Assert.True((await SchemaTestOperation.RunAsync(request, null, ProcessEnvironment.Instance, reporter, ct)).Result.IsValid);
+        Assert.True((await SchemaTestOperation.RunAsync(request, new ExpectedSchemaRequest(), ProcessEnvironment.Instance, reporter, ct)).Result.IsValid);
 
         Assert.Empty(await ServerLeftovers.FindAsync(server, database.Name, _role, Secret));
     }

@@ -32,7 +32,7 @@ public sealed class CorpusTests(TestDatabase database) : IClassFixture<TestDatab
         await database.Server.ExecuteAsync(live, text);
 
         var reader = SchemaSqlReader.Read(text, file, schemas[0]);
-        var shadow = await ShadowDatabase.BuildAsync(TestTargets.For(database.ConnectionString), file, schemas, NullReporter.Instance, CancellationToken.None);
+        var shadow = await ShadowDatabase.BuildAsync(TestTargets.For(database.Server.DirectConnectionString(database.Name)), file, schemas, NullReporter.Instance, CancellationToken.None);
         var expected = corpus.ReaderCanModel ? reader : shadow;
 
         // Identical, and every type and default canonicalised by the server (no "compared as text").

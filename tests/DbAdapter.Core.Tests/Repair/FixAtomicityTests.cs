@@ -73,7 +73,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
             await lockCommand.ExecuteNonQueryAsync();
         }
 
-        var progress = new CapturingReporter();
+        var progress = new RecordingReporter();
         using var cancellation = new CancellationTokenSource();
         var apply = bed.ApplyAsync(plan, reporter: progress, ct: cancellation.Token);
         await WaitForLockWaitAsync(bed);
@@ -91,7 +91,7 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     {
         await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
-        var progress = new CapturingReporter();
+        var progress = new RecordingReporter();
 
         await bed.ApplyAsync(plan, reporter: progress);
 

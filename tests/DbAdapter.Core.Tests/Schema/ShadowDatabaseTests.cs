@@ -44,9 +44,9 @@ public sealed partial class ShadowDatabaseTests(TestDatabase database) : IClassF
         var file = folder.Write("migrations.sql", Migrations);
         var live = await database.CreateSiblingAsync("shadowlive");
         await database.Server.ExecuteAsync(live, Migrations.Replace("CREATE ROLE dbadapter_shadow_test_role;", string.Empty).Replace("GRANT SELECT ON accounts TO dbadapter_shadow_test_role;", string.Empty).Replace("ALTER TABLE accounts OWNER TO dbadapter_missing_owner;", string.Empty));
-        var reporter = new CapturingReporter();
+        var reporter = new RecordingReporter();
 
-        var model = await ShadowDatabase.BuildAsync(TestTargets.For(database.ConnectionString), file, Public, reporter, CancellationToken.None);
+        var model = await ShadowDatabase.BuildAsync(TestTargets.For(database.Server.DirectConnectionString(database.Name)), file, Public, reporter, CancellationToken.None);
 
         Assert.True(model.FromCatalog);
         Assert.Equal(file, model.SourceFile);
@@ -68,9 +68,9 @@ public sealed partial class ShadowDatabaseTests(TestDatabase database) : IClassF
     {
         using var folder = new TempFolder();
         var file = folder.Write("broken.sql", "CREATE TABLE a (id int);\n\nCREATE TABLE b (\n    id int,\n    a_id int REFERENCES nowhere(id)\n);\n");
-        var reporter = new CapturingReporter();
+        var reporter = new RecordingReporter();
 
-        var error = await Assert.ThrowsAsync<DbAdapterException>(() => ShadowDatabase.BuildAsync(TestTargets.For(database.ConnectionString), file, Public, reporter, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DbAdapterException>(() => ShadowDatabase.BuildAsync(TestTargets.For(database.Server.DirectConnectionString(database.Name)), file, Public, reporter, CancellationToken.None));
 
         Assert.Equal(ErrorIds.SchemaFileInvalid, error.ErrorId);
         Assert.StartsWith($"{file}: line 3: the statement failed in the shadow database: relation \"nowhere\" does not exist", error.Message, StringComparison.Ordinal);
@@ -83,10 +83,10 @@ public sealed partial class ShadowDatabaseTests(TestDatabase database) : IClassF
     {
         using var folder = new TempFolder();
         var file = folder.Write("slow.sql", "CREATE TABLE a (id int);\nSELECT pg_sleep(30);\n");
-        var reporter = new CapturingReporter();
+        var reporter = new RecordingReporter();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShadowDatabase.BuildAsync(TestTargets.For(database.ConnectionString), file, Public, reporter, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShadowDatabase.BuildAsync(TestTargets.For(database.Server.DirectConnectionString(database.Name)), file, Public, reporter, cancel.Token));
 
         Assert.Equal("0", await database.ScalarAsync($"SELECT count(*) FROM pg_database WHERE datname = '{ShadowName(reporter)}'"));
     }
@@ -113,7 +113,20 @@ public sealed partial class ShadowDatabaseTests(TestDatabase database) : IClassF
         Assert.Contains("ALTER ROLE \"dbadapter_nocreatedb\" CREATEDB", error.Message, StringComparison.Ordinal);
     }
 
-    private static string ShadowName(CapturingReporter reporter) =>
+    [Fact]
+    public async Task A_server_behind_a_transaction_pooler_is_refused_before_anything_is_created()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Write("schema.sql", "CREATE TABLE a (id int);");
+        var pooled = new DbAdapter.Core.Profiles.ConnectionTarget(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString), "test", "postgres", null, Public, "transaction");
+
+        var error = await Assert.ThrowsAsync<DbAdapterException>(() => ShadowDatabase.BuildAsync(pooled, file, Public, NullReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ShadowDatabaseFailed, error.ErrorId);
+        Assert.Contains("transaction pooler", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string ShadowName(RecordingReporter reporter) =>
         reporter.VerboseLines.Select(l => ShadowNamePattern().Match(l)).First(m => m.Success).Value;
 
     [GeneratedRegex(@"dbadapter_shadow_[0-9a-f]{32}")]
