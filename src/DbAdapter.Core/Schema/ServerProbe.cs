@@ -281,10 +281,14 @@ internal static class ServerProbe
     private static string Column(string name, string type, string? @default) =>
         @default is null ? $"{name} {type}" : $"{name} {type} DEFAULT {@default}";
 
-    /// <summary>(key, format_type, default) of the columns of one probe table; the key tells the item.</summary>
+    /// <summary>
+    /// (key, format_type, default) of the columns of one probe table; the key tells the item. A default
+    /// names no column, so it is deparsed without its table: with the table, each call builds the
+    /// names of all its columns again (quadratic: 150 ms for 400 defaults).
+    /// </summary>
     private static string ColumnsOf(string table, string key) =>
         $"""
-        SELECT {key}, pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+        SELECT {key}, pg_catalog.format_type(a.atttypid, a.atttypmod), pg_catalog.pg_get_expr(d.adbin, 0)
           FROM pg_catalog.pg_attribute a
           LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          WHERE a.attrelid = '{table}'::regclass AND a.attnum > 0 AND NOT a.attisdropped
