@@ -55,6 +55,9 @@ public sealed class ProfileConfig
 
     /// <summary>Schemas compared and backed up; default ["public"].</summary>
     public IReadOnlyList<string> Schemas { get; init; } = ["public"];
+
+    /// <summary>lock_timeout: how long every cmdlet of this profile waits for a lock, or null for the default.</summary>
+    public TimeSpan? LockTimeout { get; init; }
 }
 
 /// <summary>The [schema] table.</summary>

@@ -8,13 +8,17 @@ namespace DbAdapter.Core.Profiles;
 /// </summary>
 public sealed class ConnectionTarget
 {
-    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas)
+    /// <summary>How long work waits for a lock when neither the profile nor the call says otherwise.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
+    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, TimeSpan? lockTimeout = null)
     {
         Builder = builder;
         ProfileName = profileName;
         Provider = provider;
         Description = description;
         Schemas = schemas.Count == 0 ? ["public"] : schemas;
+        LockTimeout = lockTimeout ?? DefaultLockTimeout;
     }
 
     /// <summary>Profile name, or null in direct mode (-ConnectionString / DATABASE_URL).</summary>
@@ -36,6 +40,12 @@ public sealed class ConnectionTarget
     public string? UserName => Builder.Username;
 
     public IReadOnlyList<string> Schemas { get; }
+
+    /// <summary>
+    /// How long any work on this connection waits for a lock before it gives up (the profile's
+    /// lock_timeout, else <see cref="DefaultLockTimeout"/>); zero waits without limit.
+    /// </summary>
+    public TimeSpan LockTimeout { get; }
 
     public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
 
