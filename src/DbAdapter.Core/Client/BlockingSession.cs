@@ -45,7 +45,7 @@ public sealed record BlockingSession(
         }
 
         facts.Add($"application '{ApplicationName ?? string.Empty}'");
-        facts.Add(State is null ? "state hidden from this login" : $"state '{State}'");
+        facts.Add(State is null ? "state and query hidden from this login; pg_read_all_stats shows them" : $"state '{State}'");
         if (QueryStart is { } start)
         {
             var query = Query is null ? string.Empty : $": {Query}";
