@@ -126,6 +126,16 @@ public static class UserFile
         }
     }
 
+    /// <summary>
+    /// The error for a failed write of <paramref name="fullPath"/> (<paramref name="ex"/> from
+    /// <see cref="WriteAtomicallyAsync"/>): PermissionDenied for a refused access, WriteError otherwise.
+    /// </summary>
+    public static DbAdapterException WriteFailure(Exception ex, string fullPath, string errorId, string message)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new DbAdapterException(errorId, ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError, message, fullPath, ex);
+    }
+
     /// <summary>The error for an I/O failure <paramref name="ex"/> met while reading <paramref name="fullPath"/> (also for failures while streaming it).</summary>
     public static DbAdapterException Failure(Exception ex, string fullPath, UserFileKind kind)
     {

@@ -33,12 +33,7 @@ public static class FixPlanExportOperation
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new DbAdapterException(
-                ErrorIds.FixPlanNotWritten,
-                ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError,
-                $"The plan file {fullPath} could not be written: {ex.Message}",
-                fullPath,
-                ex);
+            throw UserFile.WriteFailure(ex, fullPath, ErrorIds.FixPlanNotWritten, $"The plan file {fullPath} could not be written: {ex.Message}");
         }
 
         return fullPath;

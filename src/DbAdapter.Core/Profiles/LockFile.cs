@@ -71,12 +71,7 @@ public static class LockFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new DbAdapterException(
-                ErrorIds.LockFileNotWritten,
-                ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError,
-                $"The lock file {target} could not be written ({ex.Message}); the profile was not made current.",
-                target,
-                ex);
+            throw UserFile.WriteFailure(ex, target, ErrorIds.LockFileNotWritten, $"The lock file {target} could not be written ({ex.Message}); the profile was not made current.");
         }
     }
 

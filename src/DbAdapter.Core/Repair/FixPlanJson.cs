@@ -70,11 +70,16 @@ public static class FixPlanJson
 
         using (json)
         {
-            var root = new Fields(json.RootElement, string.Empty, file);
-            if (root.OptionalString("format") != FormatName)
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("format", out var format)
+                || format.ValueKind != JsonValueKind.String
+                || format.GetString() != FormatName)
             {
-                throw Invalid(file, "this is not a DbAdapter fix plan file (its \"format\" is not \"dbadapter-fix-plan\").");
+                throw Invalid(file, $"this is not a DbAdapter fix plan file (it has no \"format\": \"{FormatName}\").");
             }
+
+            var root = new Fields(json.RootElement, string.Empty, file);
+            root.String("format");
 
             var version = root.Int("version");
             if (version != FormatVersion)

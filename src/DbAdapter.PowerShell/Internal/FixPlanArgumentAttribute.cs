@@ -22,7 +22,8 @@ internal sealed class FixPlanArgumentAttribute : ArgumentTransformationAttribute
     {
         if (inputData is PSObject wrapped && wrapped.BaseObject is not DbFixPlan && wrapped.TypeNames.Contains(DeserializedTypeName))
         {
-            return new DbFixPlan { Profile = wrapped.Properties["Profile"]?.Value as string ?? string.Empty, Deserialized = true };
+            // Without the engine's plan (Source) behind it, the cmdlets refuse it with DeserializedAdvice.
+            return new DbFixPlan { Profile = wrapped.Properties["Profile"]?.Value as string ?? string.Empty };
         }
 
         return inputData;

@@ -24,8 +24,5 @@ public sealed class DbFixPlan
     /// <summary>What the plan needs to run and the profile it was made for (not shown: holds no password, but engine objects).</summary>
     internal object? Source { get; init; }
 
-    /// <summary>True for the stand-in of a plan that went through PowerShell serialization (it holds only text).</summary>
-    internal bool Deserialized { get; init; }
-
     public override string ToString() => HasChanges ? $"{Profile}: {Steps.Length} step(s)" : $"{Profile}: no changes";
 }

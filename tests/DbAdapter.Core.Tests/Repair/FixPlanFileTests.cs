@@ -51,7 +51,7 @@ public sealed class FixPlanFileTests(TestDatabase database) : IClassFixture<Test
     [InlineData("\"blocking\": false", "\"blocking\": false, \"skip\": true", "plan.steps[0].hazards[0].skip: unknown key")]
     [InlineData("\"column\": \"b\"", "\"column\": \"b\", \"column\": \"x\"", "plan.steps[0].column: the key appears twice")]
     [InlineData("\"version\": 1", "\"version\": 2", "it is a plan file of format version 2, and this DbAdapter reads version 1")]
-    [InlineData("\"format\": \"dbadapter-fix-plan\"", "\"format\": \"something-else\"", "this is not a DbAdapter fix plan file")]
+    [InlineData("\"format\": \"dbadapter-fix-plan\"", "\"format\": \"something-else\"", "this is not a DbAdapter fix plan file (it has no \"format\": \"dbadapter-fix-plan\")")]
     [InlineData("\"operation\": \"AddColumn\"", "\"operation\": \"DropTable\"", "plan.steps[0].operation: 'DropTable' is not a kind of step this DbAdapter knows")]
     [InlineData("\"plan\": {", "\"plan\": {,", "line 4: not valid JSON")]
     public void A_file_changed_after_export_is_refused_naming_what_is_wrong(string find, string replace, string problem)
