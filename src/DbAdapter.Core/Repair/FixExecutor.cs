@@ -84,7 +84,14 @@ public static class FixExecutor
                 // the next attempt writes its own under the same name.
                 if (written.Value is { } stale)
                 {
-                    File.Delete(stale);
+                    try
+                    {
+                        File.Delete(stale);
+                    }
+                    catch (Exception deleting) when (deleting is IOException or UnauthorizedAccessException)
+                    {
+                        // Then the next attempt cannot write its backup and fails saying so: nothing is lost.
+                    }
                 }
 
                 var (table, mode) = ex is TableLockTimeoutException locked ? (locked.Table, locked.Mode) : ((TableName?)null, TableLockMode.AccessExclusive);
