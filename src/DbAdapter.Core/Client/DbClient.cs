@@ -21,6 +21,13 @@ namespace DbAdapter.Core.Client;
 /// the way; inside a caller's scope the server's error passes through for the caller). Cancellation comes out as OperationCanceledException: Npgsql asks the server to cancel
 /// the running statement, so the call returns promptly. Outside a scope the connection goes back to
 /// the pool; inside one, see <see cref="DbTransactionScope"/> (the scope is marked failed).
+/// <para>Pooler-safe for every connection, so a transaction-mode pooler (PgBouncer, Supabase's port 6543)
+/// needs nothing of its own here: every unit of work (each call, each <see cref="UseConnectionAsync{T}"/>)
+/// runs inside one transaction, the open scope's or one of its own, and so on one server connection
+/// with one snapshot. Nothing outlives that transaction on the server: the engine sets session
+/// settings only with SET LOCAL, creates temporary tables only ON COMMIT DROP or under a savepoint it
+/// rolls back, takes no advisory locks and prepares no statements. Only Npgsql's own settings differ
+/// behind a transaction pooler (<see cref="DataSourceCache"/>).</para>
 /// </remarks>
 public sealed class DbClient : IAsyncDisposable
 {
@@ -142,16 +149,20 @@ public sealed class DbClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or, with no
-    /// scope open, in a transaction of its own on a pooled connection, committed when the work ends.
-    /// This is how other parts of the engine (introspection, repair, restore) run their own SQL and
-    /// still take part in the transaction; either way the client's <see cref="Timeouts"/> hold.
+    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or, when no
+    /// scope is open, inside a transaction of its own on a pooled connection, committed when the work
+    /// returns and rolled back when it throws. This is how other parts of the engine (introspection,
+    /// repair, restore) run their own SQL and still take part in the transaction; either way the
+    /// client's <see cref="Timeouts"/> hold.
     /// </summary>
     /// <remarks>
     /// Failures to open the connection come out translated (ConnectionFailed / AuthenticationFailed).
     /// Exceptions of <paramref name="work"/> pass through unchanged so callers can map them to their
     /// own error ids or inspect SqlState; use <see cref="Translate"/> for the common mapping. Inside a
     /// scope, any exception of <paramref name="work"/> marks the scope failed.
+    /// <para>Work of several statements outside a scope would otherwise run each of them in its own
+    /// implicit transaction: behind a transaction pooler each on whichever server connection comes
+    /// next, and with a snapshot of its own everywhere.</para>
     /// </remarks>
     internal async Task<T> UseConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -176,7 +187,8 @@ public sealed class DbClient : IAsyncDisposable
         }
 
         // Outside a scope the work gets a transaction of its own, committed at its end as autocommit
-        // would: that is what makes the SET LOCAL timeouts hold for every statement of it.
+        // would: one server connection and one snapshot behind a pooler, and the SET LOCAL timeouts
+        // hold for every statement of it.
         return await InOwnTransactionAsync(work, commit: true, cancellationToken).ConfigureAwait(false);
     }
 

@@ -52,12 +52,21 @@ internal static class DbConfigReader
     {
         var dbPassword = node.GetString("db_password", allowEmpty: true);
         context.AddSecret(dbPassword);
-        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "lock_timeout");
+        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling", "lock_timeout");
 
         var provider = node.GetString("provider")?.Trim().ToLowerInvariant() ?? "postgres";
         if (!ValidProviders.Contains(provider, StringComparer.Ordinal))
         {
             throw node.Invalid("provider", $"must be \"postgres\" or \"supabase\", found \"{provider}\".");
+        }
+
+        var pooling = node.GetString("pooling")?.Trim().ToLowerInvariant();
+        if (pooling is not null && !ProfileConfig.PoolingValues.Contains(pooling, StringComparer.Ordinal))
+        {
+            throw node.Invalid(
+                "pooling",
+                $"must be {string.Join(", ", ProfileConfig.PoolingValues.Select(v => $"\"{v}\""))}, found \"{pooling}\"" +
+                (pooling == "statement" ? " (statement pooling cannot run the transactions every command needs; use a transaction or session pooler)." : "."));
         }
 
         var schemas = node.GetStringList("schemas");
@@ -85,6 +94,7 @@ internal static class DbConfigReader
             PasswordEnv = node.GetString("password_env")?.Trim(),
             Provider = provider,
             Schemas = schemas ?? ["public"],
+            Pooling = pooling,
             LockTimeout = lockTimeout,
         };
     }

@@ -43,6 +43,12 @@ public static class ConnectOperation
         await using (client.ConfigureAwait(false))
         {
             reporter.Verbose($"Connecting to {target.RedactedConnectionString}.");
+            if (target.Pooling == PoolingMode.Transaction)
+            {
+                var why = target.PoolingConfigured ? "pooling = \"transaction\" in db.toml" : "a Supabase pooler host on port 6543";
+                reporter.Verbose($"Through a transaction pooler ({why}): no prepared statements and no connection reset; every piece of work runs in a transaction of its own.");
+            }
+
             var version = await client.GetServerVersionAsync(ct).ConfigureAwait(false);
             reporter.Verbose($"Connected to PostgreSQL {version}; counting rows in {string.Join(", ", target.Schemas)}.");
             var tables = await client.CountRowsAsync(target.Schemas, ct).ConfigureAwait(false);

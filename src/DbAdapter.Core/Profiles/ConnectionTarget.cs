@@ -11,13 +11,16 @@ public sealed class ConnectionTarget
     /// <summary>How long work waits for a lock when neither the profile nor the call says otherwise.</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
 
-    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, TimeSpan? lockTimeout = null)
+    internal ConnectionTarget(
+        NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, string? pooling = null, TimeSpan? lockTimeout = null)
     {
         Builder = builder;
         ProfileName = profileName;
         Provider = provider;
         Description = description;
         Schemas = schemas.Count == 0 ? ["public"] : schemas;
+        Pooling = PoolerDetection.ModeOf(builder, pooling);
+        PoolingConfigured = pooling is not null;
         LockTimeout = lockTimeout ?? DefaultLockTimeout;
     }
 
@@ -40,6 +43,12 @@ public sealed class ConnectionTarget
     public string? UserName => Builder.Username;
 
     public IReadOnlyList<string> Schemas { get; }
+
+    /// <summary>Whether a transaction-mode pooler sits in front of the server (db.toml's pooling, or the host and port).</summary>
+    public PoolingMode Pooling { get; }
+
+    /// <summary>True when db.toml's pooling decided <see cref="Pooling"/>, false when the host and port did.</summary>
+    public bool PoolingConfigured { get; }
 
     /// <summary>
     /// How long any work on this connection waits for a lock before it gives up (the profile's

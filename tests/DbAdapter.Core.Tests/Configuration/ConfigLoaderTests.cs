@@ -263,6 +263,47 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.StartsWith($"{path}(3,1): {keyPath}: ", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("transaction", "transaction")]
+    [InlineData("Session", "session")]
+    [InlineData(" NONE ", "none")]
+    public async Task Pooling_is_read_case_insensitively_without_a_warning(string written, string stored)
+    {
+        var path = _folder.Write("db.toml", $"[profiles.p]\nurl = \"postgres://h/d\"\npooling = \"{written}\"\n");
+
+        var config = await ConfigLoader.LoadAsync(path, CancellationToken.None);
+
+        Assert.Equal(stored, config.Profiles[0].Pooling);
+        Assert.Empty(config.Warnings);
+    }
+
+    [Fact]
+    public async Task Pooling_is_null_when_the_key_is_absent()
+    {
+        var path = _folder.Write("db.toml", "[profiles.p]\nurl = \"postgres://h/d\"\n");
+        Assert.Null((await ConfigLoader.LoadAsync(path, CancellationToken.None)).Profiles[0].Pooling);
+    }
+
+    [Theory]
+    [InlineData("pooling = \"transactions\"", "found \"transactions\".")]
+    [InlineData("pooling = \"statement\"", "statement pooling cannot run the transactions")]
+    [InlineData("pooling = true", "expected a string")]
+    [InlineData("pooling = \"\"", "must not be empty")]
+    public async Task A_bad_pooling_value_is_config_invalid_naming_file_line_and_key(string line, string reason)
+    {
+        var path = _folder.Write("db.toml", $"[profiles.p]\nurl = \"postgres://h/d\"\n{line}\n");
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => ConfigLoader.LoadAsync(path, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
+        Assert.StartsWith($"{path}(3,1): profiles.p.pooling: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        if (line.Contains("transactions", StringComparison.Ordinal))
+        {
+            Assert.Contains("must be \"transaction\", \"session\", \"none\"", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Provider_is_case_insensitive_and_stored_lower_case()
     {

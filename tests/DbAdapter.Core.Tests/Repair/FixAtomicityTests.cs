@@ -139,25 +139,4 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
 
         throw new TimeoutException("The fix never waited for the lock.");
     }
-
-    internal sealed class RecordingReporter : IOperationReporter
-    {
-        public List<OperationProgress> Records { get; } = [];
-
-        public void Progress(OperationProgress progress)
-        {
-            lock (Records)
-            {
-                Records.Add(progress);
-            }
-        }
-
-        public void Verbose(string message)
-        {
-        }
-
-        public void Warning(string message)
-        {
-        }
-    }
 }
