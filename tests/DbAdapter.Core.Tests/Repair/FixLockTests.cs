@@ -22,7 +22,7 @@ public sealed class FixLockTests(TestDatabase database) : IClassFixture<TestData
         var plan = await bed.PlanAsync(LiveSuiteSchema.Full);
         var shapeBefore = await bed.ShapeAsync();
         await using var blocker = await HoldAsync(bed, "products", "ACCESS SHARE", "report-runner");
-        var reporter = new WarningReporter();
+        var reporter = new RecordingReporter();
         await using var client = new DbClient(bed.Client.Target, Short);
 
         var clock = Stopwatch.StartNew();
@@ -52,11 +52,11 @@ public sealed class FixLockTests(TestDatabase database) : IClassFixture<TestData
         await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(LiveSuiteSchema.Full);
         var blocker = await HoldAsync(bed, "items", "ACCESS EXCLUSIVE", "short-job");
-        var reporter = new WarningReporter();
+        var reporter = new RecordingReporter();
         await using var client = new DbClient(bed.Client.Target, Short);
 
         var apply = FixExecutor.ApplyAsync(client, plan, new FixApplyOptions(ProfileName: "test", RetryCount: 10), reporter, CancellationToken.None);
-        await reporter.FirstWarning.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForAsync(() => reporter.Warnings.Count > 0, "The fix never gave up its first attempt.");
         await blocker.DisposeAsync();
         var result = await apply;
 
@@ -142,6 +142,16 @@ public sealed class FixLockTests(TestDatabase database) : IClassFixture<TestData
         return new HeldLock(connection, transaction);
     }
 
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        for (var i = 0; i < 1500 && !condition(); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(condition(), failure);
+    }
+
     private static async Task WaitForLockWaitsAsync(RepairTestBed bed, int sessions)
     {
         for (var i = 0; i < 400; i++)
@@ -168,31 +178,6 @@ public sealed class FixLockTests(TestDatabase database) : IClassFixture<TestData
                 await transaction.DisposeAsync();
                 await connection.DisposeAsync();
             }
-        }
-    }
-
-    private sealed class WarningReporter : IOperationReporter
-    {
-        public List<string> Warnings { get; } = [];
-
-        public TaskCompletionSource FirstWarning { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Warning(string message)
-        {
-            lock (Warnings)
-            {
-                Warnings.Add(message);
-            }
-
-            FirstWarning.TrySetResult();
-        }
-
-        public void Verbose(string message)
-        {
-        }
-
-        public void Progress(OperationProgress progress)
-        {
         }
     }
 }
