@@ -14,8 +14,10 @@
     CmdletsToExport        = @(
         'Connect-DbProfile'
         'Disconnect-DbProfile'
+        'Export-DbFixPlan'
         'Get-DbFixPlan'
         'Get-DbProfile'
+        'Import-DbFixPlan'
         'Invoke-DbFix'
         'Test-DbSchema'
     )
@@ -27,7 +29,7 @@
             Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic schema repair (Get-DbFixPlan, Invoke-DbFix).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

@@ -47,7 +47,22 @@ public static class Contract
             new ParameterSpec("Plan", OutputType("DbFixPlan"), Mandatory: true, Position: 0, ByValue: true),
             new ParameterSpec("BackupPath", typeof(string)),
             new ParameterSpec("NoBackup", typeof(SwitchParameter)),
-            new ParameterSpec("Force", typeof(SwitchParameter))),
+            new ParameterSpec("Force", typeof(SwitchParameter)),
+            new ParameterSpec("LockTimeout", typeof(TimeSpan)),
+            new ParameterSpec("StatementTimeout", typeof(TimeSpan)),
+            new ParameterSpec("RetryCount", typeof(int))),
+        new("Export-DbFixPlan", true, "Medium", [typeof(FileInfo)],
+            new ParameterSpec("Plan", OutputType("DbFixPlan"), Mandatory: true, ByValue: true),
+            new ParameterSpec("Path", typeof(string), Mandatory: true, Position: 0),
+            new ParameterSpec("AsSql", typeof(SwitchParameter))),
+        new("Import-DbFixPlan", false, null, [OutputType("DbFixPlan")],
+            new ParameterSpec("Path", typeof(string), Mandatory: true, Position: 0, ByPropertyName: true, Aliases: ["FullName"]),
+
+            // Not the common -Profile: bound by property name with its alias Name, a file from
+            // Get-ChildItem would bind its Name as a profile.
+            new ParameterSpec("Profile", typeof(string)),
+            ConfigPath,
+            EnvPrefix),
         new("Disconnect-DbProfile", false, null, [],
             ConfigPath,
             EnvPrefix),

@@ -92,6 +92,11 @@ public sealed class ShadowCmdletTests(SchemaDatabases db) : IClassFixture<Schema
         var b = steps.Single(s => (string)s.Properties["Column"].Value == "b");
         Assert.Equal(["SET LOCAL search_path TO \"public\"", "ALTER TABLE \"public\".\"items\" ADD COLUMN \"b\" character varying(100)"], (string[])b.Properties["Statements"].Value);
 
+        var export = host.Run("Test-DbSchema -Profile drifted -ShadowDatabase $shadow | Get-DbFixPlan | Export-DbFixPlan -Path ./shadow-plan.json", variables);
+        var refused = Assert.Single(export.Errors);
+        Assert.StartsWith("FixPlanInvalid", refused.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("made in shadow mode", refused.Exception.Message, StringComparison.Ordinal);
+
         var connect = host.Run("Connect-DbProfile full -ShadowDatabase $shadow -Verbose", variables).ShouldSucceed();
         var info = Assert.Single(connect.Output);
         Assert.Equal(true, info.Properties["SchemaValidated"].Value);

@@ -339,19 +339,85 @@ function ConvertTo-DbTestConnectionString {
 function Invoke-DbTestSql {
     <#
     .SYNOPSIS
-        Runs -Sql with psql as the server's admin login in -Database, on the server itself (never
-        through a pooler: scripts keep their session); stops at the first error.
+        Runs -Sql (or the script -File) with psql -v ON_ERROR_STOP=1 as the server's admin login in
+        -Database, on the server itself (never through a pooler: scripts keep their session); stops at
+        the first error.
     #>
-    [CmdletBinding()]
-    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Database, [Parameter(Mandatory)] [string] $Sql)
+    [CmdletBinding(DefaultParameterSetName = 'Sql')]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Database,
+        [Parameter(Mandatory, ParameterSetName = 'Sql')] [string] $Sql,
+        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File
+    )
     $env:PGPASSWORD = $Server.Password
     try {
-        $Sql | & (Find-PgProgram psql) -X -q -A -t -v ON_ERROR_STOP=1 -h $Server.AdminHost -p $Server.AdminPort -U $Server.User -d $Database -f -
+        $arguments = @('-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', $Server.AdminHost, '-p', $Server.AdminPort, '-U', $Server.User, '-d', $Database)
+        if ($PSCmdlet.ParameterSetName -eq 'File') {
+            & (Find-PgProgram psql) @arguments -f $File
+        }
+        else {
+            $Sql | & (Find-PgProgram psql) @arguments -f -
+        }
         if ($LASTEXITCODE -ne 0) { throw "psql failed on $Database." }
     }
     finally {
         Remove-Item Env:PGPASSWORD
     }
+}
+
+function Start-DbTestLock {
+    <#
+    .SYNOPSIS
+        A psql session (application name pester-lock-holder) that locks -Table of -Database in -Mode,
+        holds the lock for -Seconds, then commits. Returns the psql process once the lock is granted.
+    .DESCRIPTION
+        It logs in as -User with -Password, by default the server's admin login.
+    #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'Password', Justification = 'The known password of a throwaway test role.')]
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Database,
+        [Parameter(Mandatory)] [string] $Table,
+        [string] $Mode = 'ACCESS EXCLUSIVE',
+        [double] $Seconds = 60,
+        [string] $User = $Server.User,
+        [string] $Password = $Server.Password
+    )
+    $start = [Diagnostics.ProcessStartInfo]::new((Find-PgProgram psql))
+    $sql = "BEGIN; LOCK TABLE $Table IN $Mode MODE; SELECT pg_sleep($Seconds); COMMIT;"
+    # On the server itself, as Invoke-DbTestSql: the session must stay the one holding the lock.
+    foreach ($argument in @('-X', '-q', '-h', $Server.AdminHost, '-p', "$($Server.AdminPort)", '-U', $User, '-d', $Database, '-c', $sql)) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.Environment['PGPASSWORD'] = $Password
+    $start.Environment['PGAPPNAME'] = 'pester-lock-holder'
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    $granted = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'pester-lock-holder' AND l.granted AND l.locktype = 'relation' AND l.relation = '$Table'::regclass"
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ([int] (Invoke-DbTestSql -Server $Server -Database $Database -Sql $granted) -gt 0) { return $process }
+        Start-Sleep -Milliseconds 50
+    }
+    $process.Kill()
+    throw "psql did not lock $Table within 30 s: $($process.StandardError.ReadToEnd())"
+}
+
+function Stop-DbTestLock {
+    <#
+    .SYNOPSIS
+        Ends the sessions Start-DbTestLock started in -Database (their locks go with them) and waits for psql to exit.
+    #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Database, [Diagnostics.Process] $Process)
+    $null = Invoke-DbTestSql -Server $Server -Database $Database -Sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pester-lock-holder' AND datname = current_database()"
+    if ($Process) { $null = $Process.WaitForExit(30000) }
 }
 
 function New-DbTestRole {
@@ -453,4 +519,4 @@ function Invoke-TestPwsh {
     [pscustomobject]@{ Output = $output; ExitCode = $LASTEXITCODE }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, Start-DbTestLock, Stop-DbTestLock, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh

@@ -73,6 +73,9 @@ public sealed class ProfileConfig
     /// port decide (a Supabase pooler host on port 6543 is a transaction pooler).
     /// </summary>
     public string? Pooling { get; init; }
+
+    /// <summary>lock_timeout: how long every cmdlet of this profile waits for a lock, or null for the default.</summary>
+    public TimeSpan? LockTimeout { get; init; }
 }
 
 /// <summary>The [schema] table.</summary>

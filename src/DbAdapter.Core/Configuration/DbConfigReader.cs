@@ -52,7 +52,7 @@ internal static class DbConfigReader
     {
         var dbPassword = node.GetString("db_password", allowEmpty: true);
         context.AddSecret(dbPassword);
-        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling");
+        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling", "lock_timeout");
 
         var provider = node.GetString("provider")?.Trim().ToLowerInvariant() ?? "postgres";
         if (!ValidProviders.Contains(provider, StringComparer.Ordinal))
@@ -75,6 +75,14 @@ internal static class DbConfigReader
             throw node.Invalid("schemas", "must list at least one schema (leave the key out for [\"public\"]).");
         }
 
+        TimeSpan? lockTimeout = null;
+        if (node.GetString("lock_timeout") is { } lockText)
+        {
+            lockTimeout = PostgresDuration.TryParse(lockText, out var parsed)
+                ? parsed
+                : throw node.Invalid("lock_timeout", "expected a duration in PostgreSQL's syntax, such as \"2s\", \"500ms\" or \"1min\" (0 waits without limit).");
+        }
+
         return new ProfileConfig
         {
             Name = name,
@@ -87,6 +95,7 @@ internal static class DbConfigReader
             Provider = provider,
             Schemas = schemas ?? ["public"],
             Pooling = pooling,
+            LockTimeout = lockTimeout,
         };
     }
 

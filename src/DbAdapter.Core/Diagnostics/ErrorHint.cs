@@ -26,4 +26,10 @@ public enum ErrorHint
 
     /// <summary>Look at the schema differences and plan their repair.</summary>
     RepairSchema,
+
+    /// <summary>Another session holds a lock: try again later, wait longer or retry more, or end that session.</summary>
+    WaitForLock,
+
+    /// <summary>The plan no longer fits the database or the schema file: make and review a new one.</summary>
+    PlanAgain,
 }

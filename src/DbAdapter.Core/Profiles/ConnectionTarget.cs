@@ -8,7 +8,11 @@ namespace DbAdapter.Core.Profiles;
 /// </summary>
 public sealed class ConnectionTarget
 {
-    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, string? pooling = null)
+    /// <summary>How long work waits for a lock when neither the profile nor the call says otherwise.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
+    internal ConnectionTarget(
+        NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, string? pooling = null, TimeSpan? lockTimeout = null)
     {
         Builder = builder;
         ProfileName = profileName;
@@ -17,6 +21,7 @@ public sealed class ConnectionTarget
         Schemas = schemas.Count == 0 ? ["public"] : schemas;
         Pooling = PoolerDetection.ModeOf(builder, pooling);
         PoolingConfigured = pooling is not null;
+        LockTimeout = lockTimeout ?? DefaultLockTimeout;
     }
 
     /// <summary>Profile name, or null in direct mode (-ConnectionString / DATABASE_URL).</summary>
@@ -44,6 +49,12 @@ public sealed class ConnectionTarget
 
     /// <summary>True when db.toml's pooling decided <see cref="Pooling"/>, false when the host and port did.</summary>
     public bool PoolingConfigured { get; }
+
+    /// <summary>
+    /// How long any work on this connection waits for a lock before it gives up (the profile's
+    /// lock_timeout, else <see cref="DefaultLockTimeout"/>); zero waits without limit.
+    /// </summary>
+    public TimeSpan LockTimeout { get; }
 
     public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
 

@@ -1,4 +1,5 @@
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Repair;
 
@@ -10,12 +11,19 @@ namespace DbAdapter.Core.Repair;
 public sealed class FixPlan
 {
     /// <summary>Creates a plan.</summary>
-    /// <param name="expected">The expected schema the plan repairs towards.</param>
-    /// <param name="schemas">The schemas compared.</param>
+    /// <param name="expected">The expected schema.</param>
+    /// <param name="schemas">The schemas compared, first one first.</param>
     /// <param name="steps">The steps in execution order.</param>
-    /// <param name="warnings">Findings that belong to no single step.</param>
-    /// <param name="plannedAgainst">The comparison the plan was made from: applying checks the database still compares so.</param>
-    public FixPlan(SchemaModel expected, IReadOnlyList<string> schemas, IReadOnlyList<FixStep> steps, IReadOnlyList<string> warnings, SchemaComparison? plannedAgainst = null)
+    /// <param name="warnings">Findings about the plan as a whole.</param>
+    /// <param name="origin">What the plan was made with, when known.</param>
+    /// <param name="fingerprint">The live catalog objects the plan depends on, when read.</param>
+    public FixPlan(
+        SchemaModel expected,
+        IReadOnlyList<string> schemas,
+        IReadOnlyList<FixStep> steps,
+        IReadOnlyList<string> warnings,
+        FixPlanOrigin? origin = null,
+        CatalogFingerprint? fingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(schemas);
@@ -25,15 +33,9 @@ public sealed class FixPlan
         Schemas = schemas.ToArray();
         Steps = steps.ToArray();
         Warnings = warnings.ToArray();
-        PlannedAgainst = plannedAgainst;
+        Origin = origin;
+        Fingerprint = fingerprint;
     }
-
-    /// <summary>
-    /// The comparison the plan was made from, or null. Before the first step runs, the database is
-    /// compared again in the fix's transaction: a plan made against another state is refused
-    /// (FixPlanStale) instead of being run and failing halfway.
-    /// </summary>
-    public SchemaComparison? PlannedAgainst { get; }
 
     /// <summary>The steps in execution order.</summary>
     public IReadOnlyList<FixStep> Steps { get; }
@@ -61,4 +63,21 @@ public sealed class FixPlan
 
     /// <summary>Things the person running the plan should know that belong to no single step.</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>What the plan was made with (when, column definitions, tables to rebuild), or null.</summary>
+    public FixPlanOrigin? Origin { get; }
+
+    /// <summary>
+    /// The live catalog objects of the tables the plan changes, as they were when it was made; applying
+    /// refuses the plan (FixPlanStale) when they differ inside the fix transaction. Null: not checked.
+    /// </summary>
+    public CatalogFingerprint? Fingerprint { get; }
+
+    /// <summary>The tables the steps change, each once, in byte order: what the fingerprint covers.</summary>
+    public IReadOnlyList<TableName> ChangedTables =>
+        Steps.Select(s => new TableName(s.Schema, s.Table))
+            .Distinct()
+            .OrderBy(t => t.Schema, StringComparer.Ordinal)
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
 }

@@ -64,7 +64,14 @@ public static class FixPlanner
             // One transaction, always rolled back: one snapshot for counts and catalog, and the
             // server-side probes leave nothing behind.
             return await client.UseRolledBackTransactionAsync(
-                (connection, token) => PlanCoreAsync(connection, expected, schemas, options, recreate, reporter, token),
+                async (connection, token) =>
+                {
+                    var plan = await PlanCoreAsync(connection, expected, schemas, options, recreate, reporter, token).ConfigureAwait(false);
+
+                    // What the plan relies on, read in the same transaction: applying checks it again.
+                    var fingerprint = await CatalogFingerprint.ReadAsync(connection, plan.ChangedTables, token).ConfigureAwait(false);
+                    return new FixPlan(plan.Expected, plan.Schemas, plan.Steps, plan.Warnings, FixPlanOrigin.Of(options, DateTimeOffset.UtcNow), fingerprint);
+                },
                 ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
@@ -175,7 +182,7 @@ public static class FixPlanner
         var setPaths = ordered.Any(s => s.NeedsExplicitPath);
         var result = ordered.Select((s, i) => s.ToStep(i + 1, setPaths)).ToList();
         reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"Fix plan: {result.Count} step(s)."));
-        return new FixPlan(expected, schemas, result, warnings, comparison);
+        return new FixPlan(expected, schemas, result, warnings);
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ public sealed class SchemaModel
     /// </summary>
     public bool FromCatalog { get; set; }
 
+    /// <summary>SHA-256 (lower-case hex) of the bytes of <see cref="SourceFile"/> the model was read from.</summary>
+    public string? SourceSha256 { get; set; }
+
     public TableModel? FindTable(string schema, string name) =>
         Tables.FirstOrDefault(t => string.Equals(t.Schema, schema, StringComparison.Ordinal) && string.Equals(t.Name, name, StringComparison.Ordinal));
 

@@ -62,6 +62,8 @@ internal static class OutputMapper
 
     public static DbFixPlan ToFixPlan(FixPlanOutcome outcome) => ToFixPlan(outcome.Profile, outcome.SchemaFile, outcome.Plan);
 
+    public static DbFixPlan ToFixPlan(FixPlanImport imported) => ToFixPlan(imported.Profile, imported.SchemaFile, imported.Plan);
+
     private static DbFixPlan ToFixPlan(ResolvedProfile resolved, string schemaFile, FixPlan plan) => new()
     {
         Profile = resolved.Name ?? string.Empty,

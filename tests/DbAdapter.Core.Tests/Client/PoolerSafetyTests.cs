@@ -66,6 +66,8 @@ public sealed class PoolerSafetyTests(PooledTestDatabase database) : IClassFixtu
             planned.Profile,
             planned.Plan,
             new FixApplyOptions(Force: true, BackupPath: _folder.Combine("pre-fix.json"), ProfileName: "pooled"),
+            lockTimeout: TimeSpan.FromSeconds(2),
+            statementTimeout: TimeSpan.FromMinutes(1),
             reporter,
             ct);
         Assert.True(fixedResult.Success);
