@@ -61,6 +61,7 @@ public static class Contract
             // Not the common -Profile: bound by property name with its alias Name, a file from
             // Get-ChildItem would bind its Name as a profile.
             new ParameterSpec("Profile", typeof(string)),
+            new ParameterSpec("ShadowDatabase", typeof(string)),
             ConfigPath,
             EnvPrefix),
         new("Disconnect-DbProfile", false, null, [],

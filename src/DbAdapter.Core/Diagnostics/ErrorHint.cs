@@ -32,4 +32,7 @@ public enum ErrorHint
 
     /// <summary>The plan no longer fits the database or the schema file: make and review a new one.</summary>
     PlanAgain,
+
+    /// <summary>Name a shadow database for this call.</summary>
+    NameShadowDatabase,
 }

@@ -53,6 +53,7 @@ internal static class ErrorRecords
         ErrorHint.AcceptHazards => "Review the hazards, then run Invoke-DbFix -Force to accept them.",
         ErrorHint.RepairSchema => "Run Test-DbSchema for the details and Get-DbFixPlan to plan the repair, or connect with -SkipValidation.",
         ErrorHint.WaitForLock => "Run the command again once the blocking session has finished, or end it (pg_terminate_backend); Invoke-DbFix waits longer with -LockTimeout and tries again with -RetryCount, and lock_timeout in db.toml sets a profile's wait.",
+        ErrorHint.NameShadowDatabase => "Pass -ShadowDatabase <URL or profile>, or set [schema] shadow_database or shadow = true in db.toml.",
         ErrorHint.PlanAgain => "Make a new plan with Get-DbFixPlan, review it, and export it again with Export-DbFixPlan.",
         _ => null,
     };
