@@ -5,8 +5,10 @@
 .DESCRIPTION
     Build    dotnet build of the solution; lays out the importable module in out/DbAdapter/.
     Test     Build, then the xUnit suites (dotnet test) and the Pester suite (tests/pester) in a
-             fresh pwsh, both against a throwaway PostgreSQL. Ends with one line "N passed, N failed"
-             over both; fails when a test fails, when a test is skipped or when a suite runs none.
+             fresh pwsh, both against a throwaway PostgreSQL. The user-level suites (the module's
+             xUnit tests and the Pester suite) run a second time through PgBouncer in transaction
+             mode. Ends with one line "N passed, N failed" over every run; fails when a test fails,
+             when a test is skipped or when a suite runs none.
     Demo     Build, then samples/demo.ps1: samples/runbook.ps1 in pwsh against a throwaway PostgreSQL.
     Analyze  PSScriptAnalyzer over the scripts of the repository (PSScriptAnalyzerSettings.psd1).
     Package  A Release build of the module laid out in out/package/DbAdapter/, published as
@@ -95,23 +97,31 @@ function Install-Pester {
 
 function Invoke-XunitSuite {
     <#
-        dotnet test over the solution, its output shown as it comes; the counts come from the one
-        summary line each test assembly prints:
+        dotnet test over -Target (the solution, or one test project), its output shown as it comes;
+        the counts come from the one summary line each test assembly prints:
         "Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: ..."
+        -Pooler sends the run through a transaction pooler the test bed starts (DBADAPTER_TEST_POOLER).
     #>
-    param([string] $Configuration)
+    param([string] $Configuration, [string] $Target = $solution, [switch] $Pooler)
     $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Assemblies = 0; ExitCode = 0 }
     $summary = '^\s*(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+),'
-    & dotnet test $solution -c $Configuration --no-build | ForEach-Object {
-        Write-Host $_
-        if ($_ -match $summary) {
-            $counts.Failed += [int] $Matches[2]
-            $counts.Passed += [int] $Matches[3]
-            $counts.Skipped += [int] $Matches[4]
-            $counts.Assemblies++
+    $saved = $env:DBADAPTER_TEST_POOLER
+    if ($Pooler) { $env:DBADAPTER_TEST_POOLER = 'pgbouncer' }
+    try {
+        & dotnet test $Target -c $Configuration --no-build | ForEach-Object {
+            Write-Host $_
+            if ($_ -match $summary) {
+                $counts.Failed += [int] $Matches[2]
+                $counts.Passed += [int] $Matches[3]
+                $counts.Skipped += [int] $Matches[4]
+                $counts.Assemblies++
+            }
         }
+        $counts.ExitCode = $LASTEXITCODE
     }
-    $counts.ExitCode = $LASTEXITCODE
+    finally {
+        $env:DBADAPTER_TEST_POOLER = $saved
+    }
     $counts
 }
 
@@ -142,23 +152,34 @@ function Invoke-Test {
     param([string] $Configuration)
     Invoke-Build -Configuration $Configuration
     $xunit = Invoke-XunitSuite -Configuration $Configuration
+    # The module's own tests are the user-level ones: every cmdlet test runs once more through the
+    # pooler, so a cmdlet that is not pooler-safe fails here without a test written twice.
+    $pooled = Invoke-XunitSuite -Configuration $Configuration -Target (Join-Path $root 'tests/DbAdapter.PowerShell.Tests') -Pooler
     $pester = Invoke-PesterSuite
 
     $problems = @()
     $expected = @(Get-ChildItem -Path (Join-Path $root 'tests') -Filter '*.Tests.csproj' -Recurse).Count
     if ($xunit.Assemblies -ne $expected) { $problems += "xUnit: results from $($xunit.Assemblies) of $expected test assemblies." }
-    if ($xunit.ExitCode -ne 0) { $problems += "xUnit: dotnet test exited with $($xunit.ExitCode)." }
-    if ($xunit.Skipped -gt 0) { $problems += "xUnit: $($xunit.Skipped) test(s) skipped; a skipped test proves nothing." }
+    if ($pooled.Assemblies -ne 1) { $problems += 'xUnit through PgBouncer: no results from DbAdapter.PowerShell.Tests.' }
+    foreach ($run in @(@('xUnit', $xunit), @('xUnit through PgBouncer', $pooled))) {
+        $name, $counts = $run
+        if ($counts.ExitCode -ne 0) { $problems += "${name}: dotnet test exited with $($counts.ExitCode)." }
+        if ($counts.Skipped -gt 0) { $problems += "${name}: $($counts.Skipped) test(s) skipped; a skipped test proves nothing." }
+    }
     if ($pester.Total -eq 0) { $problems += 'Pester: no tests found in tests/pester.' }
     if ($pester.ExitCode -ne 0) { $problems += "Pester: the run exited with $($pester.ExitCode)." }
     if ($pester.Skipped + $pester.NotRun -gt 0) { $problems += "Pester: $($pester.Skipped + $pester.NotRun) test(s) skipped or not run; a skipped test proves nothing." }
 
     Write-Host ''
     Write-Host "xUnit:  $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped ($($xunit.Assemblies) assemblies)"
+    Write-Host "xUnit through PgBouncer:  $($pooled.Passed) passed, $($pooled.Failed) failed, $($pooled.Skipped) skipped (DbAdapter.PowerShell.Tests)"
+    foreach ($pass in @($pester.PSObject.Properties['Passes'] | ForEach-Object { $_.Value })) {
+        Write-Host "Pester $($pass.Name): $($pass.Passed) passed, $($pass.Failed) failed, $($pass.Skipped) skipped, $($pass.NotRun) not run"
+    }
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped, $($pester.NotRun) not run"
     foreach ($problem in $problems) { Write-Host $problem }
-    Write-Host "$($xunit.Passed + $pester.Passed) passed, $($xunit.Failed + $pester.Failed) failed"
-    $problems.Count -eq 0 -and $xunit.Failed -eq 0 -and $pester.Failed -eq 0
+    Write-Host "$($xunit.Passed + $pooled.Passed + $pester.Passed) passed, $($xunit.Failed + $pooled.Failed + $pester.Failed) failed"
+    $problems.Count -eq 0 -and $xunit.Failed -eq 0 -and $pooled.Failed -eq 0 -and $pester.Failed -eq 0
 }
 
 function Invoke-Demo {

@@ -15,8 +15,10 @@
         'Backup-Database'
         'Connect-DbProfile'
         'Disconnect-DbProfile'
+        'Export-DbFixPlan'
         'Get-DbFixPlan'
         'Get-DbProfile'
+        'Import-DbFixPlan'
         'Invoke-DbFix'
         'Restore-Database'
         'Test-DbBackup'
@@ -30,7 +32,7 @@
             Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic schema repair (Get-DbFixPlan, Invoke-DbFix); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

@@ -101,7 +101,7 @@ internal static class CmdletBenchmark
     /// a Debug engine (out/ is rewritten by every build of the module, Debug or Release) would make
     /// the numbers incomparable.
     /// </summary>
-    private static string DescribeEngine()
+    internal static string DescribeEngine()
     {
         var core = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "DbAdapter.Core")
             ?? throw new InvalidReportException("DbAdapter.Core is not loaded after Test-DbSchema ran.");
@@ -139,7 +139,7 @@ internal static class CmdletBenchmark
     }
 
     /// <summary>One pipeline, timed end to end from PowerShell.Create to the last output object.</summary>
-    private static Measurement MeasureOnce(Runspace runspace, string script, bool requireValid)
+    internal static Measurement MeasureOnce(Runspace runspace, string script, bool requireValid)
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
@@ -165,7 +165,7 @@ internal static class CmdletBenchmark
     }
 
     /// <summary>Runs a script in a new pipeline; any error record is a failure, since nothing here should produce one.</summary>
-    private static (IReadOnlyList<PSObject> Output, int Warnings) Invoke(Runspace runspace, string script)
+    internal static (IReadOnlyList<PSObject> Output, int Warnings) Invoke(Runspace runspace, string script)
     {
         using var shell = Shell.Create();
         shell.Runspace = runspace;
@@ -186,7 +186,7 @@ internal static class CmdletBenchmark
         }
     }
 
-    private static List<Measurement> Repeat(int runs, Func<Measurement> measure)
+    internal static List<Measurement> Repeat(int runs, Func<Measurement> measure)
     {
         var list = new List<Measurement>(runs);
         for (var i = 0; i < runs; i++)
@@ -198,7 +198,7 @@ internal static class CmdletBenchmark
     }
 
     /// <summary>out/DbAdapter/DbAdapter.psd1 of the repository this program was built from.</summary>
-    private static string FindManifest()
+    internal static string FindManifest()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -212,12 +212,12 @@ internal static class CmdletBenchmark
         throw new InvalidOperationException($"DbAdapter.PowerShell.sln not found above {AppContext.BaseDirectory}.");
     }
 
-    private static string Min(List<Measurement> runs) => BenchStatistics.Min(runs.Select(m => m.Milliseconds));
+    internal static string Min(List<Measurement> runs) => BenchStatistics.Min(runs.Select(m => m.Milliseconds));
 
-    private static string Median(List<Measurement> runs) => BenchStatistics.Median(runs.Select(m => m.Milliseconds));
+    internal static string Median(List<Measurement> runs) => BenchStatistics.Median(runs.Select(m => m.Milliseconds));
 
-    private sealed record Measurement(double Milliseconds, long AllocatedBytes, bool IsValid, int ErrorCount, int Differences, int Warnings);
+    internal sealed record Measurement(double Milliseconds, long AllocatedBytes, bool IsValid, int ErrorCount, int Differences, int Warnings);
 
     /// <summary>A run that did not produce one valid report: the benchmark would measure the wrong thing.</summary>
-    private sealed class InvalidReportException(string message) : Exception(message);
+    internal sealed class InvalidReportException(string message) : Exception(message);
 }

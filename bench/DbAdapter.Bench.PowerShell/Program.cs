@@ -1,3 +1,5 @@
 using DbAdapter.Bench.PowerShell;
 
-return await CmdletBenchmark.RunAsync(args).ConfigureAwait(false);
+return args.FirstOrDefault() == "corpus"
+    ? await CorpusCmdletBenchmark.RunAsync(args.Skip(1).ToArray()).ConfigureAwait(false)
+    : await CmdletBenchmark.RunAsync(args).ConfigureAwait(false);

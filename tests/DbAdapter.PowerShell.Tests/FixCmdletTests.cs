@@ -194,8 +194,10 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
         await db.Server.ExecuteAsync(name, "ALTER TABLE products DROP COLUMN name");
         var result = host.Run("$plan | Invoke-DbFix -Confirm:$false");
         var error = Assert.Single(result.Errors);
-        Assert.StartsWith("FixFailed", error.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("name", error.Exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("FixPlanStale", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Equal(ErrorCategory.InvalidOperation, error.CategoryInfo.Category);
+        Assert.Contains("column name of public.products was dropped (it was: text)", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal("Make a new plan with Get-DbFixPlan, review it, and export it again with Export-DbFixPlan.", error.ErrorDetails.RecommendedAction);
         Assert.Equal("0", await db.Server.ScalarAsync(name, "SELECT count(*) FROM information_schema.columns WHERE table_name IN ('items', 'products') AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
 
         // The progress bar of the failed apply is closed, not left on screen.

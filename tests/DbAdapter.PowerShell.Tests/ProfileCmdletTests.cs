@@ -104,6 +104,12 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
         Assert.StartsWith(errorId, error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Equal(category, error.CategoryInfo.Category);
         Assert.Contains(profile, error.Exception.Message, StringComparison.Ordinal);
+        if (profile == "wrongpw" && db.Server.ThroughPooler)
+        {
+            // Through PgBouncer the refusal is the pooler's own (SQLSTATE 08P01), and says so.
+            Assert.Contains("pooler", error.Exception.Message, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
         Assert.DoesNotContain("Pw@", result.AllText(), StringComparison.Ordinal);
         Assert.Equal("other", File.ReadAllText(Path.Combine(folder, ".db-profile")).Trim());
@@ -328,6 +334,26 @@ public sealed class ProfileCmdletTests(ProfileDatabase db) : IClassFixture<Profi
         Assert.Equal(db.Name, Assert.Single(result.Output).Properties["Database"].Value);
         Assert.False(File.Exists(Path.Combine(empty, ".db-profile")));
         Assert.DoesNotContain(ProfileDatabase.Password, result.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_profile_that_declares_a_transaction_pooler_says_so_and_works_like_any_other()
+    {
+        var folder = NewFolder($"""
+            [profiles.pooled]
+            url = "{db.PlaceholderUrl}"
+            db_password = "{ProfileDatabase.Password}"
+            pooling = "transaction"
+            """);
+        using var host = new ModuleHost(folder);
+
+        var result = host.Run($"Connect-DbProfile pooled -EnvPrefix {Prefix()} -Verbose").ShouldSucceed();
+
+        Assert.Empty(result.Warnings);
+        Assert.Contains(result.Verbose, v => v.Message.Contains("transaction pooler (pooling = \"transaction\" in db.toml)", StringComparison.Ordinal));
+        var products = ((object[])Assert.Single(result.Output).Properties["Tables"].Value).Select(PSObject.AsPSObject)
+            .Single(t => (string)t.Properties["Table"].Value == "products");
+        Assert.Equal(7L, products.Properties["Rows"].Value);
     }
 
     [Fact]

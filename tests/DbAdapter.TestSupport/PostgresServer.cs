@@ -13,21 +13,38 @@ namespace DbAdapter.TestSupport;
 /// When none works, <see cref="GetAsync"/> throws with every reason: tests fail, they never skip.
 /// Admin work (CREATE/DROP DATABASE, seeding) goes through psql so this assembly needs no Npgsql.
 /// </summary>
+/// <remarks>
+/// A run can go through a transaction pooler instead (<see cref="PoolerEnvVar"/>): then
+/// <see cref="Host"/>, <see cref="Port"/>, <see cref="Uri"/> and the connection strings point at
+/// the pooler, so every test that connects through them runs through it unchanged, while the admin
+/// work (psql) still goes to the server itself: seeding scripts keep their session (SET ROLE) and
+/// CREATE DATABASE needs no transaction a pooler would wrap around it.
+/// </remarks>
 public sealed class PostgresServer
 {
     /// <summary>The env var that points the tests at an existing server.</summary>
     public const string ConnectionEnvVar = "DBADAPTER_TEST_CONNECTION";
 
+    /// <summary>
+    /// The env var that sends the tests through a transaction pooler: "pgbouncer" starts PgBouncer in
+    /// front of the server; "host:port" names one that already runs in front of it.
+    /// </summary>
+    public const string PoolerEnvVar = "DBADAPTER_TEST_POOLER";
+
     private static readonly SemaphoreSlim StartLock = new(1, 1);
     private static PostgresServer? _instance;
+    private static PostgresServer? _pooled;
     private static string? _startFailure;
+    private static string? _poolerFailure;
 
     private readonly Func<Task>? _stop;
+    private readonly string _adminHost;
+    private readonly int _adminPort;
 
     private PostgresServer(string host, int port, string user, string password, string maintenanceDatabase, string strategy, Func<Task>? stop)
     {
-        Host = host;
-        Port = port;
+        Host = _adminHost = host;
+        Port = _adminPort = port;
         AdminUser = user;
         AdminPassword = password;
         MaintenanceDatabase = maintenanceDatabase;
@@ -35,9 +52,29 @@ public sealed class PostgresServer
         _stop = stop;
     }
 
+    /// <summary>The same server reached through a pooler at <paramref name="host"/>:<paramref name="port"/>.</summary>
+    private PostgresServer(PostgresServer server, string host, int port, string pooler, Func<Task>? stop)
+    {
+        Host = host;
+        Port = port;
+        _adminHost = server._adminHost;
+        _adminPort = server._adminPort;
+        AdminUser = server.AdminUser;
+        AdminPassword = server.AdminPassword;
+        MaintenanceDatabase = server.MaintenanceDatabase;
+        Strategy = $"{server.Strategy}, through {pooler}";
+        ThroughPooler = true;
+        _stop = stop;
+    }
+
+    /// <summary>Where the code under test connects: the server, or the pooler in front of it.</summary>
     public string Host { get; }
 
+    /// <summary>The port of <see cref="Host"/>.</summary>
     public int Port { get; }
+
+    /// <summary>True when <see cref="Host"/> and <see cref="Port"/> are a transaction pooler's (PgBouncer's).</summary>
+    public bool ThroughPooler { get; }
 
     public string AdminUser { get; }
 
@@ -48,8 +85,76 @@ public sealed class PostgresServer
     /// <summary>Which strategy produced the server (for messages).</summary>
     public string Strategy { get; }
 
-    /// <summary>The shared server, started on first use.</summary>
-    public static async Task<PostgresServer> GetAsync()
+    /// <summary>
+    /// The shared server, started on first use; reached through a pooler when <see cref="PoolerEnvVar"/>
+    /// asks for one (see <see cref="GetPooledAsync"/>).
+    /// </summary>
+    public static Task<PostgresServer> GetAsync() =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PoolerEnvVar)) ? GetDirectAsync() : GetPooledAsync();
+
+    /// <summary>
+    /// The shared server behind a transaction-mode pooler, whatever the run: the one
+    /// <see cref="PoolerEnvVar"/> names (host:port), or a PgBouncer started in front of the shared
+    /// server on first use and stopped (its folder removed) at process exit.
+    /// </summary>
+    public static async Task<PostgresServer> GetPooledAsync()
+    {
+        if (_pooled is not null)
+        {
+            return _pooled;
+        }
+
+        var server = await GetDirectAsync().ConfigureAwait(false);
+        await StartLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pooled is not null)
+            {
+                return _pooled;
+            }
+
+            var named = Environment.GetEnvironmentVariable(PoolerEnvVar)?.Trim();
+            if (named is { Length: > 0 } && !named.Equals("pgbouncer", StringComparison.OrdinalIgnoreCase))
+            {
+                var separator = named.LastIndexOf(':');
+                if (separator <= 0 || !int.TryParse(named[(separator + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var namedPort))
+                {
+                    throw new InvalidOperationException($"{PoolerEnvVar} must be \"pgbouncer\" or the host:port of a pooler in front of the test server, found \"{named}\".");
+                }
+
+                _pooled = new PostgresServer(server, named[..separator], namedPort, $"the pooler at {named}", stop: null);
+                return _pooled;
+            }
+
+            if (_poolerFailure is not null)
+            {
+                throw new InvalidOperationException(_poolerFailure);
+            }
+
+            int port;
+            Func<Task> stop;
+            try
+            {
+                (port, stop) = await PgBouncer.StartAsync(server._adminHost, server._adminPort, server.AdminUser, server.AdminPassword).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _poolerFailure = ex.Message;
+                throw;
+            }
+
+            var pooled = new PostgresServer(server, "127.0.0.1", port, "PgBouncer (transaction mode)", stop);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => pooled.StopAsync().GetAwaiter().GetResult();
+            _pooled = pooled;
+            return pooled;
+        }
+        finally
+        {
+            StartLock.Release();
+        }
+    }
+
+    private static async Task<PostgresServer> GetDirectAsync()
     {
         if (_instance is not null)
         {
@@ -89,23 +194,42 @@ public sealed class PostgresServer
         }
     }
 
-    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as the admin user.</summary>
+    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as the admin user, to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string ConnectionString(string database) =>
         ConnectionString(database, AdminUser, AdminPassword);
 
-    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as any user.</summary>
+    /// <summary>Npgsql keyword connection string for <paramref name="database"/> as any user, to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string ConnectionString(string database, string user, string password) =>
         $"Host={Host};Port={Port};Database={Quote(database)};Username={Quote(user)};Password={Quote(password)};Pooling=false;Timeout=15";
 
-    /// <summary>A postgresql:// URI (password percent-encoded).</summary>
+    /// <summary>A postgresql:// URI (password percent-encoded) to <see cref="Host"/> (the pooler in a pooled run).</summary>
     public string Uri(string database, string? user = null, string? password = null) =>
         $"postgresql://{System.Uri.EscapeDataString(user ?? AdminUser)}:{System.Uri.EscapeDataString(password ?? AdminPassword)}@{Host}:{Port}/{System.Uri.EscapeDataString(database)}";
+
+    /// <summary>
+    /// Npgsql keyword connection string for <paramref name="database"/> as the admin user, to the server
+    /// itself even in a pooled run: what shadow mode needs (one session, databases of its own making).
+    /// </summary>
+    public string DirectConnectionString(string database) =>
+        $"Host={_adminHost};Port={_adminPort};Database={Quote(database)};Username={Quote(AdminUser)};Password={Quote(AdminPassword)};Pooling=false;Timeout=15";
+
+    /// <summary>A postgresql:// URI (password percent-encoded) to the server itself, even in a pooled run.</summary>
+    public string DirectUri(string database, string? user = null, string? password = null) =>
+        $"postgresql://{System.Uri.EscapeDataString(user ?? AdminUser)}:{System.Uri.EscapeDataString(password ?? AdminPassword)}@{_adminHost}:{_adminPort}/{System.Uri.EscapeDataString(database)}";
 
     /// <summary>Creates a fresh, empty database and returns its name.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{Sanitize(prefix)}_{Guid.NewGuid():N}"[..Math.Min(63, Sanitize(prefix).Length + 33)].ToLowerInvariant();
         await ExecuteAsync(MaintenanceDatabase, $"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'").ConfigureAwait(false);
+        return name;
+    }
+
+    /// <summary>Creates a copy of <paramref name="template"/> (nobody may be connected to it) and returns its name.</summary>
+    public async Task<string> CopyDatabaseAsync(string template, string prefix)
+    {
+        var name = $"{Sanitize(prefix)}_{Guid.NewGuid():N}"[..Math.Min(63, Sanitize(prefix).Length + 33)].ToLowerInvariant();
+        await ExecuteAsync(MaintenanceDatabase, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template.Replace("\"", "\"\"")}\"").ConfigureAwait(false);
         return name;
     }
 
@@ -153,8 +277,8 @@ public sealed class PostgresServer
 
         psi.ArgumentList.Add("-f");
         psi.ArgumentList.Add("-");
-        psi.Environment["PGHOST"] = Host;
-        psi.Environment["PGPORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["PGHOST"] = _adminHost;
+        psi.Environment["PGPORT"] = _adminPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["PGUSER"] = AdminUser;
         psi.Environment["PGPASSWORD"] = AdminPassword;
         psi.Environment["PGDATABASE"] = database;

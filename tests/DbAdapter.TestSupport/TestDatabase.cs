@@ -14,17 +14,20 @@ public class TestDatabase : IAsyncLifetime
 
     public string Name { get; private set; } = string.Empty;
 
-    /// <summary>Admin Npgsql keyword connection string of this database.</summary>
+    /// <summary>Npgsql keyword connection string of this database as the admin user (through the pooler in a pooled run).</summary>
     public string ConnectionString => Server.ConnectionString(Name);
 
-    /// <summary>Admin postgresql:// URI of this database.</summary>
+    /// <summary>postgresql:// URI of this database as the admin user (through the pooler in a pooled run).</summary>
     public string Uri => Server.Uri(Name);
 
     public virtual async Task InitializeAsync()
     {
-        _server = await PostgresServer.GetAsync().ConfigureAwait(false);
+        _server = await FindServerAsync().ConfigureAwait(false);
         Name = await _server.CreateDatabaseAsync(GetType().Name).ConfigureAwait(false);
     }
+
+    /// <summary>The server this database lives on: the shared one, as the run reaches it.</summary>
+    protected virtual Task<PostgresServer> FindServerAsync() => PostgresServer.GetAsync();
 
     public Task ExecuteAsync(string sql) => Server.ExecuteAsync(Name, sql);
 

@@ -37,7 +37,18 @@ db_password = "$wrongPassword"
 [schema]
 file = "schema.sql"
 "@
-    $script:folder = New-DbTestFolder -Name profiles -Files @{ 'db.toml' = $toml; 'schema.sql' = $schema; 'broken.toml' = "[profiles.x]`nurl = `"unterminated`n" }
+    # A profile that declares the transaction pooler it goes through (in the suite's second pass it
+    # really does: PgBouncer), in a file of its own so the other tests' profile lists stay as they are.
+    $pooledToml = @"
+[profiles.pooled]
+url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${alpha}"
+password_env = "DBADAPTER_PESTER_PASSWORD"
+pooling = "transaction"
+
+[schema]
+file = "schema.sql"
+"@
+    $script:folder = New-DbTestFolder -Name profiles -Files @{ 'db.toml' = $toml; 'pooled.toml' = $pooledToml; 'schema.sql' = $schema; 'broken.toml' = "[profiles.x]`nurl = `"unterminated`n" }
     $script:config = Join-Path $folder 'db.toml'
     $script:lockFile = Join-Path $folder '.db-profile'
     $env:DBADAPTER_PESTER_PASSWORD = $password
@@ -122,6 +133,8 @@ Describe 'Connect-DbProfile' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
         $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         $err[0].Exception.Message | Should -Match "'badpass'"
+        # Through PgBouncer the refusal is the pooler's own (SQLSTATE 08P01), and says so.
+        if ($server.ThroughPooler) { $err[0].Exception.Message | Should -Match 'pooler there refused the password' }
         $everything = $shown + ($err | Out-String) + ($err | Format-List * -Force | Out-String) + $err[0].Exception.ToString()
         $everything | Should -Not -Match ([regex]::Escape($wrongPassword))
         $everything | Should -Not -Match ([regex]::Escape($password))
@@ -136,6 +149,18 @@ Describe 'Connect-DbProfile' {
         $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
         $err[0].Exception.Message | Should -Match "127\.0\.0\.1:$free"
         ($err | Out-String) | Should -Not -Match ([regex]::Escape($wrongPassword))
+    }
+
+    It 'connects a profile that declares a transaction pooler, saying so with -Verbose' {
+        $pooledConfig = Join-Path $folder 'pooled.toml'
+        $verbose = Connect-DbProfile -Name pooled -ConfigPath $pooledConfig -Verbose -WarningVariable warnings 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $warnings | Should -BeNullOrEmpty
+        ($verbose.Message -join "`n") | Should -Match 'transaction pooler \(pooling = "transaction" in db\.toml\)'
+        $info = Connect-DbProfile -Name pooled -ConfigPath $pooledConfig
+        $info.SchemaValidated | Should -BeTrue
+        ($info.Tables | Where-Object Table -EQ 'categories').Rows | Should -Be 3
+        Disconnect-DbProfile -ConfigPath $pooledConfig
     }
 
     It 'lets a credential override the configured password' {

@@ -86,6 +86,17 @@ internal static class ConnectionErrors
                     $"The server of {where} is not accepting work: {pg.MessageText}. Try again later or check the server.", ErrorHint.None);
         }
 
+        if (whileOpening && PoolerLoginRefusal(pg) is { } refusal)
+        {
+            return refusal == PoolerRefusal.Password
+                ? (ErrorIds.AuthenticationFailed, DbErrorKind.AuthenticationError,
+                    $"Authentication failed for user '{user}' on {where}: the connection pooler there refused the password ({pg.MessageText}). " +
+                    "Check the password (a credential given for this call, the password in the url, db_password or password_env).", ErrorHint.GiveCredential)
+                : (ErrorIds.AuthenticationFailed, DbErrorKind.AuthenticationError,
+                    $"The connection pooler of {where} refused the login of user '{user}': {pg.MessageText}. " +
+                    "Check the user name (Supabase's pooler wants postgres.<project-ref>, not postgres) and that the role exists.", ErrorHint.None);
+        }
+
         if (whileOpening || pg.SqlState.StartsWith("08", StringComparison.Ordinal))
         {
             var kind = pg.SqlState == PostgresErrorCodes.InsufficientPrivilege ? DbErrorKind.PermissionDenied : DbErrorKind.ConnectionError;
@@ -94,6 +105,36 @@ internal static class ConnectionErrors
         }
 
         return (ErrorIds.QueryFailed, KindOf(pg.SqlState), $"{Capitalize(activity ?? "a query")} failed on {where}: {ServerMessage(pg, target)}", ErrorHint.None);
+    }
+
+    /// <summary>
+    /// A pooler's refusal of a login, told apart from its other failures by the text alone: PgBouncer
+    /// sends every error of its own as SQLSTATE 08P01 ("SASL authentication failed", "password
+    /// authentication failed", "no such user"; a server's refusal it passes on with the server's words),
+    /// and Supavisor (Supabase's pooler) says "Tenant or user not found" when the project or the user is
+    /// unknown to it.
+    /// </summary>
+    private static PoolerRefusal? PoolerLoginRefusal(PostgresException pg)
+    {
+        var text = pg.MessageText;
+        if (text.Contains("Tenant or user not found", StringComparison.OrdinalIgnoreCase))
+        {
+            return PoolerRefusal.User;
+        }
+
+        if (pg.SqlState != PostgresErrorCodes.ProtocolViolation)
+        {
+            return null;
+        }
+
+        if (text.Contains("authentication failed", StringComparison.OrdinalIgnoreCase))
+        {
+            return PoolerRefusal.Password;
+        }
+
+        return text.Contains("no such user", StringComparison.OrdinalIgnoreCase) || text.Contains("login rejected", StringComparison.OrdinalIgnoreCase)
+            ? PoolerRefusal.User
+            : null;
     }
 
     private static (string Id, DbErrorKind Kind, string Message, ErrorHint Hint)? FromClientSide(
@@ -208,4 +249,10 @@ internal static class ConnectionErrors
 
     private static string Capitalize(string text) =>
         text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private enum PoolerRefusal
+    {
+        Password,
+        User,
+    }
 }

@@ -10,12 +10,20 @@ namespace DbAdapter.Core.Client;
 /// cmdlet call, every Test-DbSchema on a 1,000-table database paid that again (and got no pooled
 /// connection). Keyed by the full connection string, which stays in memory only.
 /// </summary>
+/// <remarks>
+/// The one place where a connection's Npgsql settings are decided, so every data source of the engine
+/// is built by the same rules. Behind a transaction-mode pooler (<see cref="PoolingMode.Transaction"/>)
+/// consecutive transactions of one Npgsql connection may run on different server connections, so the
+/// settings that keep state on a server connection are off whatever the connection string says (see
+/// <see cref="SettingsFor"/>). Everything else the pooler requires holds for every connection because
+/// <see cref="DbClient"/> runs all work inside transactions.
+/// </remarks>
 internal static class DataSourceCache
 {
     private static readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> Sources = new(StringComparer.Ordinal);
 
     public static NpgsqlDataSource Get(ConnectionTarget target) =>
-        Sources.GetOrAdd(KeyOf(target), k => new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(k).Build())).Value;
+        Sources.GetOrAdd(SettingsFor(target), k => new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(k).Build())).Value;
 
     /// <summary>
     /// Forgets the data source of <paramref name="target"/> and closes it. Called when opening a
@@ -24,16 +32,17 @@ internal static class DataSourceCache
     /// </summary>
     public static void Evict(ConnectionTarget target)
     {
-        if (Sources.TryRemove(KeyOf(target), out var source) && source.IsValueCreated)
+        if (Sources.TryRemove(SettingsFor(target), out var source) && source.IsValueCreated)
         {
             source.Value.Dispose();
         }
     }
 
     /// <summary>True when a data source for <paramref name="target"/> is kept (tests of eviction).</summary>
-    internal static bool Holds(ConnectionTarget target) => Sources.ContainsKey(KeyOf(target));
+    internal static bool Holds(ConnectionTarget target) => Sources.ContainsKey(SettingsFor(target));
 
-    private static string KeyOf(ConnectionTarget target)
+    /// <summary>The connection string a data source for <paramref name="target"/> is built from (and keyed by).</summary>
+    internal static string SettingsFor(ConnectionTarget target)
     {
         var builder = new NpgsqlConnectionStringBuilder(target.Builder.ConnectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -45,6 +54,17 @@ internal static class DataSourceCache
         // Integer arrays with NULL elements would otherwise fail to read (int[] cannot hold null):
         // they come back as int?[] while arrays without nulls stay int[].
         builder.ArrayNullabilityMode = ArrayNullabilityMode.PerInstance;
+
+        if (target.Pooling == PoolingMode.Transaction)
+        {
+            // A statement prepared on one server connection is unknown on the next (and an automatic
+            // preparation would fail there with "prepared statement does not exist"); the DISCARD ALL
+            // Npgsql sends when a connection goes back to its pool would run on whichever server
+            // connection the pooler picks next, outside any transaction.
+            builder.MaxAutoPrepare = 0;
+            builder.NoResetOnClose = true;
+        }
+
         return builder.ConnectionString;
     }
 

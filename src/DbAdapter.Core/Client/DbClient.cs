@@ -8,15 +8,26 @@ namespace DbAdapter.Core.Client;
 /// <summary>
 /// The engine's database client (successor of the Python tool's adapter): one NpgsqlDataSource per
 /// resolved connection; statements with values bound as parameters, transactions and savepoints.
-/// While a <see cref="DbTransactionScope"/> is open, every call of this client runs inside it.
-/// Not for concurrent use from several threads.
+/// While a <see cref="DbTransactionScope"/> is open, every call of this client runs inside it; with
+/// none open, each call runs in a transaction of its own. Every transaction starts with SET LOCAL of
+/// the client's <see cref="Timeouts"/> (never a session setting: safe behind a transaction pooler), so
+/// no work waits silently behind another session's lock. Not for concurrent use from several threads.
 /// </summary>
 /// <remarks>
 /// Failures come out as <see cref="DbAdapterException"/>: ConnectionFailed / AuthenticationFailed
 /// when a connection cannot be had, QueryFailed when the server rejects a statement, InvalidQuery
-/// when a call is refused before any SQL is sent (a parameter value Npgsql cannot send). Cancellation comes out as OperationCanceledException: Npgsql asks the server to cancel
+/// when a call is refused before any SQL is sent (a parameter value Npgsql cannot send), LockTimeout
+/// when work in a transaction of its own waited longer than the lock timeout (naming the session in
+/// the way; inside a caller's scope the server's error passes through for the caller). Cancellation comes out as OperationCanceledException: Npgsql asks the server to cancel
 /// the running statement, so the call returns promptly. Outside a scope the connection goes back to
 /// the pool; inside one, see <see cref="DbTransactionScope"/> (the scope is marked failed).
+/// <para>Pooler-safe for every connection, so a transaction-mode pooler (PgBouncer, Supabase's port 6543)
+/// needs nothing of its own here: every unit of work (each call, each <see cref="UseConnectionAsync{T}"/>)
+/// runs inside one transaction, the open scope's or one of its own, and so on one server connection
+/// with one snapshot. Nothing outlives that transaction on the server: the engine sets session
+/// settings only with SET LOCAL, creates temporary tables only ON COMMIT DROP or under a savepoint it
+/// rolls back, takes no advisory locks and prepares no statements. Only Npgsql's own settings differ
+/// behind a transaction pooler (<see cref="DataSourceCache"/>).</para>
 /// </remarks>
 public sealed class DbClient : IAsyncDisposable
 {
@@ -29,15 +40,21 @@ public sealed class DbClient : IAsyncDisposable
     public static void CloseAllConnections() => DataSourceCache.Clear();
 
     /// <summary>Creates a client for <paramref name="target"/>; nothing is opened until the first call.</summary>
-    public DbClient(ConnectionTarget target)
+    /// <param name="target">Where to connect.</param>
+    /// <param name="timeouts">Lock and statement timeouts of every transaction; default: the target's lock timeout.</param>
+    public DbClient(ConnectionTarget target, DbTimeouts? timeouts = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
+        Timeouts = timeouts ?? DbTimeouts.For(target);
         _dataSource = DataSourceCache.Get(target);
     }
 
     /// <summary>The connection this client talks to.</summary>
     public ConnectionTarget Target { get; }
+
+    /// <summary>The timeouts every transaction of this client starts with (SET LOCAL).</summary>
+    public DbTimeouts Timeouts { get; }
 
     /// <summary>Opens a connection once (translating failures to ConnectionFailed / AuthenticationFailed) and returns the server version.</summary>
     public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) =>
@@ -96,6 +113,7 @@ public sealed class DbClient : IAsyncDisposable
         try
         {
             var transaction = await opened.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await SetTimeoutsAsync(opened, cancellationToken).ConfigureAwait(false);
             _scope = new DbTransactionScope(this, opened, transaction, null, null);
             return _scope;
         }
@@ -131,15 +149,20 @@ public sealed class DbClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or on a
-    /// fresh pooled connection that is returned afterwards. This is how other parts of the engine
-    /// (introspection, repair, restore) run their own SQL and still take part in the transaction.
+    /// Runs <paramref name="work"/> on the open scope's connection (inside its transaction) or, when no
+    /// scope is open, inside a transaction of its own on a pooled connection, committed when the work
+    /// returns and rolled back when it throws. This is how other parts of the engine (introspection,
+    /// repair, restore) run their own SQL and still take part in the transaction; either way the
+    /// client's <see cref="Timeouts"/> hold.
     /// </summary>
     /// <remarks>
     /// Failures to open the connection come out translated (ConnectionFailed / AuthenticationFailed).
     /// Exceptions of <paramref name="work"/> pass through unchanged so callers can map them to their
     /// own error ids or inspect SqlState; use <see cref="Translate"/> for the common mapping. Inside a
     /// scope, any exception of <paramref name="work"/> marks the scope failed.
+    /// <para>Work of several statements outside a scope would otherwise run each of them in its own
+    /// implicit transaction: behind a transaction pooler each on whichever server connection comes
+    /// next, and with a snapshot of its own everywhere.</para>
     /// </remarks>
     internal async Task<T> UseConnectionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -163,11 +186,10 @@ public sealed class DbClient : IAsyncDisposable
             }
         }
 
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            return await work(connection, cancellationToken).ConfigureAwait(false);
-        }
+        // Outside a scope the work gets a transaction of its own, committed at its end as autocommit
+        // would: one server connection and one snapshot behind a pooler, and the SET LOCAL timeouts
+        // hold for every statement of it.
+        return await InOwnTransactionAsync(work, commit: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -183,11 +205,29 @@ public sealed class DbClient : IAsyncDisposable
             return await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
         }
 
-        var scope = await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (scope.ConfigureAwait(false))
+        return await InOwnTransactionAsync(work, commit: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The sessions that hold (or wait ahead of us for) a lock conflicting with <paramref name="wanted"/>
+    /// on <paramref name="table"/>, or on any table of the target's schemas when the table is not known.
+    /// Runs on a connection of its own, so call it once the transaction that timed out has ended.
+    /// Empty when nobody is left or the lookup itself fails: it only ever adds to a message.
+    /// </summary>
+    internal async Task<IReadOnlyList<BlockingSession>> FindBlockersAsync(TableName? table, TableLockMode wanted, CancellationToken cancellationToken)
+    {
+        try
         {
-            // Never committed: disposing the scope rolls it back.
-            return await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+            // Outside any transaction and without the lock timeout: reading pg_locks waits for no lock.
+            var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await LockConflicts.FindAsync(connection, table, wanted, Target.Schemas, Target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or DbAdapterException or TimeoutException or IOException)
+        {
+            return [];
         }
     }
 
@@ -220,6 +260,57 @@ public sealed class DbClient : IAsyncDisposable
         }
 
         return abandoned;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own (begun with the timeouts), committed
+    /// or always rolled back. A lock timeout comes out as LockTimeout naming the session in the way,
+    /// looked up once the transaction is over.
+    /// </summary>
+    private async Task<T> InOwnTransactionAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, bool commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var scope = await BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (scope.ConfigureAwait(false))
+            {
+                var result = await UseConnectionAsync(work, cancellationToken).ConfigureAwait(false);
+                if (commit)
+                {
+                    await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return result;
+            }
+        }
+        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // Work in a transaction of its own reads (or writes rows): only ACCESS EXCLUSIVE stops a read.
+            var blockers = await FindBlockersAsync(null, TableLockMode.AccessShare, cancellationToken).ConfigureAwait(false);
+            throw new DbAdapterException(
+                ErrorIds.LockTimeout,
+                DbErrorKind.ResourceBusy,
+                Target.Redact(
+                    $"Work on '{Target.DisplayName}' waited longer than its lock timeout ({DbTimeouts.Describe(Timeouts.LockTimeout)}) for a lock and was stopped: {LockConflicts.Describe(blockers)}. " +
+                    "Nothing was changed. Run it again once that session has finished, or end it; a profile's lock_timeout in db.toml sets how long to wait."),
+                blockers.Count > 0 ? blockers[0].Table.ToString() : Target.DisplayName,
+                ex,
+                ErrorHint.WaitForLock);
+        }
+    }
+
+    private async Task SetTimeoutsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (var statement in Timeouts.SetLocalStatements())
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<T> RunAsync<T>(string activity, object? failingItem, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)

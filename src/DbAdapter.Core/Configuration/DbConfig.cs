@@ -35,6 +35,18 @@ public sealed class DbConfig
 /// <summary>One [profiles.NAME] table.</summary>
 public sealed class ProfileConfig
 {
+    /// <summary>pooling = "transaction": a transaction-mode pooler (PgBouncer, Supabase's port 6543).</summary>
+    public const string TransactionPooling = "transaction";
+
+    /// <summary>pooling = "session": a pooler that keeps one server connection per client session; the same as "none".</summary>
+    public const string SessionPooling = "session";
+
+    /// <summary>pooling = "none": no pooler in between (also when the host and port look like one).</summary>
+    public const string NoPooling = "none";
+
+    /// <summary>The values pooling accepts, in the order messages list them.</summary>
+    public static IReadOnlyList<string> PoolingValues { get; } = [TransactionPooling, SessionPooling, NoPooling];
+
     /// <summary>The NAME of [profiles.NAME].</summary>
     public required string Name { get; init; }
 
@@ -55,6 +67,15 @@ public sealed class ProfileConfig
 
     /// <summary>Schemas compared and backed up; default ["public"].</summary>
     public IReadOnlyList<string> Schemas { get; init; } = ["public"];
+
+    /// <summary>
+    /// pooling: one of <see cref="PoolingValues"/> (lower case), or null when absent: then the host and
+    /// port decide (a Supabase pooler host on port 6543 is a transaction pooler).
+    /// </summary>
+    public string? Pooling { get; init; }
+
+    /// <summary>lock_timeout: how long every cmdlet of this profile waits for a lock, or null for the default.</summary>
+    public TimeSpan? LockTimeout { get; init; }
 }
 
 /// <summary>The [schema] table.</summary>
@@ -71,6 +92,15 @@ public sealed class SchemaSettings
 
     /// <summary>Absolute path of backup-schema.json, or null.</summary>
     public string? BackupSchema { get; init; }
+
+    /// <summary>
+    /// shadow_database: a postgres:// URL (or keyword string) or the name of a profile of this db.toml,
+    /// on whose server shadow mode builds the expected schema in a throwaway database; null when unset.
+    /// </summary>
+    public string? ShadowDatabase { get; init; }
+
+    /// <summary>shadow = true: shadow mode on the profile's own server (the role needs CREATEDB).</summary>
+    public bool Shadow { get; init; }
 }
 
 /// <summary>One [[backup.tables]] entry, or one entry of a backup-schema JSON file (same keys, same defaults).</summary>

@@ -52,7 +52,7 @@ internal static class DbConfigReader
     {
         var dbPassword = node.GetString("db_password", allowEmpty: true);
         context.AddSecret(dbPassword);
-        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas");
+        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling", "lock_timeout");
 
         var provider = node.GetString("provider")?.Trim().ToLowerInvariant() ?? "postgres";
         if (!ValidProviders.Contains(provider, StringComparer.Ordinal))
@@ -60,10 +60,27 @@ internal static class DbConfigReader
             throw node.Invalid("provider", $"must be \"postgres\" or \"supabase\", found \"{provider}\".");
         }
 
+        var pooling = node.GetString("pooling")?.Trim().ToLowerInvariant();
+        if (pooling is not null && !ProfileConfig.PoolingValues.Contains(pooling, StringComparer.Ordinal))
+        {
+            throw node.Invalid(
+                "pooling",
+                $"must be {string.Join(", ", ProfileConfig.PoolingValues.Select(v => $"\"{v}\""))}, found \"{pooling}\"" +
+                (pooling == "statement" ? " (statement pooling cannot run the transactions every command needs; use a transaction or session pooler)." : "."));
+        }
+
         var schemas = node.GetStringList("schemas");
         if (schemas is { Count: 0 })
         {
             throw node.Invalid("schemas", "must list at least one schema (leave the key out for [\"public\"]).");
+        }
+
+        TimeSpan? lockTimeout = null;
+        if (node.GetString("lock_timeout") is { } lockText)
+        {
+            lockTimeout = PostgresDuration.TryParse(lockText, out var parsed)
+                ? parsed
+                : throw node.Invalid("lock_timeout", "expected a duration in PostgreSQL's syntax, such as \"2s\", \"500ms\" or \"1min\" (0 waits without limit).");
         }
 
         return new ProfileConfig
@@ -77,18 +94,29 @@ internal static class DbConfigReader
             PasswordEnv = node.GetString("password_env")?.Trim(),
             Provider = provider,
             Schemas = schemas ?? ["public"],
+            Pooling = pooling,
+            LockTimeout = lockTimeout,
         };
     }
 
     private static SchemaSettings ReadSchema(TomlNode node)
     {
-        node.WarnUnknownKeys("file", "validate_on_connect", "column_defs", "backup_schema");
+        node.WarnUnknownKeys("file", "validate_on_connect", "column_defs", "backup_schema", "shadow_database", "shadow");
+        var shadowDatabase = node.GetString("shadow_database")?.Trim();
+        var shadow = node.GetBoolean("shadow") ?? false;
+        if (shadow && shadowDatabase is not null)
+        {
+            throw node.Invalid("shadow", "and shadow_database are both set: set shadow = true to use the profile's own server, or shadow_database to name another one, not both.");
+        }
+
         return new SchemaSettings
         {
             File = node.GetPath("file"),
             ValidateOnConnect = node.GetBoolean("validate_on_connect") ?? true,
             ColumnDefs = node.GetPath("column_defs"),
             BackupSchema = node.GetPath("backup_schema"),
+            ShadowDatabase = shadowDatabase,
+            Shadow = shadow,
         };
     }
 

@@ -12,6 +12,7 @@ public enum DbErrorKind
     AuthenticationError,
     PermissionDenied,
     ResourceUnavailable,
+    ResourceBusy,
     OperationStopped,
     WriteError,
 }

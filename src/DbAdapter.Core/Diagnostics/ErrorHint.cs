@@ -27,6 +27,15 @@ public enum ErrorHint
     /// <summary>Look at the schema differences and plan their repair.</summary>
     RepairSchema,
 
+    /// <summary>Another session holds a lock: try again later, wait longer or retry more, or end that session.</summary>
+    WaitForLock,
+
+    /// <summary>The plan no longer fits the database or the schema file: make and review a new one.</summary>
+    PlanAgain,
+
+    /// <summary>Name a shadow database for this call.</summary>
+    NameShadowDatabase,
+
     /// <summary>Name a backup schema file, or configure one (or the tables) in db.toml.</summary>
     NameBackupSchema,
 

@@ -13,6 +13,7 @@ public static class ErrorIds
     public const string SchemaValidationFailed = nameof(SchemaValidationFailed);
     public const string FixPlanHasHazards = nameof(FixPlanHasHazards);
     public const string FixFailed = nameof(FixFailed);
+    public const string ShadowDatabaseFailed = nameof(ShadowDatabaseFailed);
     public const string BackupSchemaInvalid = nameof(BackupSchemaInvalid);
     public const string BackupFileInvalid = nameof(BackupFileInvalid);
     public const string BackupFileNotFound = nameof(BackupFileNotFound);
@@ -27,6 +28,18 @@ public static class ErrorIds
     public const string InvalidQuery = nameof(InvalidQuery);
     public const string LockFileNotWritten = nameof(LockFileNotWritten);
     public const string LockFileNotReadable = nameof(LockFileNotReadable);
+
+    /// <summary>Work waited longer than its lock timeout behind another session (which the message names).</summary>
+    public const string LockTimeout = nameof(LockTimeout);
+
+    /// <summary>The database is no longer the one a plan was made for: the tables it changes differ from its fingerprint.</summary>
+    public const string FixPlanStale = nameof(FixPlanStale);
+
+    /// <summary>A plan file cannot be used: not a plan file, altered after export, or its schema file differs.</summary>
+    public const string FixPlanInvalid = nameof(FixPlanInvalid);
+
+    /// <summary>A plan file could not be written.</summary>
+    public const string FixPlanNotWritten = nameof(FixPlanNotWritten);
 
     /// <summary>A failure the engine did not foresee (a bug, or the environment): still an ErrorRecord with a stable id.</summary>
     public const string UnexpectedError = nameof(UnexpectedError);

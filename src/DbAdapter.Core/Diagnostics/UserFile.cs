@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace DbAdapter.Core.Diagnostics;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed record UserFileKind(string Description, string NotFoundId, string 
 
     public static UserFileKind ColumnDefinitions { get; } = new(
         "Column definitions file", ErrorIds.ColumnDefinitionsInvalid, ErrorIds.ColumnDefinitionsInvalid, "Name the path of your column-defs JSON.");
+
+    public static UserFileKind FixPlan { get; } = new(
+        "Plan file", ErrorIds.FixPlanInvalid, ErrorIds.FixPlanInvalid, "Name the path of an exported plan (JSON).");
 
     public static UserFileKind BackupSchema { get; } = new(
         "Backup schema file", ErrorIds.BackupSchemaInvalid, ErrorIds.BackupSchemaInvalid, "Name the path of your backup-schema JSON.", ErrorHint.NameBackupSchema);
@@ -76,6 +81,14 @@ public static class UserFile
         }
     }
 
+    /// <summary>Bytes read with <see cref="ReadBytesAsync"/> as text, decoded as <see cref="ReadTextAsync"/> would (UTF-8, a BOM honoured).</summary>
+    public static string DecodeText(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Opens the file for asynchronous sequential reading (large files that are streamed).</summary>
     public static FileStream OpenRead(string path, UserFileKind kind)
     {
@@ -88,6 +101,45 @@ public static class UserFile
         {
             throw Failure(ex, fullPath, kind);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="fullPath"/> atomically: under a temporary name in
+    /// the same folder (so the rename stays on one file system), flushed to disk, then renamed over the
+    /// target. A reader sees the old file or the new one, never half of one; on failure the temporary
+    /// file is removed and the I/O exception passes through for the caller to word.
+    /// </summary>
+    public static async Task WriteAtomicallyAsync(string fullPath, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fullPath);
+        var temp = Path.Combine(Path.GetDirectoryName(fullPath) ?? ".", $"{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The error for a failed write of <paramref name="fullPath"/> (<paramref name="ex"/> from
+    /// <see cref="WriteAtomicallyAsync"/>): PermissionDenied for a refused access, WriteError otherwise.
+    /// </summary>
+    public static DbAdapterException WriteFailure(Exception ex, string fullPath, string errorId, string message)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new DbAdapterException(errorId, ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError, message, fullPath, ex);
     }
 
     /// <summary>The error for an I/O failure <paramref name="ex"/> met while reading <paramref name="fullPath"/> (also for failures while streaming it).</summary>
@@ -104,6 +156,18 @@ public static class UserFile
             _ => new DbAdapterException(
                 kind.UnreadableId, DbErrorKind.ResourceUnavailable, $"{kind.Description} {fullPath} cannot be read: {ex.Message}", fullPath, ex),
         };
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (IsIoFailure(ex))
+        {
+            // Best effort: a stray temporary file is harmless and the original error matters more.
+        }
     }
 
     private static string FullPath(string path)

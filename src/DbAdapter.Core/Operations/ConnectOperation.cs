@@ -6,8 +6,8 @@ using DbAdapter.Core.Schema;
 
 namespace DbAdapter.Core.Operations;
 
-/// <summary>How to connect: a schema file to validate against instead of db.toml's, or no validation.</summary>
-public sealed record ConnectOptions(string? SchemaFile = null, bool SkipValidation = false);
+/// <summary>How to connect: a schema file and a shadow database to validate with instead of db.toml's, or no validation.</summary>
+public sealed record ConnectOptions(string? SchemaFile = null, bool SkipValidation = false, string? ShadowDatabase = null);
 
 /// <summary>What a real connection found, and whether the profile became current.</summary>
 /// <param name="Profile">The profile (or direct connection) connected to.</param>
@@ -43,12 +43,19 @@ public static class ConnectOperation
         await using (client.ConfigureAwait(false))
         {
             reporter.Verbose($"Connecting to {target.RedactedConnectionString}.");
+            if (target.Pooling == PoolingMode.Transaction)
+            {
+                var why = target.PoolingConfigured ? "pooling = \"transaction\" in db.toml" : "a Supabase pooler host on port 6543";
+                reporter.Verbose($"Through a transaction pooler ({why}): no prepared statements and no connection reset; every piece of work runs in a transaction of its own.");
+            }
+
             var version = await client.GetServerVersionAsync(ct).ConfigureAwait(false);
             reporter.Verbose($"Connected to PostgreSQL {version}; counting rows in {string.Join(", ", target.Schemas)}.");
             var tables = await client.CountRowsAsync(target.Schemas, ct).ConfigureAwait(false);
 
-            var schemaFile = ExpectedSchema.FileToValidateOnConnect(options.SchemaFile, options.SkipValidation, resolved, reporter);
-            var validation = schemaFile is null ? null : await SchemaValidator.ValidateAsync(client, schemaFile, reporter, ct).ConfigureAwait(false);
+            var expected = await ExpectedSchema.LoadForConnectAsync(
+                resolved, new ExpectedSchemaRequest(options.SchemaFile, options.ShadowDatabase), options.SkipValidation, request, environment, reporter, ct).ConfigureAwait(false);
+            var validation = expected is null ? null : await SchemaValidator.ValidateAsync(client, expected, reporter, ct).ConfigureAwait(false);
             var session = request.Session ?? SessionMemory.Empty;
             if (validation is { IsValid: false })
             {

@@ -32,10 +32,18 @@ public static class FixApplyOperation
     }
 
     /// <summary>Applies <paramref name="plan"/> to <paramref name="profile"/>'s database (see <see cref="FixExecutor.ApplyAsync"/>).</summary>
-    public static async Task<FixResult> RunAsync(ResolvedProfile profile, FixPlan plan, FixApplyOptions options, IOperationReporter reporter, CancellationToken ct)
+    /// <param name="profile">The database.</param>
+    /// <param name="plan">The plan.</param>
+    /// <param name="options">Force, backup, retries.</param>
+    /// <param name="lockTimeout">How long each lock may be waited for; null for the profile's (db.toml lock_timeout, else 5 s).</param>
+    /// <param name="statementTimeout">How long each statement may run; null for the server's setting.</param>
+    /// <param name="reporter">Progress, warnings (one per retry), verbose lines.</param>
+    /// <param name="ct">Cancels the apply (rolled back).</param>
+    public static async Task<FixResult> RunAsync(
+        ResolvedProfile profile, FixPlan plan, FixApplyOptions options, TimeSpan? lockTimeout, TimeSpan? statementTimeout, IOperationReporter reporter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var client = new DbClient(profile.Target);
+        var client = new DbClient(profile.Target, new DbTimeouts(lockTimeout ?? profile.Target.LockTimeout, statementTimeout));
         await using (client.ConfigureAwait(false))
         {
             return await FixExecutor.ApplyAsync(client, plan, options, reporter, ct).ConfigureAwait(false);

@@ -8,18 +8,18 @@ namespace DbAdapter.Core.Operations;
 /// <summary>A comparison of one profile's database with its schema file.</summary>
 public sealed record SchemaTestOutcome(ResolvedProfile Profile, SchemaValidationResult Result);
 
-/// <summary>Test-DbSchema's work: resolve the profile, pick the schema file, compare.</summary>
+/// <summary>Test-DbSchema's work: resolve the profile, get the expected schema (reader or shadow), compare.</summary>
 public static class SchemaTestOperation
 {
-    public static async Task<SchemaTestOutcome> RunAsync(ProfileRequest request, string? schemaFile, IEnvironment environment, IOperationReporter reporter, CancellationToken ct)
+    public static async Task<SchemaTestOutcome> RunAsync(ProfileRequest request, ExpectedSchemaRequest expected, IEnvironment environment, IOperationReporter reporter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var resolved = await ProfileResolution.ResolveAsync(request, environment, reporter, ct).ConfigureAwait(false);
-        var file = ExpectedSchema.ResolveFile(schemaFile, resolved);
+        var model = await ExpectedSchema.LoadAsync(resolved, expected, request, environment, reporter, ct).ConfigureAwait(false);
         var client = new DbClient(resolved.Target);
         await using (client.ConfigureAwait(false))
         {
-            return new SchemaTestOutcome(resolved, await SchemaValidator.ValidateAsync(client, file, reporter, ct).ConfigureAwait(false));
+            return new SchemaTestOutcome(resolved, await SchemaValidator.ValidateAsync(client, model, reporter, ct).ConfigureAwait(false));
         }
     }
 }

@@ -33,7 +33,7 @@ public static class ConnectionResolver
             PasswordSourcesHint: PasswordSourcesHint(profile));
 
         var builder = Build(request);
-        return new ConnectionTarget(builder, profile.Name, profile.Provider, profile.Description, profile.Schemas);
+        return new ConnectionTarget(builder, profile.Name, profile.Provider, profile.Description, profile.Schemas, profile.Pooling, profile.LockTimeout);
     }
 
     /// <summary>Direct mode: -ConnectionString or {prefix}DATABASE_URL.</summary>

@@ -8,13 +8,20 @@ namespace DbAdapter.Core.Profiles;
 /// </summary>
 public sealed class ConnectionTarget
 {
-    internal ConnectionTarget(NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas)
+    /// <summary>How long work waits for a lock when neither the profile nor the call says otherwise.</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
+
+    internal ConnectionTarget(
+        NpgsqlConnectionStringBuilder builder, string? profileName, string provider, string? description, IReadOnlyList<string> schemas, string? pooling = null, TimeSpan? lockTimeout = null)
     {
         Builder = builder;
         ProfileName = profileName;
         Provider = provider;
         Description = description;
         Schemas = schemas.Count == 0 ? ["public"] : schemas;
+        Pooling = PoolerDetection.ModeOf(builder, pooling);
+        PoolingConfigured = pooling is not null;
+        LockTimeout = lockTimeout ?? DefaultLockTimeout;
     }
 
     /// <summary>Profile name, or null in direct mode (-ConnectionString / DATABASE_URL).</summary>
@@ -36,6 +43,18 @@ public sealed class ConnectionTarget
     public string? UserName => Builder.Username;
 
     public IReadOnlyList<string> Schemas { get; }
+
+    /// <summary>Whether a transaction-mode pooler sits in front of the server (db.toml's pooling, or the host and port).</summary>
+    public PoolingMode Pooling { get; }
+
+    /// <summary>True when db.toml's pooling decided <see cref="Pooling"/>, false when the host and port did.</summary>
+    public bool PoolingConfigured { get; }
+
+    /// <summary>
+    /// How long any work on this connection waits for a lock before it gives up (the profile's
+    /// lock_timeout, else <see cref="DefaultLockTimeout"/>); zero waits without limit.
+    /// </summary>
+    public TimeSpan LockTimeout { get; }
 
     public bool HasPassword => !string.IsNullOrEmpty(Builder.Password);
 

@@ -62,38 +62,16 @@ public static class LockFile
             throw new ArgumentException("A profile name cannot span lines.", nameof(profileName));
         }
 
-        // Same folder as the target so the rename stays on one file system and is atomic: a reader
-        // sees the old name or the new one, never a half-written file.
         var target = PathIn(directory);
-        var temp = Path.Combine(directory, $"{FileName}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                // The bare name of DESIGN 4.3: no BOM, no newline, nothing for another reader to trip over.
-                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(name);
-                await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, target, overwrite: true);
+            // The bare name of DESIGN 4.3: no BOM, no newline, nothing for another reader to trip over.
+            var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(name);
+            await UserFile.WriteAtomicallyAsync(target, bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
-            throw new DbAdapterException(
-                ErrorIds.LockFileNotWritten,
-                ex is UnauthorizedAccessException ? DbErrorKind.PermissionDenied : DbErrorKind.WriteError,
-                $"The lock file {target} could not be written ({ex.Message}); the profile was not made current.",
-                target,
-                ex);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
+            throw UserFile.WriteFailure(ex, target, ErrorIds.LockFileNotWritten, $"The lock file {target} could not be written ({ex.Message}); the profile was not made current.");
         }
     }
 
@@ -108,22 +86,6 @@ public static class LockFile
         catch (DirectoryNotFoundException)
         {
             // No folder, no lock file: already the state the caller asked for.
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a stray temp file is harmless and the original error matters more.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
         }
     }
 }

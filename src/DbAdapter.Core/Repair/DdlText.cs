@@ -1,4 +1,3 @@
-using System.Text;
 using DbAdapter.Core.Schema;
 using DbAdapter.Core.Sql;
 
@@ -15,42 +14,10 @@ internal static class DdlText
     /// The definition without its NOT NULL constraint (and the CONSTRAINT name that labels it);
     /// everything else stays as written.
     /// </summary>
-    public static string RemoveNotNull(string definition)
-    {
-        var tokens = SqlTokenizer.Tokenize(definition);
-        var cuts = new List<(int Start, int End)>();
-        var depth = 0;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            depth += Depth(tokens[i]);
-            if (depth != 0 || !tokens[i].IsWord("not") || i + 1 >= tokens.Count || !tokens[i + 1].IsWord("null"))
-            {
-                continue;
-            }
-
-            // "IS NOT NULL" belongs to an expression (a CHECK without parentheses cannot hold one, but a
-            // default can), never to the constraint.
-            if (i > 0 && tokens[i - 1].IsWord("is"))
-            {
-                continue;
-            }
-
-            var first = i;
-            if (i >= 2 && tokens[i - 2].IsWord("constraint") && tokens[i - 1].IsName)
-            {
-                first = i - 2;
-            }
-
-            cuts.Add((tokens[first].Start, tokens[i + 1].End));
-            i++;
-        }
-
-        return Cut(definition, cuts);
-    }
+    public static string RemoveNotNull(string definition) => ColumnDefinitionText.WithoutNotNull(definition);
 
     /// <summary>True when the definition spells NOT NULL as a constraint.</summary>
-    public static bool HasNotNull(string definition) =>
-        !string.Equals(RemoveNotNull(definition), Normalize(definition), StringComparison.Ordinal);
+    public static bool HasNotNull(string definition) => ColumnDefinitionText.HasNotNull(definition);
 
     /// <summary>
     /// The inline REFERENCES clauses of a column definition (with their CONSTRAINT names), located in
@@ -152,58 +119,8 @@ internal static class DdlText
         return result;
     }
 
-    /// <summary>Removes the given character ranges and tidies the gaps they leave.</summary>
-    public static string Cut(string text, IEnumerable<(int Start, int End)> cuts)
-    {
-        var builder = new StringBuilder(text.Length);
-        var position = 0;
-        foreach (var (start, end) in cuts.OrderBy(c => c.Start))
-        {
-            if (start < position)
-            {
-                continue;
-            }
-
-            builder.Append(text, position, start - position);
-            position = end;
-        }
-
-        builder.Append(text, position, text.Length - position);
-        return Normalize(builder.ToString());
-    }
-
     /// <summary>A string literal of <paramref name="value"/> ('it''s'), for DDL text that cannot take parameters.</summary>
     public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static string Normalize(string text)
-    {
-        // Collapse runs of spaces left by a cut; line breaks of multi-line statements stay.
-        var builder = new StringBuilder(text.Length);
-        foreach (var line in text.Split('\n'))
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append('\n');
-            }
-
-            var trimmedEnd = line.TrimEnd();
-            var indent = trimmedEnd.Length - trimmedEnd.TrimStart().Length;
-            builder.Append(trimmedEnd, 0, indent);
-            var previousSpace = false;
-            foreach (var c in trimmedEnd.AsSpan(indent))
-            {
-                if (c == ' ' && previousSpace)
-                {
-                    continue;
-                }
-
-                previousSpace = c == ' ';
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString().Replace(" ,", ",", StringComparison.Ordinal).Replace(" )", ")", StringComparison.Ordinal).Trim();
-    }
 
     private static List<ForeignKeyClause> FindInlineReferences(string text, IReadOnlyList<SqlToken> tokens, int start, int end, string column)
     {

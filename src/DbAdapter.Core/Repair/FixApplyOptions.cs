@@ -11,4 +11,9 @@ namespace DbAdapter.Core.Repair;
 /// <param name="NoBackup">Skip the pre-fix backup.</param>
 /// <param name="ProfileName">The profile, written into the backup's metadata and its default file name.</param>
 /// <param name="UserId">Written as the backup's metadata user_id (a pre-fix backup holds every row regardless).</param>
-public sealed record FixApplyOptions(bool Force = false, string? BackupPath = null, bool NoBackup = false, string ProfileName = "", string? UserId = null);
+/// <param name="RetryCount">How many more times the whole fix is tried when a lock is not granted within the lock timeout.</param>
+public sealed record FixApplyOptions(bool Force = false, string? BackupPath = null, bool NoBackup = false, string ProfileName = "", string? UserId = null, int RetryCount = FixApplyOptions.DefaultRetryCount)
+{
+    /// <summary>Retries when none are asked for.</summary>
+    public const int DefaultRetryCount = 3;
+}

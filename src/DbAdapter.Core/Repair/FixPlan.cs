@@ -1,4 +1,5 @@
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Repair;
 
@@ -10,7 +11,19 @@ namespace DbAdapter.Core.Repair;
 public sealed class FixPlan
 {
     /// <summary>Creates a plan.</summary>
-    public FixPlan(SchemaModel expected, IReadOnlyList<string> schemas, IReadOnlyList<FixStep> steps, IReadOnlyList<string> warnings)
+    /// <param name="expected">The expected schema.</param>
+    /// <param name="schemas">The schemas compared, first one first.</param>
+    /// <param name="steps">The steps in execution order.</param>
+    /// <param name="warnings">Findings about the plan as a whole.</param>
+    /// <param name="origin">What the plan was made with, when known.</param>
+    /// <param name="fingerprint">The live catalog objects the plan depends on, when read.</param>
+    public FixPlan(
+        SchemaModel expected,
+        IReadOnlyList<string> schemas,
+        IReadOnlyList<FixStep> steps,
+        IReadOnlyList<string> warnings,
+        FixPlanOrigin? origin = null,
+        CatalogFingerprint? fingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(schemas);
@@ -20,6 +33,8 @@ public sealed class FixPlan
         Schemas = schemas.ToArray();
         Steps = steps.ToArray();
         Warnings = warnings.ToArray();
+        Origin = origin;
+        Fingerprint = fingerprint;
     }
 
     /// <summary>The steps in execution order.</summary>
@@ -48,4 +63,24 @@ public sealed class FixPlan
 
     /// <summary>Things the person running the plan should know that belong to no single step.</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>What the plan was made with (when, column definitions, tables to rebuild, reader or shadow), or null.</summary>
+    public FixPlanOrigin? Origin { get; }
+
+    /// <summary>The same plan with <paramref name="origin"/>.</summary>
+    public FixPlan WithOrigin(FixPlanOrigin origin) => new(Expected, Schemas, Steps, Warnings, origin, Fingerprint);
+
+    /// <summary>
+    /// The live catalog objects of the tables the plan changes, as they were when it was made; applying
+    /// refuses the plan (FixPlanStale) when they differ inside the fix transaction. Null: not checked.
+    /// </summary>
+    public CatalogFingerprint? Fingerprint { get; }
+
+    /// <summary>The tables the steps change, each once, in byte order: what the fingerprint covers.</summary>
+    public IReadOnlyList<TableName> ChangedTables =>
+        Steps.Select(s => new TableName(s.Schema, s.Table))
+            .Distinct()
+            .OrderBy(t => t.Schema, StringComparer.Ordinal)
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
 }

@@ -9,11 +9,18 @@ namespace DbAdapter.Core.Repair;
 
 /// <summary>
 /// Plans the repair of a database's drift against schema.sql: missing tables are created from their
-/// CREATE TABLE text (with schema.sql's ALTER TABLE and CREATE INDEX statements of that table),
-/// missing columns are added one ALTER each, tables named in <see cref="FixPlanOptions.RecreateTables"/>
-/// are rebuilt keeping their rows. Nothing is ever dropped and extra tables and columns are never
-/// touched. Each step carries its hazards, computed against the live row counts.
+/// CREATE TABLE text (with schema.sql's ALTER TABLE and CREATE INDEX statements of that table, and the
+/// sequences it owns), missing columns are added one ALTER each, tables named in
+/// <see cref="FixPlanOptions.RecreateTables"/> are rebuilt keeping their rows. Nothing is ever dropped
+/// and extra tables and columns are never touched. Each step carries its hazards, computed against
+/// the live row counts.
 /// </summary>
+/// <remarks>
+/// Every table a step creates or alters is named schema-qualified, and text from the file runs under
+/// the search_path the file wrote it under (SET LOCAL in the fix transaction), so nothing can land in
+/// another schema than the one compared. An expected schema read from a catalog (shadow mode) has no
+/// text: its steps are built from the catalog's own definitions (<see cref="CatalogDdl"/>).
+/// </remarks>
 public static class FixPlanner
 {
     /// <summary>
@@ -57,7 +64,14 @@ public static class FixPlanner
             // One transaction, always rolled back: one snapshot for counts and catalog, and the
             // server-side probes leave nothing behind.
             return await client.UseRolledBackTransactionAsync(
-                (connection, token) => PlanCoreAsync(connection, expected, schemas, options, recreate, reporter, token),
+                async (connection, token) =>
+                {
+                    var plan = await PlanCoreAsync(connection, expected, schemas, options, recreate, reporter, token).ConfigureAwait(false);
+
+                    // What the plan relies on, read in the same transaction: applying checks it again.
+                    var fingerprint = await CatalogFingerprint.ReadAsync(connection, plan.ChangedTables, token).ConfigureAwait(false);
+                    return new FixPlan(plan.Expected, plan.Schemas, plan.Steps, plan.Warnings, FixPlanOrigin.Of(options, DateTimeOffset.UtcNow), fingerprint);
+                },
                 ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
@@ -81,7 +95,10 @@ public static class FixPlanner
         var warnings = new List<string>(comparison.Warnings);
 
         var missingTables = comparison.MissingTables.ToHashSet();
-        var missingColumns = comparison.MissingColumns.ToLookup(c => new TableName(c.Schema, c.Table));
+        var missingColumns = comparison.MissingColumns
+            .Where(c => !AddedByAncestor(c, comparison.MissingColumns.ToHashSet(), live))
+            .ToLookup(c => new TableName(c.Schema, c.Table));
+        var context = new StepContext(expected, schemas, expected.FromCatalog ? SchemaIntrospector.PrintPath(schemas) : null, new StepSequences(expected, live, expected.FromCatalog ? SchemaIntrospector.PrintPath(schemas) : null));
         var recreateNames = new HashSet<TableName>();
         foreach (var table in recreate)
         {
@@ -102,7 +119,7 @@ public static class FixPlanner
 
         var defaults = options.ColumnDefinitions ?? ColumnDefinitions.Empty;
         var steps = new List<PlannedStep>();
-        var additions = new List<(PlannedStep Step, ColumnAddition Addition, long Rows)>();
+        var additions = new List<PlannedAddition>();
         var sequence = 0;
         foreach (var table in expected.Tables)
         {
@@ -110,14 +127,19 @@ public static class FixPlanner
             var display = comparison.Display(name);
             if (missingTables.Contains(name))
             {
-                steps.Add(CreateStep(table, expected, display, FixOperation.CreateTable, sequence++));
+                steps.Add(CreateStep(table, context, display, FixOperation.CreateTable, sequence++, vacated: null));
             }
             else if (recreateNames.Remove(name))
             {
-                var step = CreateStep(table, expected, display, FixOperation.RecreateTable, sequence++);
                 var facts = await TableRecreation.ReadAsync(connection, name, ct).ConfigureAwait(false);
+                var vacated = facts.OwnedSequences.Select(o => new TableName(o.Schema, o.Sequence)).ToHashSet();
+                var step = CreateStep(table, context, display, FixOperation.RecreateTable, sequence++, vacated);
                 step.Rows = rows[name];
-                TableRecreation.Build(step, table, live.FindTable(name.Schema, name.Name)!, facts, rows[name], display);
+                var sequenceColumns = expected.Sequences
+                    .Where(s => s.OwnedBy is { } o && o.Schema == name.Schema && o.Table == name.Name)
+                    .Select(s => s.OwnedBy!.Column)
+                    .ToHashSet(StringComparer.Ordinal);
+                TableRecreation.Build(step, table, live.FindTable(name.Schema, name.Name)!, facts, rows[name], display, sequenceColumns);
                 steps.Add(step);
             }
             else
@@ -125,12 +147,17 @@ public static class FixPlanner
                 foreach (var missing in missingColumns[name])
                 {
                     var column = table.FindColumn(missing.Column)!;
-                    var definition = defaults.Find(name.Schema, name.Name, column.Name) ?? column.Definition ?? column.Type;
+                    var (definition, path) = defaults.Find(name.Schema, name.Name, column.Name) is { } overridden
+                        ? (overridden, (SearchPath?)null)
+                        : context.CatalogPath is { } catalogPath
+                            ? (CatalogDdl.ColumnDefinition(table, column), catalogPath)
+                            : (column.Definition ?? column.Type, column.SearchPath);
                     var addition = ColumnAddition.Read(column.Name, definition, name.Schema, name.Name);
 
-                    var step = AddColumnStep(name, column.Name, addition, display, sequence++);
+                    var step = AddColumnStep(name, column.Name, addition, StepSql.Under(string.Empty, path), display, sequence++);
                     step.Rows = rows[name];
-                    additions.Add((step, addition, rows[name]));
+                    var created = context.Sequences.AddTo(step, table, [column]);
+                    additions.Add(new PlannedAddition(step, addition, rows[name], created.Count > 0 ? created[0] : null, path));
                     steps.Add(step);
                 }
             }
@@ -152,45 +179,88 @@ public static class FixPlanner
                 $"The fix runs in one transaction: {string.Join(", ", lockedWithRows)} (with rows) stay locked (ACCESS EXCLUSIVE: no reads or writes by others) from their first ALTER until the fix commits.");
         }
 
-        var result = ordered.Select((s, i) => s.ToStep(i + 1)).ToList();
+        var setPaths = ordered.Any(s => s.NeedsExplicitPath);
+        var result = ordered.Select((s, i) => s.ToStep(i + 1, setPaths)).ToList();
         reporter.Verbose(string.Create(CultureInfo.InvariantCulture, $"Fix plan: {result.Count} step(s)."));
         return new FixPlan(expected, schemas, result, warnings);
     }
 
-    private static PlannedStep CreateStep(TableModel table, SchemaModel expected, string display, FixOperation operation, int sequence)
+    /// <summary>
+    /// A CreateTable (or the core of a RecreateTable) step: the table's CREATE TABLE, the sequences it
+    /// needs, its ALTERs and indexes, and, last, the ATTACH PARTITION that makes it a partition (after
+    /// its own keys, so attaching adopts the partition's key index instead of building a second one).
+    /// </summary>
+    private static PlannedStep CreateStep(TableModel table, StepContext context, string display, FixOperation operation, int sequence, IReadOnlySet<TableName>? vacated)
     {
-        var create = table.CreateStatement
-            ?? throw new DbAdapterException(
-                ErrorIds.FixFailed,
-                DbErrorKind.InvalidData,
-                $"Table {display} cannot be created: the expected schema has no CREATE TABLE text for it. Plan from a schema.sql file.",
-                table.QualifiedName.ToString());
+        StepSql main;
+        if (context.CatalogPath is { } catalogPath)
+        {
+            main = StepSql.Under(CatalogDdl.CreateTable(table), catalogPath);
+        }
+        else
+        {
+            var create = table.Create
+                ?? throw new DbAdapterException(
+                    ErrorIds.FixFailed,
+                    DbErrorKind.InvalidData,
+                    $"Table {display} cannot be created: the expected schema has no CREATE TABLE text for it. Plan from a schema.sql file.",
+                    table.QualifiedName.ToString());
+            main = StepSql.Under(create.Render().Trim().TrimEnd(';'), create.SearchPath);
+        }
+
         var step = new PlannedStep
         {
             Operation = operation,
             Table = table.QualifiedName,
             Display = display,
             Sequence = sequence,
-            Main = create.Trim().TrimEnd(';'),
+            Main = main.Sql,
+            MainPath = main,
             Describe = s => Describe(s, display),
         };
+        step.DependsOn.AddRange(table.Parents);
         step.Clauses.AddRange(DdlText.FindCreateTableForeignKeys(step.Main));
 
-        // ALTER TABLE ADD COLUMN / ADD CONSTRAINT / ENABLE ROW LEVEL SECURITY after the CREATE are
-        // part of the table schema.sql declares: a created table must end up with all of it.
-        foreach (var alter in table.AlterStatements)
+        var attach = new List<StepSql>();
+        if (context.CatalogPath is { } path)
         {
-            var references = DdlText.ReferencedTables(alter)
-                .Select(r => new TableName(r.Schema ?? table.Schema, r.Table))
-                .ToList();
-            step.Alters.Add((alter, references));
+            step.After.AddRange(CatalogDdl.Indexes(context.Expected, table).Select(i => StepSql.Under(i, path)));
+            if (CatalogDdl.AttachPartition(table) is { } attachment)
+            {
+                attach.Add(StepSql.Under(attachment, path));
+            }
+        }
+        else
+        {
+            // ALTER TABLE ADD COLUMN / ADD CONSTRAINT / ENABLE ROW LEVEL SECURITY and CREATE INDEX after
+            // the CREATE are part of the table schema.sql declares: a created table must end up with all
+            // of it. They run in file order: an index names the columns as they were where it stands.
+            var indexes = context.Expected.Indexes
+                .Where(i => i.Schema == table.Schema && i.Table == table.Name && i.Statement is not null)
+                .Select(i => i.Statement!);
+            foreach (var statement in table.AlterStatements.Concat(indexes).OrderBy(s => s.Line))
+            {
+                var sql = StepSql.Under(statement.Render(), statement.SearchPath);
+                if (statement.AttachesPartition)
+                {
+                    attach.Add(sql);
+                    continue;
+                }
+
+                var references = DdlText.ReferencedTables(sql.Sql)
+                    .Select(r => new TableName(r.Schema ?? table.Schema, r.Table))
+                    .ToList();
+                step.Alters.Add((sql, references));
+            }
+
+            // An expected model built without a file (by hand) has only the index's text.
+            step.After.AddRange(context.Expected.Indexes
+                .Where(i => i.Schema == table.Schema && i.Table == table.Name && i.Statement is null)
+                .Select(i => (StepSql)i.Definition));
         }
 
-        foreach (var index in expected.Indexes.Where(i => i.Schema == table.Schema && i.Table == table.Name))
-        {
-            step.After.Add(index.Definition);
-        }
-
+        context.Sequences.AddTo(step, table, table.Columns, vacated);
+        step.After.AddRange(attach);
         return step;
     }
 
@@ -214,7 +284,7 @@ public static class FixPlanner
         return text;
     }
 
-    private static PlannedStep AddColumnStep(TableName table, string column, ColumnAddition addition, string display, int sequence)
+    private static PlannedStep AddColumnStep(TableName table, string column, ColumnAddition addition, StepSql path, string display, int sequence)
     {
         var step = new PlannedStep
         {
@@ -224,6 +294,7 @@ public static class FixPlanner
             Column = column,
             Sequence = sequence,
             Main = addition.Definition.Trim(),
+            MainPath = path,
             Wrap = definition => $"ALTER TABLE {table.Quoted} ADD COLUMN {SqlIdentifier.Quote(column)} {definition}",
             Describe = s =>
             {
@@ -247,24 +318,27 @@ public static class FixPlanner
 
     private static async Task AssessAdditionsAsync(
         NpgsqlConnection connection,
-        List<(PlannedStep Step, ColumnAddition Addition, long Rows)> additions,
+        List<PlannedAddition> additions,
         List<string> warnings,
         CancellationToken ct)
     {
-        // Only a default on a table with rows can rewrite it; the server says which ones do.
+        // Only a default on a table with rows can rewrite it; the server says which ones do. A default
+        // that draws from a sequence the step itself creates cannot be shown to the server (the
+        // sequence does not exist yet), and needs no asking: nextval() is volatile, every row draws.
         var probed = additions
-            .Where(a => a.Rows > 0 && a.Addition.HasDefault && !a.Addition.FillsRows)
+            .Where(a => a.Rows > 0 && a.Addition.HasDefault && !a.Addition.FillsRows && a.CreatedSequence is null)
             .ToList();
         var answers = await ServerProbe.RunAsync(
                 connection,
-                probed.ConvertAll(a => new ProbeItem(a.Addition.Column.Type, a.Addition.Column.Default, CheckRewrite: true)),
+                probed.ConvertAll(a => new ProbeItem(a.Addition.Column.Type, a.Addition.Column.Default, CheckRewrite: true, a.Path)),
+                printPath: null,
                 statistics: null,
                 ct)
             .ConfigureAwait(false);
         var rewrites = new Dictionary<PlannedStep, bool>();
         for (var i = 0; i < probed.Count; i++)
         {
-            var (step, addition, _) = probed[i];
+            var (step, addition, _, _, _) = probed[i];
             rewrites[step] = answers[i].Rewrites;
             if ((answers[i].TypeError ?? answers[i].DefaultError) is { } error)
             {
@@ -272,7 +346,7 @@ public static class FixPlanner
             }
         }
 
-        foreach (var (step, addition, rows) in additions)
+        foreach (var (step, addition, rows, createdSequence, _) in additions)
         {
             if (rows == 0)
             {
@@ -297,6 +371,9 @@ public static class FixPlanner
             }
 
             var rewriteReason = addition.KnownRewriteReason()
+                ?? (createdSequence is not null && addition.HasDefault
+                    ? $"its default {addition.Column.Default} draws a value from sequence {createdSequence.QualifiedName} (created by this step) for each existing row"
+                    : null)
                 ?? (rewrites.TryGetValue(step, out var rewrites1) && rewrites1
                     ? $"its default {addition.Column.Default} is volatile (evaluated for each existing row)"
                     : null);
@@ -411,4 +488,44 @@ public static class FixPlanner
 
         return result;
     }
+
+    /// <summary>
+    /// True when a parent (partitioned or by inheritance, as the live catalog links them) misses the same
+    /// column: the server adds it to the parent's partitions and children itself, and refuses to add it
+    /// to a partition directly.
+    /// </summary>
+    private static bool AddedByAncestor(ColumnRef missing, HashSet<ColumnRef> allMissing, SchemaModel live)
+    {
+        var seen = new HashSet<TableName>();
+        var queue = new Queue<TableName>(live.FindTable(missing.Schema, missing.Table)?.Parents ?? []);
+        while (queue.Count > 0)
+        {
+            var parent = queue.Dequeue();
+            if (!seen.Add(parent))
+            {
+                continue;
+            }
+
+            if (allMissing.Contains(missing with { Schema = parent.Schema, Table = parent.Name }))
+            {
+                return true;
+            }
+
+            foreach (var grandparent in live.FindTable(parent.Schema, parent.Name)?.Parents ?? [])
+            {
+                queue.Enqueue(grandparent);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What every step of one plan is built from. CatalogPath is set when the expected schema came from
+    /// a catalog: steps are then built from the catalog and run under that path.
+    /// </summary>
+    private sealed record StepContext(SchemaModel Expected, IReadOnlyList<string> Schemas, SearchPath? CatalogPath, StepSequences Sequences);
+
+    /// <summary>An AddColumn step with what its hazards are judged from.</summary>
+    private sealed record PlannedAddition(PlannedStep Step, ColumnAddition Addition, long Rows, SequenceModel? CreatedSequence, SearchPath? Path);
 }

@@ -23,8 +23,8 @@ internal sealed class PlannedStep
     /// <summary>Position in schema.sql order: ties in the ordering keep it.</summary>
     public required int Sequence { get; init; }
 
-    /// <summary>Statements that run before the main statement (recreate: drop incoming FKs, renames).</summary>
-    public List<string> Before { get; } = [];
+    /// <summary>Statements that run before the main statement (recreate: drop incoming FKs, renames; sequences the table needs).</summary>
+    public List<StepSql> Before { get; } = [];
 
     /// <summary>
     /// The statement foreign keys can be cut from: the CREATE TABLE text, or the column definition of
@@ -32,17 +32,23 @@ internal sealed class PlannedStep
     /// </summary>
     public required string Main { get; set; }
 
+    /// <summary>The search_path <see cref="Main"/> is run under (see <see cref="StepSql"/>).</summary>
+    public StepSql MainPath { get; init; }
+
     /// <summary>Foreign keys of <see cref="Main"/> that may be cut out and added after a cycle closes.</summary>
     public List<ForeignKeyClause> Clauses { get; } = [];
 
     /// <summary>schema.sql's ALTER TABLE statements of a created table, each with the tables it references.</summary>
-    public List<(string Sql, List<TableName> References)> Alters { get; } = [];
+    public List<(StepSql Sql, List<TableName> References)> Alters { get; } = [];
 
     /// <summary>Statements that run after the main one and the ALTERs (indexes, copy, sequences, re-pointed FKs, drop).</summary>
-    public List<string> After { get; } = [];
+    public List<StepSql> After { get; } = [];
 
     /// <summary>Foreign keys of other steps added at the end of this one (it closes their cycle).</summary>
-    public List<string> Deferred { get; } = [];
+    public List<StepSql> Deferred { get; } = [];
+
+    /// <summary>Tables this step needs to exist first besides the ones its foreign keys name: its partition or inheritance parents.</summary>
+    public List<TableName> DependsOn { get; } = [];
 
     public List<FixHazard> Hazards { get; } = [];
 
@@ -54,14 +60,30 @@ internal sealed class PlannedStep
     /// <summary>Names of foreign keys appended at the end because they close a cycle.</summary>
     public List<string> DeferredNames { get; } = [];
 
-    public FixStep ToStep(int order)
+    /// <summary>True when a statement of the step must run under a search_path the file or a catalog set.</summary>
+    public bool NeedsExplicitPath => All().Any(s => s.NeedsPath && s.Path is not null);
+
+    /// <summary>
+    /// The step as it runs. With <paramref name="setPaths"/> (some statement of the plan was written
+    /// under a path of its own), every statement that needs a path is preceded by a SET LOCAL
+    /// search_path whenever the path changes, starting afresh at each step, so no step depends on what
+    /// the one before it left set.
+    /// </summary>
+    public FixStep ToStep(int order, bool setPaths)
     {
         var statements = new List<string>();
-        statements.AddRange(Before);
-        statements.Add(Wrap(Main));
-        statements.AddRange(Alters.Select(a => a.Sql));
-        statements.AddRange(After);
-        statements.AddRange(Deferred);
+        var current = (Set: false, Path: (SearchPath?)null);
+        foreach (var statement in All())
+        {
+            if (setPaths && statement.NeedsPath && (!current.Set || !Equals(current.Path, statement.Path)))
+            {
+                statements.Add(statement.Path?.SetLocalStatement ?? SearchPath.SetLocalDefaultStatement);
+                current = (true, statement.Path);
+            }
+
+            statements.Add(statement.Sql);
+        }
+
         return new FixStep
         {
             Order = order,
@@ -73,5 +95,24 @@ internal sealed class PlannedStep
             Hazards = Hazards.ToArray(),
             Description = Describe(this),
         };
+    }
+
+    private IEnumerable<StepSql> All()
+    {
+        foreach (var statement in Before)
+        {
+            yield return statement;
+        }
+
+        yield return MainPath with { Sql = Wrap(Main) };
+        foreach (var (sql, _) in Alters)
+        {
+            yield return sql;
+        }
+
+        foreach (var statement in After.Concat(Deferred))
+        {
+            yield return statement;
+        }
     }
 }

@@ -47,6 +47,7 @@ internal static class StepOrdering
         var dependencies = steps.ToDictionary(
             s => s,
             s => clauseTargets[s].SelectMany(t => t.Needs).Concat(alterTargets[s].SelectMany(t => t.Needs))
+                .Concat(s.DependsOn.SelectMany(parent => Builders(s, parent)))
                 .Distinct().OrderBy(d => d.Sequence).ToList());
 
         var ordered = new List<PlannedStep>(steps.Count);
@@ -67,7 +68,7 @@ internal static class StepOrdering
     private static void BreakCycle(
         List<PlannedStep> members,
         Dictionary<PlannedStep, List<(ForeignKeyClause Clause, List<PlannedStep> Needs)>> clauseTargets,
-        Dictionary<PlannedStep, List<((string Sql, List<TableName> References) Alter, List<PlannedStep> Needs)>> alterTargets)
+        Dictionary<PlannedStep, List<((StepSql Sql, List<TableName> References) Alter, List<PlannedStep> Needs)>> alterTargets)
     {
         var position = members.Select((m, i) => (m, i)).ToDictionary(p => p.m, p => p.i);
         var last = members[^1];
@@ -87,13 +88,13 @@ internal static class StepOrdering
                 cuts.Add((clause.Start, clause.End));
                 var name = clause.ConstraintName is null ? string.Empty : $"CONSTRAINT {SqlIdentifier.Quote(clause.ConstraintName)} ";
                 var columns = string.Join(", ", clause.Columns.Select(SqlIdentifier.Quote));
-                last.Deferred.Add($"ALTER TABLE {member.Table.Quoted} ADD {name}FOREIGN KEY ({columns}) {clause.ReferencesText}");
+                last.Deferred.Add(member.MainPath with { Sql = $"ALTER TABLE {member.Table.Quoted} ADD {name}FOREIGN KEY ({columns}) {clause.ReferencesText}" });
                 last.DeferredNames.Add($"{member.Table.Name}({string.Join(", ", clause.Columns)}) → {clause.ReferencedTable}");
             }
 
             if (cuts.Count > 0)
             {
-                member.Main = DdlText.Cut(member.Main, cuts);
+                member.Main = SqlText.Cut(member.Main, cuts);
                 member.Clauses.Clear();
             }
 

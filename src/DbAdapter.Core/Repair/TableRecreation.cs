@@ -132,26 +132,30 @@ internal static class TableRecreation
 
     /// <summary>
     /// Fills the statements around <see cref="PlannedStep.Main"/> (schema.sql's CREATE TABLE) and the
-    /// step's hazards.
+    /// step's hazards. The old table is moved out of the way before anything the step already holds
+    /// (the sequences the new table needs take the names the old ones leave). The sequences of
+    /// serial and identity columns, and of <paramref name="sequenceColumns"/> (columns the file has own
+    /// a sequence), are set past the copied values.
     /// </summary>
-    public static void Build(PlannedStep step, TableModel expected, TableModel live, Facts facts, long rows, string display)
+    public static void Build(PlannedStep step, TableModel expected, TableModel live, Facts facts, long rows, string display, IReadOnlySet<string> sequenceColumns)
     {
         var table = step.Table;
         var oldName = SqlNames.WithSuffix(table.Name, SqlNames.OldSuffix);
         var old = new TableName(table.Schema, oldName);
+        var before = new List<StepSql>();
 
         foreach (var fk in facts.Incoming)
         {
-            step.Before.Add($"ALTER TABLE {fk.Table.Quoted} DROP CONSTRAINT {SqlIdentifier.Quote(fk.Name)}");
+            before.Add($"ALTER TABLE {fk.Table.Quoted} DROP CONSTRAINT {SqlIdentifier.Quote(fk.Name)}");
         }
 
-        step.Before.Add($"ALTER TABLE {table.Quoted} RENAME TO {SqlIdentifier.Quote(oldName)}");
+        before.Add($"ALTER TABLE {table.Quoted} RENAME TO {SqlIdentifier.Quote(oldName)}");
 
         // Index names are unique per schema (and constraint indexes carry their constraint's name):
         // the new table's PRIMARY KEY / UNIQUE / CREATE INDEX would collide with the old ones.
         foreach (var index in facts.Indexes)
         {
-            step.Before.Add($"ALTER INDEX {new TableName(table.Schema, index).Quoted} RENAME TO {SqlIdentifier.Quote(SqlNames.WithSuffix(index, SqlNames.OldSuffix))}");
+            before.Add($"ALTER INDEX {new TableName(table.Schema, index).Quoted} RENAME TO {SqlIdentifier.Quote(SqlNames.WithSuffix(index, SqlNames.OldSuffix))}");
         }
 
         // A serial or identity sequence follows the old table through the rename and is dropped with
@@ -160,9 +164,11 @@ internal static class TableRecreation
         foreach (var (column, schema, sequence) in facts.OwnedSequences)
         {
             var renamed = new TableName(schema, SqlNames.WithSuffix(sequence, SqlNames.OldSuffix));
-            step.Before.Add($"ALTER SEQUENCE {new TableName(schema, sequence).Quoted} RENAME TO {SqlIdentifier.Quote(renamed.Name)}");
+            before.Add($"ALTER SEQUENCE {new TableName(schema, sequence).Quoted} RENAME TO {SqlIdentifier.Quote(renamed.Name)}");
             oldSequences.TryAdd(column, renamed);
         }
+
+        step.Before.InsertRange(0, before);
 
         var liveColumns = live.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var copied = expected.Columns.Where(c => liveColumns.Contains(c.Name) && c.Generated is null).ToList();
@@ -173,7 +179,7 @@ internal static class TableRecreation
             step.After.Add($"INSERT INTO {table.Quoted} ({list}){overriding} SELECT {list} FROM {old.Quoted}");
         }
 
-        foreach (var column in copied.Where(c => c.Identity is not null || TypeText.IsSerial(c.Type)))
+        foreach (var column in copied.Where(c => c.Identity is not null || TypeText.IsSerial(c.Type) || sequenceColumns.Contains(c.Name)))
         {
             var quoted = SqlIdentifier.Quote(column.Name);
             var oldPosition = oldSequences.TryGetValue(column.Name, out var sequence)

@@ -24,6 +24,12 @@ public sealed class ColumnDefinitions
     /// <summary>Number of entries.</summary>
     public int Count => _definitions.Count;
 
+    /// <summary>Absolute path of the file the definitions were loaded from, or null.</summary>
+    public string? SourceFile { get; private set; }
+
+    /// <summary>SHA-256 (lower-case hex) of that file's bytes, or null.</summary>
+    public string? SourceSha256 { get; private set; }
+
     /// <summary>Loads a column-defs file.</summary>
     /// <param name="path">Path of the JSON file.</param>
     /// <param name="defaultSchema">Schema of two-part keys.</param>
@@ -37,7 +43,10 @@ public sealed class ColumnDefinitions
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         var bytes = await UserFile.ReadBytesAsync(fullPath, UserFileKind.ColumnDefinitions, ct).ConfigureAwait(false);
-        return Parse(bytes, fullPath, defaultSchema);
+        var definitions = Parse(bytes, fullPath, defaultSchema);
+        definitions.SourceFile = fullPath;
+        definitions.SourceSha256 = ContentHash.Sha256(bytes);
+        return definitions;
     }
 
     /// <summary>Parses column-defs JSON text.</summary>

@@ -108,7 +108,7 @@ public static class SchemaComparer
             }
         }
 
-        var canonical = await CanonicalizeAsync(pairs, connection, statistics, ct).ConfigureAwait(false);
+        var canonical = await CanonicalizeAsync(pairs, connection, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
         foreach (var pair in pairs)
         {
             CompareColumn(pair, canonical, result);
@@ -117,15 +117,19 @@ public static class SchemaComparer
         return result;
     }
 
-    /// <summary>One server round trip for every distinct (type, default) the expected side spells.</summary>
-    private static async Task<Dictionary<(string Type, string? Default), ProbeAnswer>> CanonicalizeAsync(
+    /// <summary>
+    /// One server round trip for every distinct (type, default, search_path) the expected side spells,
+    /// answered in the spelling the introspector prints the live side in.
+    /// </summary>
+    private static async Task<Dictionary<ProbeItem, ProbeAnswer>> CanonicalizeAsync(
         List<ColumnPair> pairs,
         NpgsqlConnection connection,
+        SearchPath printPath,
         SchemaQueryStatistics? statistics,
         CancellationToken ct)
     {
-        var items = new List<(string Type, string? Default)>();
-        var seen = new HashSet<(string Type, string? Default)>();
+        var items = new List<ProbeItem>();
+        var seen = new HashSet<ProbeItem>();
         foreach (var pair in pairs)
         {
             if (seen.Add(pair.Expected.ProbeKey))
@@ -134,8 +138,8 @@ public static class SchemaComparer
             }
         }
 
-        var answers = await ServerProbe.RunAsync(connection, items.ConvertAll(i => new ProbeItem(i.Type, i.Default)), statistics, ct).ConfigureAwait(false);
-        var map = new Dictionary<(string Type, string? Default), ProbeAnswer>(items.Count);
+        var answers = await ServerProbe.RunAsync(connection, items, printPath, statistics, ct).ConfigureAwait(false);
+        var map = new Dictionary<ProbeItem, ProbeAnswer>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             map[items[i]] = answers[i];
@@ -144,7 +148,7 @@ public static class SchemaComparer
         return map;
     }
 
-    private static void CompareColumn(ColumnPair pair, Dictionary<(string Type, string? Default), ProbeAnswer> canonical, SchemaComparison result)
+    private static void CompareColumn(ColumnPair pair, Dictionary<ProbeItem, ProbeAnswer> canonical, SchemaComparison result)
     {
         var (table, column, live, expected) = pair;
         canonical.TryGetValue(expected.ProbeKey, out var answer);
@@ -214,14 +218,17 @@ public static class SchemaComparer
             return (isNextval, $"nextval('{table.Name}_{column.Name}_seq'::regclass)");
         }
 
+        // The server stores DEFAULT NULL of some types as a cast null ("NULL::character varying"):
+        // a default that is the null value is no default, on either side.
+        var liveDefault = ExpectedColumn.IsNullConstant(live.Default) ? null : live.Default;
         if (expected.Default is null)
         {
-            return (live.Default is null, null);
+            return (liveDefault is null, null);
         }
 
         if (answer is { TypeError: null, DefaultError: null })
         {
-            return (string.Equals(answer.Default, live.Default, StringComparison.Ordinal), answer.Default);
+            return (string.Equals(answer.Default, liveDefault, StringComparison.Ordinal), answer.Default);
         }
 
         if (answer?.DefaultError is { } error && answer.TypeError is null)
@@ -229,8 +236,8 @@ public static class SchemaComparer
             result.Warnings.Add($"{Where(result, table, column)}: the server could not interpret default '{expected.Default}' ({error}); compared as text.");
         }
 
-        var same = live.Default is not null &&
-            string.Equals(SqlFragment.Fold(expected.Default), SqlFragment.Fold(live.Default), StringComparison.Ordinal);
+        var same = liveDefault is not null &&
+            string.Equals(SqlFragment.Fold(expected.Default), SqlFragment.Fold(liveDefault), StringComparison.Ordinal);
         return (same, expected.Default);
     }
 

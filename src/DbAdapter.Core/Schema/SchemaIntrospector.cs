@@ -1,21 +1,47 @@
+using DbAdapter.Core.Sql;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace DbAdapter.Core.Schema;
 
 /// <summary>
-/// Reads the live schema of a database from pg_catalog into a <see cref="SchemaModel"/>.
+/// Reads the live schema of a database from pg_catalog into a <see cref="SchemaModel"/>: the one
+/// introspector, for the live database and for shadow mode's throwaway database alike.
 /// Every object kind comes from one catalog query and all of them travel in one batch, so a run
 /// costs one round trip whether the database has ten tables or ten thousand.
 /// </summary>
+/// <remarks>
+/// Types, defaults and constraint texts are printed by the server under a search_path of exactly
+/// the schemas read (<see cref="PrintPath"/>), set for the batch and restored after it: the same
+/// object then reads the same on any connection, whatever that connection's own path is, so two
+/// databases (live and shadow) compare by meaning, and text printed here can be run again under that
+/// path and mean the same thing.
+/// </remarks>
 public static class SchemaIntrospector
 {
+    // The session's path, kept in a setting of our own for the length of the batch.
+    private const string SavePathSql = "SELECT pg_catalog.set_config('dbadapter.saved_search_path', pg_catalog.current_setting('search_path'), true)";
+    private const string SetPathSql = "SELECT pg_catalog.set_config('search_path', $1, true)";
+    private const string RestorePathSql = "SELECT pg_catalog.set_config('search_path', pg_catalog.current_setting('dbadapter.saved_search_path'), true)";
+
     // Every query takes the schema list as $1 (text[]): positional parameters keep Npgsql from
-    // rewriting the SQL, and the list is data, never pasted into the text.
+    // rewriting the SQL, and the list is data, never pasted into the text. A partition's bound and a
+    // partitioned table's key are deparsed only for those tables; parents come from one pass over
+    // pg_inherits (a subquery per table cost as much as the rest of the query).
     private const string TablesSql = """
-        SELECT c.oid, n.nspname, c.relname, c.relpersistence
+        SELECT c.oid, n.nspname, c.relname, c.relpersistence, c.relispartition,
+               CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+               CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+               p.schemas, p.names
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN (SELECT i.inhrelid,
+                          array_agg(pn.nspname::text ORDER BY i.inhseqno) AS schemas,
+                          array_agg(pc.relname::text ORDER BY i.inhseqno) AS names
+                   FROM pg_catalog.pg_inherits i
+                   JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+                   JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                   GROUP BY i.inhrelid) p ON p.inhrelid = c.oid
         WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p')
         ORDER BY array_position($1, n.nspname::text), c.relname
         """;
@@ -26,7 +52,7 @@ public static class SchemaIntrospector
     private const string ColumnsSql = """
         SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END),
-               a.attidentity, a.attgenerated, a.attnum
+               a.attidentity, a.attgenerated, a.attnum, a.attislocal
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -48,7 +74,8 @@ public static class SchemaIntrospector
                          FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
                          JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
                          ORDER BY k.ord)
-               END
+               END,
+               NOT con.conislocal OR con.conparentid <> 0, con.confmatchtype, con.condeferrable, con.condeferred
         FROM pg_catalog.pg_constraint con
         JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -72,7 +99,7 @@ public static class SchemaIntrospector
                END,
                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
                pg_catalog.pg_get_indexdef(i.indexrelid),
-               i.indrelid, (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1]
+               i.indrelid, (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1], ic.relispartition
         FROM pg_catalog.pg_index i
         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -93,6 +120,26 @@ public static class SchemaIntrospector
         ORDER BY array_position($1, n.nspname::text), c.relname, t.tgname
         """;
 
+    // Sequences with the column that owns them; identity sequences belong to their column and are left out.
+    private const string SequencesSql = """
+        SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+               s.seqmin, s.seqmax, s.seqcache, s.seqcycle, o.nspname, o.relname, o.attname
+        FROM pg_catalog.pg_sequence s
+        JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN LATERAL (
+            SELECT tn.nspname, t.relname, a.attname, d.deptype
+            FROM pg_catalog.pg_depend d
+            JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+            WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype IN ('a', 'i')
+            LIMIT 1) o ON true
+        WHERE n.nspname = ANY($1) AND o.deptype IS DISTINCT FROM 'i'
+        ORDER BY array_position($1, n.nspname::text), c.relname
+        """;
+
     // Functions that belong to an extension (pgcrypto installed into public...) are the extension's,
     // not the schema's: listing them would make every such database look drifted.
     private const string FunctionsSql = """
@@ -107,9 +154,10 @@ public static class SchemaIntrospector
         """;
 
     /// <summary>
-    /// Reads tables, columns, keys, constraints, indexes, triggers and functions of
+    /// Reads tables, columns, keys, constraints, indexes, triggers, functions and sequences of
     /// <paramref name="schemas"/>. The connection must be open; it may be inside a transaction
-    /// (repair re-validates inside its own), which is used as is: nothing is begun or committed.
+    /// (repair re-validates inside its own), which is used as is: nothing is begun or committed, and
+    /// its search_path is as it was afterwards.
     /// </summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="schemas">Schema names exactly as stored (case-sensitive).</param>
@@ -130,7 +178,7 @@ public static class SchemaIntrospector
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(schemas);
 
-        var model = new SchemaModel();
+        var model = new SchemaModel { FromCatalog = true };
         if (schemas.Count == 0)
         {
             return model;
@@ -138,16 +186,24 @@ public static class SchemaIntrospector
 
         var schemaArray = schemas.ToArray();
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { TablesSql, ColumnsSql, ConstraintsSql, IndexesSql, TriggersSql, FunctionsSql })
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SavePathSql));
+        var setPath = new NpgsqlBatchCommand(SetPathSql);
+        setPath.Parameters.Add(new NpgsqlParameter { Value = PrintPath(schemas).Text });
+        batch.BatchCommands.Add(setPath);
+        foreach (var sql in new[] { TablesSql, ColumnsSql, ConstraintsSql, IndexesSql, TriggersSql, FunctionsSql, SequencesSql })
         {
             var command = new NpgsqlBatchCommand(sql);
             command.Parameters.Add(new NpgsqlParameter { Value = schemaArray, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             batch.BatchCommands.Add(command);
         }
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(RestorePathSql));
         statistics?.Record(batch.BatchCommands.Count);
         await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
 
+        // The two path settings answer one row each.
+        await NextResultAsync(reader, ct).ConfigureAwait(false);
+        await NextResultAsync(reader, ct).ConfigureAwait(false);
         var byOid = new Dictionary<uint, TableModel>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -158,13 +214,23 @@ public static class SchemaIntrospector
                 't' => "TEMP",
                 _ => null,
             };
+            table.IsPartition = reader.GetBoolean(4);
+            table.PartitionBound = reader.IsDBNull(5) ? null : reader.GetString(5);
+            table.PartitionKey = reader.IsDBNull(6) ? null : reader.GetString(6);
+            var parentSchemas = reader.IsDBNull(7) ? [] : reader.GetFieldValue<string[]>(7);
+            var parentNames = reader.IsDBNull(8) ? [] : reader.GetFieldValue<string[]>(8);
+            for (var i = 0; i < parentSchemas.Length; i++)
+            {
+                table.Parents.Add(new TableName(parentSchemas[i], parentNames[i]));
+            }
+
             byOid[reader.GetFieldValue<uint>(0)] = table;
             model.Tables.Add(table);
         }
 
         var columnNames = new Dictionary<(uint Table, short Number), string>();
         await NextResultAsync(reader, ct).ConfigureAwait(false);
-        await ReadColumnsAsync(reader, byOid, columnNames, ct).ConfigureAwait(false);
+        await ReadColumnsAsync(reader, byOid, columnNames, PrintPath(schemas), ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
         await ReadConstraintsAsync(reader, byOid, columnNames, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
@@ -173,8 +239,17 @@ public static class SchemaIntrospector
         await ReadTriggersAsync(reader, model, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
         await ReadFunctionsAsync(reader, model, ct).ConfigureAwait(false);
+        await NextResultAsync(reader, ct).ConfigureAwait(false);
+        await ReadSequencesAsync(reader, model, ct).ConfigureAwait(false);
         return model;
     }
+
+    /// <summary>
+    /// The search_path the catalog's texts are printed under when <paramref name="schemas"/> are read:
+    /// exactly those schemas, in order. Text printed under it names a type of the first schema bare and
+    /// qualifies everything the path does not find first, so it means the same when run under it.
+    /// </summary>
+    public static SearchPath PrintPath(IReadOnlyList<string> schemas) => SearchPath.Of(schemas);
 
     private static async Task NextResultAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
@@ -188,6 +263,7 @@ public static class SchemaIntrospector
         NpgsqlDataReader reader,
         Dictionary<uint, TableModel> byOid,
         Dictionary<(uint Table, short Number), string> columnNames,
+        SearchPath printPath,
         CancellationToken ct)
     {
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -213,6 +289,11 @@ public static class SchemaIntrospector
                 Default = generated ? null : expression,
                 Generated = generated ? expression : null,
                 Identity = identity is 'a' or 'd' ? identity.ToString() : null,
+                IsLocal = reader.GetBoolean(8),
+
+                // Printed under the print path, the type and default mean what they say under it: a
+                // comparison with this model as the expected side resolves them there.
+                SearchPath = printPath,
             });
         }
     }
@@ -234,9 +315,12 @@ public static class SchemaIntrospector
             var name = reader.GetString(1);
             // A CHECK that names no column (CHECK (false)) has no conkey.
             var columns = reader.IsDBNull(3) ? [] : Names(columnNames, relation, reader.GetFieldValue<short[]>(3));
+            var inherited = reader.GetBoolean(12);
             switch (reader.GetChar(2))
             {
                 case 'p':
+                    table.PrimaryKeyName = name;
+                    table.PrimaryKeyInherited = inherited;
                     table.PrimaryKey.AddRange(columns);
                     foreach (var column in columns)
                     {
@@ -246,7 +330,7 @@ public static class SchemaIntrospector
                     break;
 
                 case 'u':
-                    var unique = new UniqueModel { Name = name };
+                    var unique = new UniqueModel { Name = name, IsInherited = inherited };
                     unique.Columns.AddRange(columns);
                     table.Uniques.Add(unique);
                     if (columns.Length == 1)
@@ -257,7 +341,9 @@ public static class SchemaIntrospector
                     break;
 
                 case 'c':
-                    table.Checks.Add(new CheckModel { Name = name, Expression = reader.GetString(10) });
+                    var check = new CheckModel { Name = name, Expression = reader.GetString(10), IsInherited = inherited };
+                    check.Columns.AddRange(columns);
+                    table.Checks.Add(check);
                     break;
 
                 case 'f':
@@ -268,6 +354,15 @@ public static class SchemaIntrospector
                         ReferencedTable = reader.GetString(6),
                         OnDelete = ActionWords(reader.GetChar(8)),
                         OnUpdate = ActionWords(reader.GetChar(9)),
+                        IsInherited = inherited,
+                        Match = reader.GetChar(13) switch
+                        {
+                            'f' => "FULL",
+                            'p' => "PARTIAL",
+                            _ => "SIMPLE",
+                        },
+                        Deferrable = reader.GetBoolean(14),
+                        InitiallyDeferred = reader.GetBoolean(15),
                     };
                     foreignKey.Columns.AddRange(columns);
                     foreignKey.ReferencedColumns.AddRange(
@@ -297,6 +392,7 @@ public static class SchemaIntrospector
                 IsConstraint = reader.GetBoolean(4),
                 Predicate = reader.IsDBNull(6) ? null : reader.GetString(6),
                 Definition = reader.GetString(7),
+                IsInherited = reader.GetBoolean(10),
             };
             index.Columns.AddRange(
                 reader.IsDBNull(5)
@@ -359,6 +455,26 @@ public static class SchemaIntrospector
                 Name = reader.GetString(1),
                 Arguments = reader.GetString(2),
                 ReturnType = reader.IsDBNull(3) ? null : reader.GetString(3),
+            });
+        }
+    }
+
+    private static async Task ReadSequencesAsync(NpgsqlDataReader reader, SchemaModel model, CancellationToken ct)
+    {
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            model.Sequences.Add(new SequenceModel
+            {
+                Schema = reader.GetString(0),
+                Name = reader.GetString(1),
+                DataType = reader.GetString(2),
+                Start = reader.GetInt64(3),
+                Increment = reader.GetInt64(4),
+                MinValue = reader.GetInt64(5),
+                MaxValue = reader.GetInt64(6),
+                Cache = reader.GetInt64(7),
+                Cycle = reader.GetBoolean(8),
+                OwnedBy = reader.IsDBNull(9) ? null : new ColumnRef(reader.GetString(9), reader.GetString(10), reader.GetString(11)),
             });
         }
     }

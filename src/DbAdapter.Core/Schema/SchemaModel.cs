@@ -21,22 +21,43 @@ public sealed class SchemaModel
     /// <summary>Functions (overloads are separate entries).</summary>
     public List<FunctionModel> Functions { get; } = [];
 
+    /// <summary>
+    /// Sequences: schema.sql's CREATE SEQUENCE statements / the live database's sequences, except the
+    /// ones behind identity columns (those belong to their column).
+    /// </summary>
+    public List<SequenceModel> Sequences { get; } = [];
+
     /// <summary>Non-fatal findings of the reader ("line 12: skipped ..."), in file order.</summary>
     public List<string> Warnings { get; } = [];
 
     /// <summary>Absolute path of schema.sql when the model came from a file.</summary>
     public string? SourceFile { get; set; }
 
+    /// <summary>
+    /// True when the model was read from a database's catalog (a live database, or the throwaway
+    /// database of shadow mode): it then holds no statement text, and repair builds its DDL from the
+    /// catalog's own definitions.
+    /// </summary>
+    public bool FromCatalog { get; set; }
+
+    /// <summary>SHA-256 (lower-case hex) of the bytes of <see cref="SourceFile"/> the model was read from.</summary>
+    public string? SourceSha256 { get; set; }
+
     public TableModel? FindTable(string schema, string name) =>
         Tables.FirstOrDefault(t => string.Equals(t.Schema, schema, StringComparison.Ordinal) && string.Equals(t.Name, name, StringComparison.Ordinal));
+
+    public SequenceModel? FindSequence(string schema, string name) =>
+        Sequences.FirstOrDefault(s => string.Equals(s.Schema, schema, StringComparison.Ordinal) && string.Equals(s.Name, name, StringComparison.Ordinal));
 }
 
 /// <summary>One table.</summary>
-public sealed class TableModel
+public sealed class TableModel : IQualifiedObject
 {
-    public required string Schema { get; init; }
+    /// <summary>Schema (settable: schema.sql may move the table with ALTER TABLE ... SET SCHEMA).</summary>
+    public required string Schema { get; set; }
 
-    public required string Name { get; init; }
+    /// <summary>Name (settable: schema.sql may rename the table).</summary>
+    public required string Name { get; set; }
 
     public TableName QualifiedName => new(Schema, Name);
 
@@ -44,6 +65,12 @@ public sealed class TableModel
 
     /// <summary>Primary key columns in key order (empty when none).</summary>
     public List<string> PrimaryKey { get; } = [];
+
+    /// <summary>Live: the primary key constraint's name.</summary>
+    public string? PrimaryKeyName { get; set; }
+
+    /// <summary>Live: the primary key came from a partitioned parent (the partition did not declare it).</summary>
+    public bool PrimaryKeyInherited { get; set; }
 
     /// <summary>Unique constraints (each a column list).</summary>
     public List<UniqueModel> Uniques { get; } = [];
@@ -58,20 +85,39 @@ public sealed class TableModel
     public List<ExclusionModel> Exclusions { get; } = [];
 
     /// <summary>
-    /// schema.sql only: the ALTER TABLE statements on this table that follow its CREATE TABLE, as
-    /// written and in file order, so a table created from <see cref="CreateStatement"/> can be brought
-    /// to the declared shape (added columns and constraints, RLS) by replaying them.
+    /// schema.sql only: the ALTER TABLE statements on this table that follow its CREATE TABLE, in file
+    /// order, so a table created from <see cref="Create"/> can be brought to the declared shape (added
+    /// columns and constraints, renames, RLS, the ATTACH PARTITION that makes it a partition) by
+    /// replaying them.
     /// </summary>
-    public List<string> AlterStatements { get; } = [];
+    public List<FileStatement> AlterStatements { get; } = [];
 
-    /// <summary>schema.sql only: the full CREATE TABLE statement text, as written (for repair).</summary>
-    public string? CreateStatement { get; set; }
+    /// <summary>schema.sql only: the CREATE TABLE statement (for repair).</summary>
+    public FileStatement? Create { get; set; }
+
+    /// <summary>schema.sql only: the full CREATE TABLE statement text, as written.</summary>
+    public string? CreateStatement => Create?.Text;
 
     /// <summary>schema.sql only: line of the CREATE TABLE statement (1-based).</summary>
     public int Line { get; set; }
 
     /// <summary>"UNLOGGED", "TEMP" or null.</summary>
     public string? Persistence { get; set; }
+
+    /// <summary>
+    /// The tables this one inherits its columns from: the INHERITS parents in order, or the one table
+    /// it is a partition of. A column added to, dropped from or retyped on a parent reaches it too.
+    /// </summary>
+    public List<TableName> Parents { get; } = [];
+
+    /// <summary>True when the table is a partition of <see cref="Parents"/>[0].</summary>
+    public bool IsPartition { get; set; }
+
+    /// <summary>Live: a partition's bound ("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", "DEFAULT").</summary>
+    public string? PartitionBound { get; set; }
+
+    /// <summary>Live: a partitioned table's key ("RANGE (at)"), or null for an ordinary table.</summary>
+    public string? PartitionKey { get; set; }
 
     public ColumnModel? FindColumn(string name) =>
         Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
@@ -82,7 +128,8 @@ public sealed class TableModel
 /// <summary>One column.</summary>
 public sealed class ColumnModel
 {
-    public required string Name { get; init; }
+    /// <summary>Name (settable: schema.sql may rename the column).</summary>
+    public required string Name { get; set; }
 
     /// <summary>
     /// The type. Live: as format_type() prints it ("character varying(50)", "integer[]").
@@ -113,6 +160,18 @@ public sealed class ColumnModel
     /// <summary>schema.sql only: line of the column (1-based).</summary>
     public int Line { get; set; }
 
+    /// <summary>
+    /// schema.sql only: the search_path under which the file spelled the type and default (null when the
+    /// file set none), so the server resolves "mood" or nextval('t_id_seq') as the file meant.
+    /// </summary>
+    public SearchPath? SearchPath { get; set; }
+
+    /// <summary>
+    /// False when the column exists only because a parent table has it (an inherited or partition
+    /// column the table does not declare itself); dropping it from the parent drops it here too.
+    /// </summary>
+    public bool IsLocal { get; set; } = true;
+
     public override string ToString() => $"{Name} {Type}";
 }
 
@@ -121,14 +180,23 @@ public sealed class UniqueModel
     public string? Name { get; set; }
 
     public List<string> Columns { get; } = [];
+
+    /// <summary>Live: the constraint came from a partitioned parent.</summary>
+    public bool IsInherited { get; set; }
 }
 
 public sealed class CheckModel
 {
     public string? Name { get; set; }
 
-    /// <summary>The expression (live: pg_get_constraintdef; schema.sql: as written).</summary>
+    /// <summary>The expression (live: pg_get_constraintdef, "CHECK (...)"; schema.sql: as written, inside the parentheses).</summary>
     public required string Expression { get; set; }
+
+    /// <summary>Live: the columns the check names.</summary>
+    public List<string> Columns { get; } = [];
+
+    /// <summary>Live: the check is inherited from a parent and not declared by the table itself.</summary>
+    public bool IsInherited { get; set; }
 }
 
 /// <summary>An exclusion constraint, kept as text: nothing compares its parts.</summary>
@@ -157,13 +225,25 @@ public sealed class ForeignKeyModel
     public string OnDelete { get; set; } = "NO ACTION";
 
     public string OnUpdate { get; set; } = "NO ACTION";
+
+    /// <summary>MATCH SIMPLE (the default), FULL or PARTIAL.</summary>
+    public string Match { get; set; } = "SIMPLE";
+
+    public bool Deferrable { get; set; }
+
+    public bool InitiallyDeferred { get; set; }
+
+    /// <summary>Live: the key came from a partitioned parent.</summary>
+    public bool IsInherited { get; set; }
 }
 
 public sealed class IndexModel
 {
-    public required string Schema { get; init; }
+    /// <summary>The schema (settable: follows its table to another schema).</summary>
+    public required string Schema { get; set; }
 
-    public required string Table { get; init; }
+    /// <summary>The table (settable: follows a rename of its table in schema.sql).</summary>
+    public required string Table { get; set; }
 
     public required string Name { get; init; }
 
@@ -180,13 +260,21 @@ public sealed class IndexModel
 
     /// <summary>Backs a primary key or unique constraint (live only).</summary>
     public bool IsConstraint { get; set; }
+
+    /// <summary>Live: a partition's index made for an index of its partitioned parent.</summary>
+    public bool IsInherited { get; set; }
+
+    /// <summary>schema.sql only: the CREATE INDEX statement (for repair).</summary>
+    public FileStatement? Statement { get; set; }
 }
 
 public sealed class TriggerModel
 {
-    public required string Schema { get; init; }
+    /// <summary>The schema (settable: follows its table to another schema).</summary>
+    public required string Schema { get; set; }
 
-    public required string Table { get; init; }
+    /// <summary>The table (settable: follows a rename of its table in schema.sql).</summary>
+    public required string Table { get; set; }
 
     public required string Name { get; init; }
 
@@ -209,4 +297,48 @@ public sealed class FunctionModel
     public required string Arguments { get; init; }
 
     public string? ReturnType { get; set; }
+}
+
+/// <summary>
+/// A sequence. schema.sql: its CREATE SEQUENCE and ALTER SEQUENCE statements (repair creates the
+/// sequences a created table or an added column needs). Live: its definition from pg_sequence.
+/// </summary>
+public sealed class SequenceModel : IQualifiedObject
+{
+    /// <summary>Schema (settable: schema.sql may move the sequence).</summary>
+    public required string Schema { get; set; }
+
+    /// <summary>Name (settable: schema.sql may rename the sequence).</summary>
+    public required string Name { get; set; }
+
+    public TableName QualifiedName => new(Schema, Name);
+
+    /// <summary>The column that owns the sequence (OWNED BY): dropping the column or its table drops the sequence.</summary>
+    public ColumnRef? OwnedBy { get; set; }
+
+    /// <summary>schema.sql only: the CREATE SEQUENCE statement.</summary>
+    public FileStatement? Create { get; set; }
+
+    /// <summary>schema.sql only: the ALTER SEQUENCE statements that follow it (OWNED BY, RESTART...).</summary>
+    public List<FileStatement> AlterStatements { get; } = [];
+
+    /// <summary>Live: the data type (format_type of seqtypid: "integer", "bigint").</summary>
+    public string? DataType { get; set; }
+
+    public long Start { get; set; } = 1;
+
+    public long Increment { get; set; } = 1;
+
+    public long? MinValue { get; set; }
+
+    public long? MaxValue { get; set; }
+
+    public long Cache { get; set; } = 1;
+
+    public bool Cycle { get; set; }
+
+    /// <summary>schema.sql only: line of the CREATE SEQUENCE statement.</summary>
+    public int Line { get; set; }
+
+    public override string ToString() => QualifiedName.ToString();
 }

@@ -37,7 +37,11 @@ public static class SchemaSqlReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
-        var sql = await UserFile.ReadTextAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
-        return Read(sql, fullPath, defaultSchema);
+        var bytes = await UserFile.ReadBytesAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
+        var model = Read(UserFile.DecodeText(bytes), fullPath, defaultSchema);
+
+        // Of the very bytes read: a plan file records it, and an imported plan is refused when the file differs.
+        model.SourceSha256 = ContentHash.Sha256(bytes);
+        return model;
     }
 }

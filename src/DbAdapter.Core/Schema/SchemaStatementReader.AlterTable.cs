@@ -3,28 +3,31 @@ using DbAdapter.Core.Sql;
 namespace DbAdapter.Core.Schema;
 
 /// <summary>
-/// ALTER TABLE: changes to columns and constraints are applied to the model; actions that cannot
-/// change the table's shape (RLS, owner, triggers on/off...) are passed over.
+/// ALTER TABLE: changes to columns and constraints, renames, schema moves and partition attachment are
+/// applied to the model the way the server applies them (a change without ONLY reaches partitions and
+/// inheritance children); actions that cannot change the table's shape (RLS, owner, storage...) are
+/// passed over.
 /// </summary>
 internal sealed partial class SchemaStatementReader
 {
     private void ReadAlterTable(SqlStatement statement, TokenCursor c)
     {
         RequireOneStatement(statement);
-        c.AcceptWords("if", "exists");
-        c.AcceptWord("only");
+        var ifExists = c.AcceptWords("if", "exists");
+        var only = c.AcceptWord("only");
         if (c.AreWords("all", "in"))
         {
             return;
         }
 
+        var nameStart = c.Position;
         var (schema, name) = c.ReadQualifiedName(_defaultSchema);
+        var nameEnd = c.Position;
         c.AcceptSymbol("*");
         var table = FindTable(schema, name);
 
         // Read every action before applying any: a statement is applied whole or reported whole.
-        var changes = new List<Action<TableModel>>();
-        var notApplied = new List<string>();
+        var alter = new AlterReading(statement, Keep(statement), only);
         foreach (var (start, end) in TokenCursor.SplitTopLevel(c.Tokens, c.Position, c.End))
         {
             var action = new TokenCursor(c.Tokens, start, end);
@@ -33,21 +36,23 @@ internal sealed partial class SchemaStatementReader
                 throw c.Unexpected("an ALTER TABLE action");
             }
 
-            ReadAlterAction(action, schema, name, changes, notApplied);
+            ReadAlterAction(action, schema, name, alter);
         }
 
         if (table is null)
         {
-            if (changes.Count > 0 || notApplied.Count > 0)
+            // IF EXISTS says the author expects the table may be missing: pg_dump --clean's prelude
+            // drops constraints and defaults of tables it creates further down.
+            if ((alter.Changes.Count > 0 || alter.NotApplied.Count > 0) && !ifExists)
             {
-                Warn(statement.Line, $"skipped ALTER TABLE {schema}.{name}: the table is not created earlier in this file.");
+                Warn("unknown table", statement.Line, $"skipped ALTER TABLE {schema}.{name}: the table is not created earlier in this file.");
             }
 
             return;
         }
 
         var problems = new List<string>();
-        foreach (var change in changes)
+        foreach (var change in alter.Changes)
         {
             try
             {
@@ -59,17 +64,27 @@ internal sealed partial class SchemaStatementReader
             }
         }
 
-        foreach (var problem in problems.Concat(notApplied))
+        foreach (var problem in problems.Concat(alter.NotApplied))
         {
-            Warn(statement.Line, $"ALTER TABLE {table}: {problem}.");
+            Warn("not applied", statement.Line, $"ALTER TABLE {table}: {problem}.");
         }
 
-        table.AlterStatements.Add(statement.Text);
+        if (!alter.Store)
+        {
+            return;
+        }
+
+        Name(alter.Kept, statement, nameStart, nameEnd, table);
+        NameReferences(alter.Kept, statement);
+
+        // An ATTACH PARTITION belongs to the partition: repair reruns it when the partition is created.
+        (alter.Attached ?? table).AlterStatements.Add(alter.Kept);
     }
 
-    private void ReadAlterAction(TokenCursor a, string schema, string name, List<Action<TableModel>> changes, List<string> notApplied)
+    private void ReadAlterAction(TokenCursor a, string schema, string name, AlterReading alter)
     {
         var first = a.Current;
+        var only = alter.Only;
         if (a.AcceptWord("add"))
         {
             var isColumn = a.AcceptWord("column");
@@ -78,24 +93,15 @@ internal sealed partial class SchemaStatementReader
             if (!isColumn && TableElementReader.StartsTableConstraint(a))
             {
                 TableElementReader.ReadTableConstraint(a, delta, _defaultSchema);
-                changes.Add(table => MergeConstraints(table, delta));
+                alter.Changes.Add(table => MergeConstraints(table, delta));
             }
             else
             {
                 var column = TableElementReader.ReadColumn(a, delta, _defaultSchema);
-                changes.Add(table =>
+                column.SearchPath = _searchPath;
+                alter.Changes.Add(table =>
                 {
-                    if (table.FindColumn(column.Name) is not null)
-                    {
-                        if (!ifNotExists)
-                        {
-                            throw new SqlReadException(first.Line, $"ADD COLUMN {column.Name} not applied: the column already exists");
-                        }
-
-                        return;
-                    }
-
-                    table.Columns.Add(column);
+                    AddColumnTo(Reach(table, only), column, ifNotExists, first.Line);
                     MergeConstraints(table, delta);
                 });
             }
@@ -106,14 +112,14 @@ internal sealed partial class SchemaStatementReader
             {
                 a.AcceptWords("if", "exists");
                 var constraint = a.ReadName("a constraint name");
-                changes.Add(table => DropConstraint(table, constraint));
+                alter.Changes.Add(table => DropConstraint(table, constraint));
             }
             else
             {
                 a.AcceptWord("column");
                 var ifExists = a.AcceptWords("if", "exists");
                 var column = a.ReadName("a column name");
-                changes.Add(table => DropColumn(table, column, ifExists, first.Line));
+                alter.Changes.Add(table => DropColumnFrom(Reach(table, only), column, ifExists, first.Line));
             }
         }
         else if (a.AcceptWord("alter"))
@@ -125,44 +131,184 @@ internal sealed partial class SchemaStatementReader
 
             a.AcceptWord("column");
             var column = a.ReadName("a column name");
-            ReadAlterColumn(a, column, changes);
+            ReadAlterColumn(a, column, alter);
         }
-        else if (a.IsWord("rename") || a.AreWords("set", "schema") || a.IsWord("attach") || a.IsWord("detach"))
+        else if (a.AcceptWord("rename"))
         {
-            notApplied.Add($"{a.Render(a.Position, a.End)} is not applied to the expected schema");
+            ReadRename(a, alter);
+        }
+        else if (a.AcceptWords("set", "schema"))
+        {
+            var target = a.ReadName("a schema name");
+            alter.Store = false;
+            alter.Changes.Add(table => MoveTable(table, target, table.Name, first.Line));
+        }
+        else if (a.AcceptWords("attach", "partition"))
+        {
+            ReadAttachPartition(a, alter);
+        }
+        else if (a.AcceptWords("detach", "partition"))
+        {
+            var (childSchema, childName) = a.ReadQualifiedName(_defaultSchema, "a partition");
+            alter.Store = false;
+            alter.Changes.Add(table =>
+            {
+                if (FindTable(childSchema, childName) is { } child)
+                {
+                    Unlink(child, table);
+                    child.AlterStatements.RemoveAll(s => s.AttachesPartition);
+                }
+            });
+        }
+        else if (a.AcceptWord("inherit") || a.AcceptWords("no", "inherit"))
+        {
+            var inherit = first.IsWord("inherit");
+            var parentStart = a.Position;
+            var (parentSchema, parentName) = a.ReadQualifiedName(_defaultSchema, "a parent table");
+            var parentEnd = a.Position;
+            alter.Changes.Add(table =>
+            {
+                var parent = FindTable(parentSchema, parentName)
+                    ?? throw new SqlReadException(first.Line, $"{(inherit ? "INHERIT" : "NO INHERIT")} {parentSchema}.{parentName} not applied: the table is not created earlier in this file");
+                Name(alter.Kept, alter.Statement, parentStart, parentEnd, parent);
+                if (inherit)
+                {
+                    Link(table, parent, partition: false);
+                    foreach (var column in parent.Columns)
+                    {
+                        table.FindColumn(column.Name)?.IsLocal = true;
+                    }
+                }
+                else
+                {
+                    Unlink(table, parent);
+                }
+            });
         }
         else if (a.IsWord("enable") || a.IsWord("disable") || a.IsWord("force") || a.IsWord("no") || a.IsWord("owner")
                  || a.IsWord("replica") || a.IsWord("cluster") || a.IsWord("set") || a.IsWord("reset")
-                 || a.IsWord("inherit") || a.IsWord("validate") || a.IsWord("of") || a.AreWords("not", "of"))
+                 || a.IsWord("validate") || a.IsWord("of") || a.AreWords("not", "of"))
         {
             // RLS, ownership, storage and similar settings do not change columns or constraints.
         }
         else
         {
-            throw a.Unexpected("an ALTER TABLE action (ADD, DROP, ALTER COLUMN, ENABLE ROW LEVEL SECURITY...)");
+            throw a.Unexpected("an ALTER TABLE action (ADD, DROP, ALTER COLUMN, RENAME, ATTACH PARTITION, ENABLE ROW LEVEL SECURITY...)");
         }
     }
 
-    private static void ReadAlterColumn(TokenCursor a, string column, List<Action<TableModel>> changes)
+    /// <summary>
+    /// RENAME TO and RENAME [COLUMN] a TO b. A renamed table is created under its final name by repair,
+    /// so its RENAME TO is not kept; a renamed column is, because the CREATE TABLE still names the old one.
+    /// </summary>
+    private void ReadRename(TokenCursor a, AlterReading alter)
     {
         var line = a.Line;
+        if (a.AcceptWord("to"))
+        {
+            var target = a.ReadName("the new table name");
+            alter.Store = false;
+            alter.Changes.Add(table => MoveTable(table, table.Schema, target, line));
+            return;
+        }
+
+        if (a.AcceptWord("constraint"))
+        {
+            var from = a.ReadName("a constraint name");
+            a.ExpectWord("to");
+            var to = a.ReadName("the new constraint name");
+            alter.Changes.Add(table => RenameConstraint(table, from, to));
+            return;
+        }
+
+        a.AcceptWord("column");
+        var column = a.ReadName("a column name");
+        a.ExpectWord("to");
+        var newName = a.ReadName("the new column name");
+        alter.Changes.Add(table => RenameColumn(table, column, newName, line));
+    }
+
+    /// <summary>ATTACH PARTITION: the attached table becomes a partition; the statement is kept with it.</summary>
+    private void ReadAttachPartition(TokenCursor a, AlterReading alter)
+    {
+        var line = a.Line;
+        var childStart = a.Position;
+        var (childSchema, childName) = a.ReadQualifiedName(_defaultSchema, "a partition");
+        var childEnd = a.Position;
+        if (a.AcceptWords("for", "values"))
+        {
+            while (!a.AtEnd)
+            {
+                a.SkipItem();
+            }
+        }
+        else
+        {
+            a.ExpectWord("default");
+        }
+
+        var child = FindTable(childSchema, childName);
+        if (child is null)
+        {
+            alter.NotApplied.Add($"ATTACH PARTITION {childSchema}.{childName} is not applied: the partition is not created earlier in this file");
+            return;
+        }
+
+        alter.Kept.AttachesPartition = true;
+        alter.Attached = child;
+        Name(alter.Kept, alter.Statement, childStart, childEnd, child);
+        alter.Changes.Add(table =>
+        {
+            if (child == table)
+            {
+                throw new SqlReadException(line, $"{table} cannot be a partition of itself");
+            }
+
+            Link(child, table, partition: true);
+        });
+    }
+
+    private void ReadAlterColumn(TokenCursor a, string column, AlterReading alter)
+    {
+        var line = a.Line;
+        var path = _searchPath;
+
+        // Whether the change reaches the descendants: a type always does (they must agree), others unless ONLY.
+        var recurse = !alter.Only;
         Action<ColumnModel>? change = null;
         if (a.AcceptWords("set", "default"))
         {
             var expression = a.Render(a.Position, a.End);
-            change = col => col.Default = expression;
+            change = col =>
+            {
+                col.Default = expression;
+                col.SearchPath = path;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithDefault(d, expression));
+            };
         }
         else if (a.AcceptWords("drop", "default"))
         {
-            change = col => col.Default = null;
+            change = col =>
+            {
+                col.Default = null;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithDefault(d, null));
+            };
         }
         else if (a.AcceptWords("set", "not", "null"))
         {
-            change = col => col.NotNull = true;
+            change = col =>
+            {
+                col.NotNull = true;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithNotNull(d, true));
+            };
         }
         else if (a.AcceptWords("drop", "not", "null"))
         {
-            change = col => col.NotNull = false;
+            change = col =>
+            {
+                col.NotNull = false;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithNotNull(d, false));
+            };
         }
         else if (a.AcceptWord("type") || a.AcceptWords("set", "data", "type"))
         {
@@ -173,38 +319,68 @@ internal sealed partial class SchemaStatementReader
             }
 
             var type = a.Render(start, a.Position);
-            change = col => col.Type = type;
+            recurse = true;
+            change = col =>
+            {
+                col.Type = type;
+                col.SearchPath = path;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithType(d, type));
+            };
         }
         else if (a.AcceptWords("drop", "identity"))
         {
-            change = col => col.Identity = null;
+            recurse = false;
+            change = col =>
+            {
+                col.Identity = null;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithGenerated(d, null));
+            };
         }
         else if (a.AcceptWords("drop", "expression"))
         {
-            change = col => col.Generated = null;
+            change = col =>
+            {
+                col.Generated = null;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithGenerated(d, null));
+            };
         }
-        else if (a.AcceptWord("add") && a.AcceptWord("generated"))
+        else if (a.AreWords("add", "generated") || a.AreWords("set", "generated"))
         {
+            a.Position += 2;
             var identity = a.AcceptWord("always") ? "a" : a.AcceptWords("by", "default") ? "d" : throw a.Unexpected("ALWAYS or BY DEFAULT");
+            var clause = identity == "a" ? "GENERATED ALWAYS AS IDENTITY" : "GENERATED BY DEFAULT AS IDENTITY";
+            recurse = false;
             change = col =>
             {
                 col.Identity = identity;
                 col.NotNull = true;
+                col.Definition = Edit(col.Definition, d => ColumnDefinitionText.WithNotNull(ColumnDefinitionText.WithGenerated(d, clause), true));
             };
         }
 
-        // Anything else (SET STATISTICS, SET STORAGE, SET GENERATED, options) leaves the column's shape alone.
+        // Anything else (SET STATISTICS, SET STORAGE, options) leaves the column's shape alone.
         if (change is null)
         {
             return;
         }
 
-        changes.Add(table =>
+        alter.Changes.Add(table =>
         {
-            var target = table.FindColumn(column)
-                ?? throw new SqlReadException(line, $"ALTER COLUMN {column} not applied: the table has no such column");
-            change(target);
+            var reach = recurse ? Reach(table, only: false) : [table];
+            foreach (var target in reach)
+            {
+                if (target.FindColumn(column) is { } found)
+                {
+                    change(found);
+                }
+                else if (target == table)
+                {
+                    throw new SqlReadException(line, $"ALTER COLUMN {column} not applied: the table has no such column");
+                }
+            }
         });
+
+        static string? Edit(string? definition, Func<string, string> edit) => definition is null ? null : edit(definition);
     }
 
     private static void MergeConstraints(TableModel table, TableModel delta)
@@ -252,27 +428,49 @@ internal sealed partial class SchemaStatementReader
         }
     }
 
-    private static void DropColumn(TableModel table, string name, bool ifExists, int line)
+    private static void RenameConstraint(TableModel table, string from, string to)
     {
-        var column = table.FindColumn(name);
-        if (column is null)
+        foreach (var unique in table.Uniques.Where(u => u.Name == from))
         {
-            if (!ifExists)
-            {
-                throw new SqlReadException(line, $"DROP COLUMN {name} not applied: the table has no such column");
-            }
-
-            return;
+            unique.Name = to;
         }
 
-        // The server drops every constraint and index that uses the column along with it.
-        table.Columns.Remove(column);
-        if (table.PrimaryKey.Contains(name))
+        foreach (var check in table.Checks.Where(k => k.Name == from))
         {
-            table.PrimaryKey.Clear();
+            check.Name = to;
         }
 
-        table.Uniques.RemoveAll(u => u.Columns.Contains(name));
-        table.ForeignKeys.RemoveAll(f => f.Columns.Contains(name));
+        foreach (var foreignKey in table.ForeignKeys.Where(f => f.Name == from))
+        {
+            foreignKey.Name = to;
+        }
+
+        foreach (var exclusion in table.Exclusions.Where(x => x.Name == from))
+        {
+            exclusion.Name = to;
+        }
+    }
+
+    /// <summary>One ALTER TABLE statement while its actions are read.</summary>
+    private sealed class AlterReading(SqlStatement statement, FileStatement kept, bool only)
+    {
+        public SqlStatement Statement { get; } = statement;
+
+        /// <summary>The statement as the model keeps it.</summary>
+        public FileStatement Kept { get; } = kept;
+
+        /// <summary>ALTER TABLE ONLY: changes do not reach partitions and children (where the server allows that).</summary>
+        public bool Only { get; } = only;
+
+        /// <summary>The changes, applied once every action is read.</summary>
+        public List<Action<TableModel>> Changes { get; } = [];
+
+        public List<string> NotApplied { get; } = [];
+
+        /// <summary>False when repair must not rerun the statement (a rename or move it already writes as the final name).</summary>
+        public bool Store { get; set; } = true;
+
+        /// <summary>The partition an ATTACH PARTITION attaches: the statement is kept with it.</summary>
+        public TableModel? Attached { get; set; }
     }
 }

@@ -25,7 +25,9 @@ internal sealed partial class SchemaStatementReader
 
         c.ExpectWord("on");
         c.AcceptWord("only");
+        var tableStart = c.Position;
         var (schema, table) = c.ReadQualifiedName(_defaultSchema);
+        var tableEnd = c.Position;
         if (c.AcceptWord("using"))
         {
             c.ReadName("an index method");
@@ -80,10 +82,16 @@ internal sealed partial class SchemaStatementReader
         {
             if (!ifNotExists)
             {
-                Warn(statement.Line, $"skipped CREATE INDEX {name}: an index of that name is already created earlier in this file.");
+                Warn("duplicate index", statement.Line, $"skipped CREATE INDEX {name}: an index of that name is already created earlier in this file.");
             }
 
             return;
+        }
+
+        var kept = Keep(statement);
+        if (FindTable(schema, table) is { } indexed)
+        {
+            Name(kept, statement, tableStart, tableEnd, indexed);
         }
 
         var index = new IndexModel
@@ -94,6 +102,7 @@ internal sealed partial class SchemaStatementReader
             IsUnique = unique,
             Predicate = predicate,
             Definition = statement.Text,
+            Statement = kept,
         };
         index.Columns.AddRange(keys);
         _model.Indexes.Add(index);

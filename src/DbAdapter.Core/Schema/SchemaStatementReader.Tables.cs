@@ -13,27 +13,31 @@ internal sealed partial class SchemaStatementReader
     {
         RequireOneStatement(statement);
         var ifNotExists = c.AcceptWords("if", "not", "exists");
+        var nameStart = c.Position;
         var (schema, name) = c.ReadQualifiedName(_defaultSchema);
+        var kept = Keep(statement);
         var table = new TableModel
         {
             Schema = schema,
             Name = name,
-            CreateStatement = statement.Text,
+            Create = kept,
             Line = statement.Line,
             Persistence = persistence,
         };
+        Name(kept, statement, nameStart, c.Position, table);
 
         // Set when columns come from a table this file does not define: checks on column names are then off.
         var incomplete = false;
+        var parents = new List<(TableModel Table, bool Partition)>();
         if (c.AcceptWords("partition", "of"))
         {
-            incomplete = ReadPartitionOf(c, table);
+            incomplete = ReadPartitionOf(statement, c, table, parents);
         }
         else if (c.IsSymbol("("))
         {
             var (start, end) = c.ReadParenthesized();
-            incomplete = ReadTableElements(c.Tokens, start, end, table);
-            incomplete |= ReadTableOptions(c, table);
+            incomplete = ReadTableElements(statement, c.Tokens, start, end, table);
+            incomplete |= ReadTableOptions(statement, c, table, parents);
         }
         else if (c.IsWord("of"))
         {
@@ -54,18 +58,28 @@ internal sealed partial class SchemaStatementReader
             // IF NOT EXISTS makes the server keep the first definition; without it the server fails.
             if (!ifNotExists)
             {
-                Warn(statement.Line, $"skipped CREATE TABLE {table}: the table is already created on line {earlier.Line}.");
+                Warn("duplicate table", statement.Line, $"skipped CREATE TABLE {table}: the table is already created on line {earlier.Line}.");
             }
 
             return;
         }
 
-        _model.Tables.Add(table);
-        _tables.Add((schema, name), table);
+        foreach (var column in table.Columns)
+        {
+            column.SearchPath ??= _searchPath;
+        }
+
+        AddTable(table);
+        foreach (var (parent, partition) in parents)
+        {
+            Link(table, parent, partition);
+        }
+
+        NameReferences(kept, statement);
     }
 
     /// <summary>Reads the column list; returns true when a LIKE source was unknown.</summary>
-    private bool ReadTableElements(IReadOnlyList<SqlToken> tokens, int start, int end, TableModel table)
+    private bool ReadTableElements(SqlStatement statement, IReadOnlyList<SqlToken> tokens, int start, int end, TableModel table)
     {
         var incomplete = false;
         if (start == end)
@@ -83,7 +97,7 @@ internal sealed partial class SchemaStatementReader
 
             if (element.AcceptWord("like"))
             {
-                incomplete |= !ReadLike(element, table);
+                incomplete |= !ReadLike(statement, element, table);
             }
             else if (TableElementReader.StartsTableConstraint(element))
             {
@@ -114,10 +128,12 @@ internal sealed partial class SchemaStatementReader
     /// identity, generation, CHECKs and keys only with the matching INCLUDING option). A source that is
     /// not in the file is a warning, and the table keeps its other columns. Returns false in that case.
     /// </summary>
-    private bool ReadLike(TokenCursor c, TableModel table)
+    private bool ReadLike(SqlStatement statement, TokenCursor c, TableModel table)
     {
         var line = c.Line;
+        var nameStart = c.Position;
         var (schema, name) = c.ReadQualifiedName(_defaultSchema, "the LIKE source table");
+        var nameEnd = c.Position;
         var options = new HashSet<string>();
         while (!c.AtEnd)
         {
@@ -150,22 +166,17 @@ internal sealed partial class SchemaStatementReader
         var source = FindTable(schema, name);
         if (source is null)
         {
-            Warn(line, $"CREATE TABLE {table}: LIKE {schema}.{name} names a table not created earlier in this file; its columns are not in the expected schema.");
+            Warn("unknown source", line, $"CREATE TABLE {table}: LIKE {schema}.{name} names a table not created earlier in this file; its columns are not in the expected schema.");
             return false;
         }
 
+        Name(table.Create!, statement, nameStart, nameEnd, source);
         foreach (var column in source.Columns)
         {
-            var copy = new ColumnModel
-            {
-                Name = column.Name,
-                Type = column.Type,
-                NotNull = column.NotNull,
-                Default = options.Contains("defaults") ? column.Default : null,
-                Identity = options.Contains("identity") ? column.Identity : null,
-                Generated = options.Contains("generated") ? column.Generated : null,
-                Line = line,
-            };
+            var copy = CopyColumn(column, line, local: true);
+            copy.Default = options.Contains("defaults") ? column.Default : null;
+            copy.Identity = options.Contains("identity") ? column.Identity : null;
+            copy.Generated = options.Contains("generated") ? column.Generated : null;
             copy.Definition = BuildDefinition(copy);
             AddColumn(table, copy);
         }
@@ -229,31 +240,27 @@ internal sealed partial class SchemaStatementReader
     /// from the parent when the file defines it; otherwise a warning says the columns are unknown and the
     /// table is kept (it still has to exist). Returns true when the parent was unknown.
     /// </summary>
-    private bool ReadPartitionOf(TokenCursor c, TableModel table)
+    private bool ReadPartitionOf(SqlStatement statement, TokenCursor c, TableModel table, List<(TableModel, bool)> parents)
     {
         var line = c.Line;
+        var nameStart = c.Position;
         var (schema, name) = c.ReadQualifiedName(_defaultSchema, "the parent table");
         var parent = FindTable(schema, name);
         if (parent is null)
         {
-            Warn(line, $"CREATE TABLE {table}: PARTITION OF {schema}.{name} names a table not created earlier in this file; the partition's columns are not in the expected schema.");
+            Warn("unknown parent", line, $"CREATE TABLE {table}: PARTITION OF {schema}.{name} names a table not created earlier in this file; the partition's columns are not in the expected schema.");
         }
         else
         {
+            Name(table.Create!, statement, nameStart, c.Position, parent);
+            parents.Add((parent, true));
             foreach (var column in parent.Columns)
             {
-                var copy = new ColumnModel
-                {
-                    Name = column.Name,
-                    Type = column.Type,
-                    NotNull = column.NotNull,
-                    Default = column.Default,
-                    Identity = column.Identity,
-                    Generated = column.Generated,
-                    IsPrimaryKey = column.IsPrimaryKey,
-                    IsUnique = column.IsUnique,
-                    Line = line,
-                };
+                // A partition's identity is its parent's: the server gives the partition's column none.
+                var copy = CopyColumn(column, line, local: false);
+                copy.Identity = null;
+                copy.IsPrimaryKey = column.IsPrimaryKey;
+                copy.IsUnique = column.IsUnique;
                 copy.Definition = BuildDefinition(copy);
                 table.Columns.Add(copy);
             }
@@ -282,6 +289,7 @@ internal sealed partial class SchemaStatementReader
                 var target = table.FindColumn(columnName)
                     ?? (parent is null ? new ColumnModel { Name = columnName, Type = string.Empty } : throw element.Error($"column {columnName} is not a column of {schema}.{name}"));
                 TableElementReader.ReadColumnConstraints(element, table, target, _defaultSchema);
+                target.Definition = BuildDefinition(target);
             }
         }
 
@@ -307,18 +315,18 @@ internal sealed partial class SchemaStatementReader
             throw c.Unexpected("FOR VALUES or DEFAULT");
         }
 
-        return ReadTableOptions(c, table) || parent is null;
+        return ReadTableOptions(statement, c, table, parents) || parent is null;
     }
 
     /// <summary>Reads what may follow the column list; returns true when an INHERITS parent was unknown.</summary>
-    private bool ReadTableOptions(TokenCursor c, TableModel table)
+    private bool ReadTableOptions(SqlStatement statement, TokenCursor c, TableModel table, List<(TableModel, bool)> parents)
     {
         var incomplete = false;
         while (!c.AtEnd)
         {
             if (c.AcceptWord("inherits"))
             {
-                incomplete |= ReadInherits(c, table);
+                incomplete |= ReadInherits(statement, c, table, parents);
             }
             else if (c.AcceptWords("partition", "by"))
             {
@@ -368,7 +376,7 @@ internal sealed partial class SchemaStatementReader
     /// INHERITS puts each parent's columns first, in order, merging a child column of the same name
     /// into the parent's position the way the server does. Unknown parents are a warning.
     /// </summary>
-    private bool ReadInherits(TokenCursor c, TableModel table)
+    private bool ReadInherits(SqlStatement statement, TokenCursor c, TableModel table, List<(TableModel, bool)> parents)
     {
         var line = c.Line;
         var (start, end) = c.ReadParenthesized();
@@ -376,15 +384,18 @@ internal sealed partial class SchemaStatementReader
         var incomplete = false;
         foreach (var (partStart, partEnd) in TokenCursor.SplitTopLevel(c.Tokens, start, end))
         {
-            var (schema, name) = new TokenCursor(c.Tokens, partStart, partEnd).ReadQualifiedName(_defaultSchema, "a parent table");
+            var part = new TokenCursor(c.Tokens, partStart, partEnd);
+            var (schema, name) = part.ReadQualifiedName(_defaultSchema, "a parent table");
             var parent = FindTable(schema, name);
             if (parent is null)
             {
-                Warn(line, $"CREATE TABLE {table}: INHERITS {schema}.{name} names a table not created earlier in this file; the inherited columns are not in the expected schema.");
+                Warn("unknown parent", line, $"CREATE TABLE {table}: INHERITS {schema}.{name} names a table not created earlier in this file; the inherited columns are not in the expected schema.");
                 incomplete = true;
                 continue;
             }
 
+            Name(table.Create!, statement, partStart, part.Position, parent);
+            parents.Add((parent, false));
             foreach (var column in parent.Columns)
             {
                 if (inherited.Exists(i => i.Name == column.Name))
@@ -393,17 +404,20 @@ internal sealed partial class SchemaStatementReader
                 }
 
                 var own = table.FindColumn(column.Name);
-                var copy = own ?? new ColumnModel
+                ColumnModel copy;
+                if (own is null)
                 {
-                    Name = column.Name,
-                    Type = column.Type,
-                    NotNull = column.NotNull,
-                    Default = column.Default,
-                    Generated = column.Generated,
-                    Line = line,
-                };
+                    // Identity is not inherited; the rest of the column's shape is.
+                    copy = CopyColumn(column, line, local: false);
+                    copy.Identity = null;
+                    copy.Definition = BuildDefinition(copy);
+                }
+                else
+                {
+                    copy = own;
+                }
+
                 copy.NotNull |= column.NotNull;
-                copy.Definition ??= BuildDefinition(copy);
                 inherited.Add(copy);
             }
 

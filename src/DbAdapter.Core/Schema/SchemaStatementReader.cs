@@ -6,7 +6,8 @@ namespace DbAdapter.Core.Schema;
 /// <summary>
 /// Reads the statements of one schema.sql into a <see cref="SchemaModel"/>. Statement kinds that shape
 /// tables are read; known harmless kinds are passed over; anything else, and any statement that
-/// cannot be read, becomes a "line N: ..." warning. Nothing unread ever becomes a column.
+/// cannot be read, becomes a "line N: ..." warning (a warning that repeats is told once, with a
+/// count). Nothing unread ever becomes a column.
 /// </summary>
 internal sealed partial class SchemaStatementReader
 {
@@ -22,13 +23,14 @@ internal sealed partial class SchemaStatementReader
 
     private static readonly HashSet<string> HarmlessCreateKinds =
     [
-        "extension", "sequence", "type", "view", "materialized", "recursive", "policy", "schema", "domain",
+        "extension", "type", "view", "materialized", "recursive", "policy", "schema", "domain",
         "role", "user", "group", "publication", "subscription", "aggregate", "operator", "cast", "collation",
         "conversion", "default", "event", "rule", "server", "foreign", "statistics", "text", "language",
         "trusted", "procedural", "tablespace", "database", "access", "transform",
     ];
 
     private readonly SchemaModel _model;
+    private readonly ReaderWarnings _warnings = new();
 
     // The model's lists keep file order (the comparison and repair rely on it); these index the same
     // objects by name so each look-up while reading is O(1) instead of a scan of every earlier table
@@ -38,9 +40,18 @@ internal sealed partial class SchemaStatementReader
     private readonly Dictionary<(string Schema, string Name), IndexModel> _indexes = [];
     private readonly Dictionary<(string Schema, string Table, string Name), TriggerModel> _triggers = [];
     private readonly Dictionary<(string Schema, string Name, string Arguments), FunctionModel> _functions = [];
+    private readonly Dictionary<(string Schema, string Name), SequenceModel> _sequences = [];
+
+    // Partitions and inheritance children of each table, so a change to a parent reaches them.
+    private readonly Dictionary<TableModel, List<TableModel>> _children = [];
+
     private readonly string _configuredSchema;
     private readonly string _sourceName;
     private string _defaultSchema;
+
+    // The search_path the file set (null until it sets one): kept with every statement repair reruns
+    // and every column whose type and default the server must resolve as the file meant.
+    private SearchPath? _searchPath;
 
     private SchemaStatementReader(SchemaModel model, string defaultSchema, string sourceName)
     {
@@ -61,11 +72,12 @@ internal sealed partial class SchemaStatementReader
             reader.ReadStatement(statement);
         }
 
+        model.Warnings.AddRange(reader._warnings.Summarize());
         if (model.Tables.Count == 0)
         {
             var skipped = model.Warnings.Count == 0
                 ? string.Empty
-                : $" {model.Warnings.Count} statement(s) were skipped, the first: {model.Warnings[0]}.";
+                : $" {model.Warnings.Count} warning(s), the first: {model.Warnings[0]}.";
             throw new DbAdapterException(
                 ErrorIds.SchemaFileInvalid,
                 DbErrorKind.InvalidData,
@@ -76,13 +88,15 @@ internal sealed partial class SchemaStatementReader
         return model;
     }
 
-    private void Warn(int line, string message) => _model.Warnings.Add($"line {line}: {message}");
+    /// <summary>Records a finding; <paramref name="kind"/> groups the findings that say the same thing.</summary>
+    private void Warn(string kind, int line, string message) => _warnings.Add(kind, line, message);
 
     /// <summary>
     /// A statement whose text the model keeps for repair to run (CREATE TABLE, ALTER TABLE, CREATE
-    /// INDEX) must be exactly one statement. The splitter does not end a statement at a ';' inside
-    /// parentheses (psql does not either), so "price integer; DROP TABLE x)" would otherwise reach the
-    /// model as a column type. That is never a typo to skip over: the whole file is refused.
+    /// INDEX, CREATE SEQUENCE) must be exactly one statement. The splitter does not end a statement at
+    /// a ';' inside parentheses (psql does not either), so "price integer; DROP TABLE x)" would
+    /// otherwise reach the model as a column type. That is never a typo to skip over: the whole file
+    /// is refused.
     /// </summary>
     private void RequireOneStatement(SqlStatement statement)
     {
@@ -96,6 +110,44 @@ internal sealed partial class SchemaStatementReader
                     $"{_sourceName}: line {statement.Tokens[i].Line}: {Describe(statement)} (line {statement.Line}) holds a ';' inside its parentheses, which would end the statement there. " +
                     "A statement of the schema file must be exactly one statement; nothing was compared or planned. Fix the file.",
                     _model.SourceFile ?? _sourceName);
+            }
+        }
+    }
+
+    /// <summary>The statement as the model keeps it: its text, line and the search_path in effect.</summary>
+    private FileStatement Keep(SqlStatement statement, bool attachesPartition = false) =>
+        new(statement.Text, statement.Line, _searchPath) { AttachesPartition = attachesPartition };
+
+    /// <summary>Records that the tokens [start, end) of <paramref name="statement"/> name <paramref name="target"/>.</summary>
+    private static void Name(FileStatement kept, SqlStatement statement, int start, int end, IQualifiedObject target)
+    {
+        var origin = statement.Tokens[statement.Start].Start;
+        kept.AddName(statement.Tokens[start].Start - origin, statement.Tokens[end - 1].End - origin, target);
+    }
+
+    /// <summary>
+    /// Names the tables a statement references (REFERENCES t) that the file created, so the statement
+    /// still points at them when it is rerun after they were renamed.
+    /// </summary>
+    private void NameReferences(FileStatement kept, SqlStatement statement)
+    {
+        for (var i = statement.Start; i < statement.End - 1; i++)
+        {
+            if (!statement.Tokens[i].IsWord("references"))
+            {
+                continue;
+            }
+
+            var cursor = new TokenCursor(statement.Tokens, i + 1, statement.End);
+            if (cursor.Peek() is not { IsName: true })
+            {
+                continue;
+            }
+
+            var (schema, name) = cursor.ReadQualifiedName(_defaultSchema);
+            if (FindTable(schema, name) is { } table)
+            {
+                Name(kept, statement, i + 1, cursor.Position, table);
             }
         }
     }
@@ -117,7 +169,7 @@ internal sealed partial class SchemaStatementReader
             var c = statement.Cursor();
             if (first.Kind != SqlTokenKind.Identifier)
             {
-                Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
+                Warn("unknown", statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
                 return;
             }
 
@@ -133,29 +185,32 @@ internal sealed partial class SchemaStatementReader
                     {
                         ReadAlterTable(statement, c);
                     }
+                    else if (c.AcceptWord("sequence"))
+                    {
+                        ReadAlterSequence(statement, c);
+                    }
 
                     break;
                 case "drop":
                     c.Next();
-                    if (c.AcceptWord("table"))
-                    {
-                        ReadDropTable(c);
-                    }
-
+                    ReadDrop(c);
                     break;
                 case "set" or "reset":
                     ReadSearchPath(c);
                     break;
+                case "select":
+                    ReadSetConfig(c);
+                    break;
                 case "do":
-                    Warn(statement.Line, "skipped DO block: code is not run, so tables or columns it would create are not in the expected schema.");
+                    Warn("do", statement.Line, "skipped DO block: code is not run, so tables or columns it would create are not in the expected schema (shadow mode runs it).");
                     break;
                 case "copy":
-                    Warn(statement.Line, "skipped COPY: data is not part of the expected schema.");
+                    Warn("copy", statement.Line, "skipped COPY: data is not part of the expected schema.");
                     break;
                 default:
                     if (!HarmlessStatements.Contains(first.Value))
                     {
-                        Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
+                        Warn("unknown " + first.Value, statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
                     }
 
                     break;
@@ -164,7 +219,8 @@ internal sealed partial class SchemaStatementReader
         catch (SqlReadException ex)
         {
             var where = ex.Line != statement.Line && ex.Line > 0 ? $" (line {ex.Line})" : string.Empty;
-            Warn(statement.Line, $"skipped {Describe(statement)}: {ex.Message}{where}.");
+            // The same problem repeated is one warning; different problems are told apart.
+            Warn("unreadable " + ex.Message, statement.Line, $"skipped {Describe(statement)}: {ex.Message}{where}.");
         }
     }
 
@@ -201,6 +257,14 @@ internal sealed partial class SchemaStatementReader
         {
             ReadCreateIndex(statement, c, unique: false);
         }
+        else if (c.AcceptWord("sequence"))
+        {
+            // A temporary sequence lives only in the session that made it: nothing a schema holds.
+            if (persistence != "TEMP")
+            {
+                ReadCreateSequence(statement, c);
+            }
+        }
         else if (c.AcceptWord("function") || c.AcceptWord("procedure"))
         {
             ReadCreateFunction(c);
@@ -211,7 +275,7 @@ internal sealed partial class SchemaStatementReader
         }
         else if (!(c.Peek() is { Kind: SqlTokenKind.Identifier } kind && HarmlessCreateKinds.Contains(kind.Value)))
         {
-            Warn(statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
+            Warn("unknown create " + (c.Peek()?.Value ?? string.Empty), statement.Line, $"skipped '{Describe(statement)}': not a statement this reader understands.");
         }
     }
 
@@ -223,12 +287,13 @@ internal sealed partial class SchemaStatementReader
             return;
         }
 
-        Warn(token.Line, $"skipped psql meta-command '{token.Text}': only SQL statements are read.");
+        Warn("meta", token.Line, $"skipped psql meta-command '{token.Text}': only SQL statements are read.");
     }
 
     /// <summary>
-    /// Follows SET search_path so unqualified names land where the server would create them: the first
-    /// schema of the path (ignoring "$user" and pg_catalog) replaces the default; RESET or DEFAULT restores it.
+    /// Follows SET search_path so unqualified names land where the server would create them and
+    /// resolve as the server resolved them: the first schema of the path (ignoring "$user",
+    /// pg_catalog and pg_temp) replaces the default; RESET or DEFAULT restores it.
     /// </summary>
     private void ReadSearchPath(TokenCursor c)
     {
@@ -242,6 +307,12 @@ internal sealed partial class SchemaStatementReader
             }
         }
 
+        if (reset && c.AcceptWord("all"))
+        {
+            SetSearchPath(null);
+            return;
+        }
+
         if (!c.AcceptWord("search_path"))
         {
             return;
@@ -249,7 +320,7 @@ internal sealed partial class SchemaStatementReader
 
         if (reset || c.AcceptWords("from", "current"))
         {
-            _defaultSchema = _configuredSchema;
+            SetSearchPath(null);
             return;
         }
 
@@ -260,55 +331,137 @@ internal sealed partial class SchemaStatementReader
 
         if (c.AcceptWord("default"))
         {
-            _defaultSchema = _configuredSchema;
+            SetSearchPath(null);
             return;
         }
 
+        // Each item is one schema name, a string literal included: the server quotes it whole.
+        var schemas = new List<string>();
         while (!c.AtEnd)
         {
             var token = c.Next();
-            if (token.Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String
-                && token.Value.Length > 0 && token.Value != "$user" && token.Value != "pg_catalog")
+            if (token.Kind is SqlTokenKind.Identifier or SqlTokenKind.QuotedIdentifier or SqlTokenKind.String)
             {
-                _defaultSchema = token.Kind == SqlTokenKind.String ? token.Value.Trim() : token.Value;
-                return;
+                if (token.Value.Length > 0)
+                {
+                    schemas.Add(token.Value);
+                }
+            }
+            else if (!token.IsSymbol(","))
+            {
+                throw c.Error($"'{token.Text}' is not a schema name of search_path");
+            }
+        }
+
+        SetSearchPath(SearchPath.Of(schemas));
+    }
+
+    /// <summary>
+    /// pg_dump's own way to set the path: SELECT pg_catalog.set_config('search_path', '...', false).
+    /// The value is a list of names, unquoted ones folded, as the server splits it.
+    /// </summary>
+    private void ReadSetConfig(TokenCursor c)
+    {
+        c.ExpectWord("select");
+        if (c.AreWords("pg_catalog") && c.IsSymbol(".", 1))
+        {
+            c.Position += 2;
+        }
+
+        if (!c.AcceptWord("set_config") || !c.IsSymbol("("))
+        {
+            return;
+        }
+
+        var (start, end) = c.ReadParenthesized();
+        var arguments = TokenCursor.SplitTopLevel(c.Tokens, start, end);
+        if (arguments.Count != 3 || arguments[0].End - arguments[0].Start != 1 || arguments[1].End - arguments[1].Start != 1)
+        {
+            return;
+        }
+
+        var setting = c.Tokens[arguments[0].Start];
+        var value = c.Tokens[arguments[1].Start];
+        if (setting.Kind != SqlTokenKind.String || !string.Equals(setting.Value, "search_path", StringComparison.OrdinalIgnoreCase) || value.Kind != SqlTokenKind.String)
+        {
+            return;
+        }
+
+        var schemas = new List<string>();
+        var list = SqlTokenizer.Tokenize(value.Value);
+        foreach (var token in list)
+        {
+            if (token.IsName && token.Value.Length > 0)
+            {
+                schemas.Add(token.Value);
+            }
+            else if (!token.IsSymbol(","))
+            {
+                throw c.Error($"'{value.Value}' is not a search_path");
+            }
+        }
+
+        SetSearchPath(SearchPath.Of(schemas));
+    }
+
+    private void SetSearchPath(SearchPath? path)
+    {
+        _searchPath = path;
+        _defaultSchema = path?.Schemas.FirstOrDefault(s => s is not ("$user" or "pg_catalog" or "pg_temp")) ?? _configuredSchema;
+    }
+
+    private void ReadDrop(TokenCursor c)
+    {
+        if (c.AcceptWord("table"))
+        {
+            c.AcceptWords("if", "exists");
+            foreach (var (schema, name) in ReadNameList(c))
+            {
+                if (FindTable(schema, name) is { } table)
+                {
+                    DropTable(table);
+                }
+            }
+        }
+        else if (c.AcceptWord("sequence"))
+        {
+            c.AcceptWords("if", "exists");
+            foreach (var (schema, name) in ReadNameList(c))
+            {
+                if (_sequences.Remove((schema, name), out var sequence))
+                {
+                    _model.Sequences.Remove(sequence);
+                }
+            }
+        }
+        else if (c.AcceptWord("index"))
+        {
+            c.AcceptWord("concurrently");
+            c.AcceptWords("if", "exists");
+            foreach (var (schema, name) in ReadNameList(c))
+            {
+                if (_indexes.Remove((schema, name), out var index))
+                {
+                    _model.Indexes.Remove(index);
+                }
             }
         }
     }
 
-    private void ReadDropTable(TokenCursor c)
+    /// <summary>"a, s.b, c [CASCADE | RESTRICT]": the names, resolved against the current default schema.</summary>
+    private List<(string Schema, string Name)> ReadNameList(TokenCursor c)
     {
-        c.AcceptWords("if", "exists");
+        var names = new List<(string, string)>();
         foreach (var (start, end) in TokenCursor.SplitTopLevel(c.Tokens, c.Position, c.End))
         {
             var part = new TokenCursor(c.Tokens, start, end);
-            var (schema, name) = part.ReadQualifiedName(_defaultSchema);
-            if (_tables.Remove((schema, name), out var table))
+            if (part.Peek() is { IsName: true })
             {
-                // Rare (a file seldom drops what it creates), so scanning the lists here is fine.
-                _model.Tables.Remove(table);
-                _model.Indexes.RemoveAll(i =>
-                {
-                    var dropped = i.Schema == schema && i.Table == name;
-                    if (dropped)
-                    {
-                        _indexes.Remove((i.Schema, i.Name));
-                    }
-
-                    return dropped;
-                });
-                _model.Triggers.RemoveAll(t =>
-                {
-                    var dropped = t.Schema == schema && t.Table == name;
-                    if (dropped)
-                    {
-                        _triggers.Remove((t.Schema, t.Table, t.Name));
-                    }
-
-                    return dropped;
-                });
+                names.Add(part.ReadQualifiedName(_defaultSchema));
             }
         }
+
+        return names;
     }
 
     /// <summary>

@@ -4,7 +4,11 @@ using DbAdapter.Core.Diagnostics;
 namespace DbAdapter.Core.Schema;
 
 /// <summary>A comparison of a live database with schema.sql, with what it was made from.</summary>
-public sealed record SchemaValidationResult(string SchemaFile, SchemaModel Expected, SchemaComparison Comparison)
+/// <param name="SchemaFile">The schema file.</param>
+/// <param name="Expected">The expected schema.</param>
+/// <param name="Comparison">The comparison.</param>
+/// <param name="From">What produced the expected schema: the reader or shadow mode.</param>
+public sealed record SchemaValidationResult(string SchemaFile, SchemaModel Expected, SchemaComparison Comparison, ExpectedFrom From = ExpectedFrom.Reader)
 {
     /// <summary>Valid in the non-strict sense: nothing missing.</summary>
     public bool IsValid => Comparison.IsValid(strict: false);
@@ -16,19 +20,20 @@ public sealed record SchemaValidationResult(string SchemaFile, SchemaModel Expec
 /// </summary>
 public static class SchemaValidator
 {
-    /// <summary>Reads schema.sql, introspects the database (inside the client's transaction, if one is open) and compares.</summary>
-    public static async Task<SchemaValidationResult> ValidateAsync(DbClient client, string schemaFile, IOperationReporter reporter, CancellationToken cancellationToken)
+    /// <summary>Introspects the database (inside the client's transaction, if one is open) and compares it with <paramref name="expected"/>.</summary>
+    public static async Task<SchemaValidationResult> ValidateAsync(DbClient client, ExpectedSchemaResult expected, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var schemas = client.Target.Schemas;
-        var expected = await ExpectedSchema.ReadAsync(schemaFile, schemas, reporter, cancellationToken).ConfigureAwait(false);
-        var comparison = await CompareAsync(client, expected, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(reporter);
+        var comparison = await CompareAsync(client, expected.Model, cancellationToken).ConfigureAwait(false);
         foreach (var warning in comparison.Warnings)
         {
             reporter.Warning(warning);
         }
 
-        reporter.Verbose($"Compared {client.Target.DisplayName} with '{schemaFile}': {comparison.ErrorCount(strict: false)} error(s), {comparison.Differences.Count} difference(s).");
-        return new SchemaValidationResult(schemaFile, expected, comparison);
+        reporter.Verbose($"Compared {client.Target.DisplayName} with '{expected.SchemaFile}' ({expected.From}): {comparison.ErrorCount(strict: false)} error(s), {comparison.Differences.Count} difference(s).");
+        return new SchemaValidationResult(expected.SchemaFile, expected.Model, comparison, expected.From);
     }
 
     /// <summary>Introspects the profile's schemas and compares them with an already read model.</summary>

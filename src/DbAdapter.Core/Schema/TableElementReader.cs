@@ -23,6 +23,10 @@ internal static class TableElementReader
         || (c.IsWord("foreign") && c.IsWord("key", 1))
         || (c.IsWord("exclude") && (c.IsWord("using", 1) || c.IsSymbol("(", 1)));
 
+    /// <summary>True when the cursor is at a word that ends a column's type: a column constraint starts there.</summary>
+    public static bool StartsColumnConstraint(TokenCursor c) =>
+        c.Peek() is { Kind: SqlTokenKind.Identifier } token && ColumnConstraintWords.Contains(token.Value);
+
     /// <summary>
     /// Reads "name type [constraints]". Inline constraints are recorded on <paramref name="table"/>;
     /// the column itself is returned, not added, so the caller decides about duplicates.
@@ -37,7 +41,7 @@ internal static class TableElementReader
         var nameToken = c.Current;
         var name = c.ReadName("a column name");
         var definitionStart = c.Position;
-        while (!c.AtEnd && !(c.Current.Kind == SqlTokenKind.Identifier && ColumnConstraintWords.Contains(c.Current.Value)))
+        while (!c.AtEnd && !StartsColumnConstraint(c))
         {
             c.SkipItem();
         }
@@ -77,10 +81,15 @@ internal static class TableElementReader
         return ReadColumn(new TokenCursor(tokens), table, defaultSchema);
     }
 
-    /// <summary>Reads column constraints up to the end of the cursor and applies them.</summary>
-    public static void ReadColumnConstraints(TokenCursor c, TableModel table, ColumnModel column, string defaultSchema)
+    /// <summary>
+    /// Reads column constraints up to the end of the cursor and applies them. When
+    /// <paramref name="clauses"/> is given, each clause's kind and token range (its CONSTRAINT name
+    /// included) is added to it, so a definition can be edited clause by clause.
+    /// </summary>
+    public static void ReadColumnConstraints(TokenCursor c, TableModel table, ColumnModel column, string defaultSchema, List<ColumnClause>? clauses = null)
     {
         string? constraintName = null;
+        var clauseStart = c.Position;
         while (!c.AtEnd)
         {
             var line = c.Current.Line;
@@ -90,17 +99,21 @@ internal static class TableElementReader
                 continue;
             }
 
+            var kind = ColumnClauseKind.Other;
             if (c.AcceptWords("not", "null"))
             {
                 column.NotNull = true;
+                kind = ColumnClauseKind.NotNull;
             }
             else if (c.AcceptWord("null"))
             {
                 column.NotNull = false;
+                kind = ColumnClauseKind.Null;
             }
             else if (c.AcceptWord("default"))
             {
                 column.Default = ReadDefaultExpression(c);
+                kind = ColumnClauseKind.Default;
             }
             else if (c.AcceptWords("primary", "key"))
             {
@@ -130,6 +143,7 @@ internal static class TableElementReader
             else if (c.AcceptWord("generated"))
             {
                 ReadGenerated(c, column);
+                kind = ColumnClauseKind.Generated;
             }
             else if (c.AcceptWord("collate"))
             {
@@ -155,6 +169,8 @@ internal static class TableElementReader
                 throw c.Unexpected("a column constraint (NOT NULL, DEFAULT, PRIMARY KEY, UNIQUE, CHECK, REFERENCES...)");
             }
 
+            clauses?.Add(new ColumnClause(kind, clauseStart, c.Position));
+            clauseStart = c.Position;
             constraintName = null;
         }
     }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace DbAdapter.Core.Sql;
 
 /// <summary>Turns a run of tokens back into SQL text.</summary>
@@ -45,5 +47,55 @@ internal static class SqlText
                 at += text.Length;
             }
         });
+    }
+
+    /// <summary>Removes the given character ranges and tidies the gaps they leave.</summary>
+    public static string Cut(string text, IEnumerable<(int Start, int End)> cuts)
+    {
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var (start, end) in cuts.OrderBy(c => c.Start))
+        {
+            if (start < position)
+            {
+                continue;
+            }
+
+            builder.Append(text, position, start - position);
+            position = end;
+        }
+
+        builder.Append(text, position, text.Length - position);
+        return Normalize(builder.ToString());
+    }
+
+    private static string Normalize(string text)
+    {
+        // Collapse runs of spaces left by a cut; line breaks of multi-line statements stay.
+        var builder = new StringBuilder(text.Length);
+        foreach (var line in text.Split('\n'))
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('\n');
+            }
+
+            var trimmedEnd = line.TrimEnd();
+            var indent = trimmedEnd.Length - trimmedEnd.TrimStart().Length;
+            builder.Append(trimmedEnd, 0, indent);
+            var previousSpace = false;
+            foreach (var c in trimmedEnd.AsSpan(indent))
+            {
+                if (c == ' ' && previousSpace)
+                {
+                    continue;
+                }
+
+                previousSpace = c == ' ';
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString().Replace(" ,", ",", StringComparison.Ordinal).Replace(" )", ")", StringComparison.Ordinal).Trim();
     }
 }

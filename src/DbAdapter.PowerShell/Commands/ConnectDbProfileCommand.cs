@@ -58,6 +58,13 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
     public string? SchemaFile { get; set; }
 
     /// <summary>
+    /// Shadow mode for this connection's validation: runs the schema file, statement by statement (DO blocks included), in a throwaway database that is created on this server and dropped afterwards, and compares with what the server made of it. Give a postgres:// URL or the name of a profile of db.toml (the role needs CREATEDB there; only the throwaway database is written to). Default: [schema] shadow_database or shadow = true of db.toml, else the schema file is read without running it. Use it for files a reader cannot model: migrations, DO blocks, generated DDL.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ShadowDatabase { get; set; }
+
+    /// <summary>
     /// Connects without validating the schema; SchemaValidated is then $null.
     /// </summary>
     [Parameter]
@@ -67,7 +74,7 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var request = CreateRequest(Name, Credential, ConnectionString);
-        var options = new ConnectOptions(ResolveUserPath(SchemaFile), SkipValidation.IsPresent);
+        var options = new ConnectOptions(ResolveUserPath(SchemaFile), SkipValidation.IsPresent, ShadowDatabase);
         RunItem(async (reporter, token) =>
         {
             var outcome = await ConnectOperation.RunAsync(request, options, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
@@ -76,7 +83,7 @@ public sealed class ConnectDbProfileCommand : DbCommandBase
                 PostAction(() => SessionStore.Set(outcome.Session));
             }
 
-            var report = outcome.Validation is null ? null : OutputMapper.ToSchemaReport(outcome.Profile, outcome.Validation, strict: false);
+            var report = outcome.Validation is null ? null : OutputMapper.ToSchemaReport(outcome.Profile, outcome.Validation, strict: false, ShadowDatabase);
             PostObject(OutputMapper.ToConnectionInfo(outcome, report));
             if (outcome.Validation is { IsValid: false } invalid)
             {

@@ -54,6 +54,13 @@ public sealed class GetDbFixPlanCommand : DbCommandBase
     public string? SchemaFile { get; set; }
 
     /// <summary>
+    /// Shadow mode for this call: runs the schema file, statement by statement (DO blocks included), in a throwaway database that is created on this server and dropped afterwards, and repairs towards what the server made of it: CreateTable steps are then built from the throwaway database's catalog. Give a postgres:// URL or the name of a profile of db.toml (the role needs CREATEDB there; only the throwaway database is written to). Default: the report's shadow database, else [schema] shadow_database or shadow = true of db.toml, else the schema file is read without running it. Use it for files a reader cannot model: migrations, DO blocks, generated DDL.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ShadowDatabase { get; set; }
+
+    /// <summary>
     /// JSON file of column definitions that override schema.sql for AddColumn steps: {"table.column": "SQL definition"} (the Python tool's column-defs format). Default: [schema] column_defs of db.toml.
     /// </summary>
     [Parameter]
@@ -75,7 +82,8 @@ public sealed class GetDbFixPlanCommand : DbCommandBase
         var options = new FixPlanRequest(
             ResolveUserPath(SchemaFile) ?? (report is { SchemaFile.Length: > 0 } ? report.SchemaFile : null),
             ResolveUserPath(ColumnDefinitionsPath),
-            RecreateTable);
+            RecreateTable,
+            ShadowDatabase ?? report?.ShadowDatabase);
         RunItem(async (reporter, token) =>
         {
             var outcome = await FixPlanOperation.RunAsync(request, report?.Source as ResolvedProfile, options, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);

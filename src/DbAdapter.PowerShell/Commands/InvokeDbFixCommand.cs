@@ -8,7 +8,7 @@ namespace DbAdapter.PowerShell.Commands;
 
 /// <summary>
 /// <para type="synopsis">Applies a repair plan atomically.</para>
-/// <para type="description">Runs every step of a DbFixPlan from Get-DbFixPlan in ONE transaction, then compares the database with schema.sql again inside that transaction: anything short of valid, a failing step, or a stopped pipeline (Ctrl+C) rolls everything back, leaving the database exactly as it was. A plan with a blocking hazard (RewritesTable, DeletesData) is refused unless -Force; before such a plan runs, the full contents of the affected tables are written to a pre-fix backup (-BackupPath, default ./backups/pre-fix-PROFILE-TIMESTAMP.json; -NoBackup skips it). Each step is confirmed on its own (ConfirmImpact High); a plan is applied whole or not at all, so declining one step applies nothing. -WhatIf changes nothing and writes no file, and still emits the DbFixResult a real run would.</para>
+/// <para type="description">Runs every step of a DbFixPlan from Get-DbFixPlan or Import-DbFixPlan in ONE transaction, then compares the database with schema.sql again inside that transaction: anything short of valid, a failing step, or a stopped pipeline (Ctrl+C) rolls everything back, leaving the database exactly as it was. First, inside the transaction, it locks every table the statements touch, in one fixed order (so two fixes cannot deadlock), waiting at most -LockTimeout for each lock (default: the profile's lock_timeout in db.toml, else 5 seconds); a lock not granted in time rolls the attempt back and, after a pause that doubles each time (with jitter), tries the whole fix again, up to -RetryCount times, each retry a warning naming the blocking session (pid, application, state, query start, query). Then it reads the catalog entries of those tables again and refuses the plan (FixPlanStale, naming what changed) when they differ from the plan's fingerprint: the database is no longer the one the plan was made for. A plan with a blocking hazard (RewritesTable, DeletesData) is refused unless -Force; before such a plan runs, the full contents of the affected tables are written to a pre-fix backup (-BackupPath, default ./backups/pre-fix-PROFILE-TIMESTAMP.json; -NoBackup skips it). Each step is confirmed on its own (ConfirmImpact High); a plan is applied whole or not at all, so declining one step applies nothing. -WhatIf changes nothing and writes no file, and still emits the DbFixResult a real run would.</para>
 /// </summary>
 /// <example>
 /// <code>Get-DbFixPlan -Profile prod | Invoke-DbFix -WhatIf</code>
@@ -22,15 +22,20 @@ namespace DbAdapter.PowerShell.Commands;
 /// <code>Get-DbFixPlan -RecreateTable products | Invoke-DbFix -Force -BackupPath ./before-recreate.json</code>
 /// <para>Applies a plan with a blocking hazard, writing the pre-fix backup to the given file first.</para>
 /// </example>
+/// <example>
+/// <code>Import-DbFixPlan -Path ./plan.json | Invoke-DbFix -LockTimeout 00:00:02 -RetryCount 5 -Confirm:$false</code>
+/// <para>Applies a reviewed plan file exactly as exported, only if the tables it changes are as they were; waits at most 2 seconds for each lock and tries up to 5 more times behind a busy table.</para>
+/// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "DbFix", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(DbFixResult))]
 public sealed class InvokeDbFixCommand : AsyncCmdlet
 {
     /// <summary>
-    /// The plan to apply, from Get-DbFixPlan (also from the pipeline).
+    /// The plan to apply, from Get-DbFixPlan or Import-DbFixPlan (also from the pipeline).
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [FixPlanArgument]
     public DbFixPlan? Plan { get; set; }
 
     /// <summary>
@@ -52,13 +57,34 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// How long to wait for each table lock before the attempt is rolled back (and retried): a TimeSpan ('00:00:02'), seconds (2) or PostgreSQL's syntax ('2s', '500ms'); 0 waits without limit. Default: the profile's lock_timeout in db.toml, else 5 seconds.
+    /// </summary>
+    [Parameter]
+    [TimeoutArgument]
+    public TimeSpan LockTimeout { get; set; }
+
+    /// <summary>
+    /// How long each statement of the fix may run before it is cancelled and the fix rolled back (not retried): a TimeSpan, seconds or PostgreSQL's syntax. Default: the server's statement_timeout.
+    /// </summary>
+    [Parameter]
+    [TimeoutArgument]
+    public TimeSpan StatementTimeout { get; set; }
+
+    /// <summary>
+    /// How many more times the whole fix is tried when a lock is not granted within -LockTimeout, pausing 0.25 s, 0.5 s, 1 s... (with jitter) in between. Default: 3.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int RetryCount { get; set; } = FixApplyOptions.DefaultRetryCount;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var plan = Plan!;
         if (plan.Source is not FixPlanSource source)
         {
-            WriteError(ErrorRecords.From(ErrorIds.FixFailed, ErrorCategory.InvalidArgument, "This plan was not made by Get-DbFixPlan in this session (a deserialized plan holds only its text). Run Get-DbFixPlan again and pipe it to Invoke-DbFix.", plan));
+            WriteError(ErrorRecords.From(ErrorIds.FixFailed, ErrorCategory.InvalidArgument, FixPlanArgumentAttribute.DeserializedAdvice, plan));
             return;
         }
 
@@ -118,14 +144,16 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
             return;
         }
 
-        var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: prepared.BackupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile);
+        var options = new FixApplyOptions(Force: Force.IsPresent, BackupPath: prepared.BackupPath, NoBackup: NoBackup.IsPresent, ProfileName: profile, RetryCount: RetryCount);
+        TimeSpan? lockTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(LockTimeout)) ? LockTimeout : null;
+        TimeSpan? statementTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(StatementTimeout)) ? StatementTimeout : null;
         RunItem(
             async (reporter, token) =>
             {
-                var result = await FixApplyOperation.RunAsync(source.Profile, source.Plan, options, reporter, token).ConfigureAwait(false);
+                var result = await FixApplyOperation.RunAsync(source.Profile, source.Plan, options, lockTimeout, statementTimeout, reporter, token).ConfigureAwait(false);
                 PostObject(OutputMapper.ToFixResult(plan.Profile, result));
             },
-            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards ? plan : null,
+            target: ex => ex.ErrorId is ErrorIds.FixFailed or ErrorIds.FixPlanHasHazards or ErrorIds.FixPlanStale ? plan : null,
             item: plan);
     }
 }

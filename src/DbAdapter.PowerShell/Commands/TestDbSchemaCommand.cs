@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
+using DbAdapter.Core.Schema;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
 
@@ -21,6 +22,10 @@ namespace DbAdapter.PowerShell.Commands;
 /// <example>
 /// <code>Get-DbProfile | Test-DbSchema -Strict</code>
 /// <para>Checks every profile of db.toml; with -Strict, type, nullability and default differences count as errors.</para>
+/// </example>
+/// <example>
+/// <code>Test-DbSchema -Profile staging -ShadowDatabase 'postgresql://ci@localhost:5432/postgres' -Strict</code>
+/// <para>Runs schema.sql in a throwaway database on the local server, compares staging with what the server made of it (ExpectedFrom = Shadow), and drops the throwaway database.</para>
 /// </example>
 /// <example>
 /// <code>if (-not (Test-DbSchema -Quiet)) { throw 'schema drift' }</code>
@@ -47,6 +52,13 @@ public sealed class TestDbSchemaCommand : DbCommandBase
     public string? SchemaFile { get; set; }
 
     /// <summary>
+    /// Shadow mode for this call: runs the schema file, statement by statement (DO blocks included), in a throwaway database that is created on this server and dropped afterwards, and compares with what the server made of it. Give a postgres:// URL or the name of a profile of db.toml (the role needs CREATEDB there; only the throwaway database is written to). Default: [schema] shadow_database or shadow = true of db.toml, else the schema file is read without running it. Use it for files a reader cannot model: migrations, DO blocks, generated DDL.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ShadowDatabase { get; set; }
+
+    /// <summary>
     /// Counts type, nullability and default differences as errors.
     /// </summary>
     [Parameter]
@@ -62,13 +74,13 @@ public sealed class TestDbSchemaCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var request = CreateRequest(Profile);
-        var schemaFile = ResolveUserPath(SchemaFile);
+        var expected = new ExpectedSchemaRequest(ResolveUserPath(SchemaFile), ShadowDatabase);
         var strict = Strict.IsPresent;
         var quiet = Quiet.IsPresent;
         RunItem(async (reporter, token) =>
         {
-            var outcome = await SchemaTestOperation.RunAsync(request, schemaFile, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
-            var report = OutputMapper.ToSchemaReport(outcome.Profile, outcome.Result, strict);
+            var outcome = await SchemaTestOperation.RunAsync(request, expected, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);
+            var report = OutputMapper.ToSchemaReport(outcome.Profile, outcome.Result, strict, ShadowDatabase);
             PostObject(quiet ? report.IsValid : report);
         });
     }

@@ -26,13 +26,14 @@ internal static class OutputMapper
         Tables = outcome.Tables.Select(t => new DbTableCount(t.Schema, t.Table, t.Rows)).ToArray(),
     };
 
-    public static DbSchemaReport ToSchemaReport(ResolvedProfile resolved, SchemaValidationResult result, bool strict)
+    public static DbSchemaReport ToSchemaReport(ResolvedProfile resolved, SchemaValidationResult result, bool strict, string? shadowDatabase = null)
     {
         var comparison = result.Comparison;
         return new DbSchemaReport
         {
             Profile = resolved.Name ?? string.Empty,
             SchemaFile = result.SchemaFile,
+            ExpectedFrom = result.From.ToString(),
             IsValid = comparison.IsValid(strict),
             ErrorCount = comparison.ErrorCount(strict),
             Strict = strict,
@@ -43,6 +44,7 @@ internal static class OutputMapper
             Differences = comparison.Differences.Select(d => new DbColumnDifference(d.Schema, d.Table, d.Column, d.Kind.ToString(), d.Expected, d.Actual)).ToArray(),
             Warnings = result.Expected.Warnings.Concat(comparison.Warnings).ToArray(),
             Source = resolved,
+            ShadowDatabase = shadowDatabase,
         };
     }
 
@@ -61,6 +63,8 @@ internal static class OutputMapper
     };
 
     public static DbFixPlan ToFixPlan(FixPlanOutcome outcome) => ToFixPlan(outcome.Profile, outcome.SchemaFile, outcome.Plan);
+
+    public static DbFixPlan ToFixPlan(FixPlanImport imported) => ToFixPlan(imported.Profile, imported.SchemaFile, imported.Plan);
 
     private static DbFixPlan ToFixPlan(ResolvedProfile resolved, string schemaFile, FixPlan plan) => new()
     {

@@ -13,6 +13,9 @@ public sealed class DbSchemaReport
     /// <summary>Absolute path of the schema.sql compared against.</summary>
     public string SchemaFile { get; internal init; } = string.Empty;
 
+    /// <summary>What produced the expected schema: Reader (schema.sql read) or Shadow (schema.sql run in a throwaway database and read back).</summary>
+    public string ExpectedFrom { get; internal init; } = "Reader";
+
     /// <summary>No missing tables or columns (and, with -Strict, no differences).</summary>
     public bool IsValid { get; internal init; }
 
@@ -40,6 +43,9 @@ public sealed class DbSchemaReport
 
     /// <summary>The resolved profile the report was made for, so Get-DbFixPlan can plan from it without resolving again.</summary>
     internal object? Source { get; init; }
+
+    /// <summary>The shadow database given for the report (never shown: a URL may hold a password), so a plan from it uses the same mode.</summary>
+    internal string? ShadowDatabase { get; init; }
 
     public override string ToString() => IsValid ? $"{Profile}: valid" : $"{Profile}: {ErrorCount} error(s)";
 }

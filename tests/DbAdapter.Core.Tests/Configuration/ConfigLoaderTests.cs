@@ -146,6 +146,25 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Shadow_mode_is_read_as_a_switch_or_a_server_but_not_both()
+    {
+        var own = await ConfigLoader.LoadAsync(_folder.Write("a/db.toml", "[schema]\nshadow = true\n"), CancellationToken.None);
+        var other = await ConfigLoader.LoadAsync(_folder.Write("b/db.toml", "[schema]\nshadow_database = \" scratch \"\n"), CancellationToken.None);
+        var none = await ConfigLoader.LoadAsync(_folder.Write("c/db.toml", "[schema]\nfile = \"s.sql\"\n"), CancellationToken.None);
+
+        Assert.Equal((true, (string?)null), (own.Schema.Shadow, own.Schema.ShadowDatabase));
+        Assert.Equal((false, "scratch"), (other.Schema.Shadow, other.Schema.ShadowDatabase));
+        Assert.Equal((false, (string?)null), (none.Schema.Shadow, none.Schema.ShadowDatabase));
+        Assert.Empty(own.Warnings.Concat(other.Warnings));
+
+        var both = _folder.Write("d/db.toml", "[schema]\nshadow = true\nshadow_database = \"scratch\"\n");
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => ConfigLoader.LoadAsync(both, CancellationToken.None));
+        Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
+        Assert.Contains("not both", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("db.toml(2,1): schema.shadow", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backup_tables_may_also_be_an_inline_array()
     {
         var path = _folder.Write("db.toml", """
@@ -261,6 +280,47 @@ public sealed class ConfigLoaderTests : IDisposable
 
         Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
         Assert.StartsWith($"{path}(3,1): {keyPath}: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("transaction", "transaction")]
+    [InlineData("Session", "session")]
+    [InlineData(" NONE ", "none")]
+    public async Task Pooling_is_read_case_insensitively_without_a_warning(string written, string stored)
+    {
+        var path = _folder.Write("db.toml", $"[profiles.p]\nurl = \"postgres://h/d\"\npooling = \"{written}\"\n");
+
+        var config = await ConfigLoader.LoadAsync(path, CancellationToken.None);
+
+        Assert.Equal(stored, config.Profiles[0].Pooling);
+        Assert.Empty(config.Warnings);
+    }
+
+    [Fact]
+    public async Task Pooling_is_null_when_the_key_is_absent()
+    {
+        var path = _folder.Write("db.toml", "[profiles.p]\nurl = \"postgres://h/d\"\n");
+        Assert.Null((await ConfigLoader.LoadAsync(path, CancellationToken.None)).Profiles[0].Pooling);
+    }
+
+    [Theory]
+    [InlineData("pooling = \"transactions\"", "found \"transactions\".")]
+    [InlineData("pooling = \"statement\"", "statement pooling cannot run the transactions")]
+    [InlineData("pooling = true", "expected a string")]
+    [InlineData("pooling = \"\"", "must not be empty")]
+    public async Task A_bad_pooling_value_is_config_invalid_naming_file_line_and_key(string line, string reason)
+    {
+        var path = _folder.Write("db.toml", $"[profiles.p]\nurl = \"postgres://h/d\"\n{line}\n");
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => ConfigLoader.LoadAsync(path, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.ConfigInvalid, ex.ErrorId);
+        Assert.StartsWith($"{path}(3,1): profiles.p.pooling: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        if (line.Contains("transactions", StringComparison.Ordinal))
+        {
+            Assert.Contains("must be \"transaction\", \"session\", \"none\"", ex.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using DbAdapter.Core.Repair;
+using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Tests.Repair;
 
@@ -29,6 +30,6 @@ public sealed class DdlTextTests
             clauses.Select(c => (c.ConstraintName, c.ReferencedSchema, c.ReferencedTable, c.ReferencesText)).ToArray());
         Assert.Equal(
             "CREATE TABLE a (id INT PRIMARY KEY, note TEXT DEFAULT 'REFERENCES b(id)', -- REFERENCES c(id)\n                b_id INT)",
-            DdlText.Cut(sql, clauses.Select(c => (c.Start, c.End))));
+            SqlText.Cut(sql, clauses.Select(c => (c.Start, c.End))));
     }
 }

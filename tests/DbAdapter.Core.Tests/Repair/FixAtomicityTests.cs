@@ -42,17 +42,43 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task A_database_changed_after_planning_fails_revalidation_and_nothing_is_committed()
+    public async Task A_table_the_plan_changes_that_changed_after_planning_makes_the_plan_stale_and_nothing_is_committed()
     {
         await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
         var plan = await bed.PlanAsync(Schema);
-        await bed.ExecuteAsync("ALTER TABLE items DROP COLUMN g");
+        await bed.ExecuteAsync("ALTER TABLE items DROP COLUMN g; ALTER TABLE products ADD CONSTRAINT named_check CHECK (id > 0)");
+        var shapeBefore = await bed.ShapeAsync();
+
+        var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.ApplyAsync(plan));
+
+        Assert.Equal(ErrorIds.FixPlanStale, error.ErrorId);
+        Assert.Equal(DbErrorKind.InvalidOperation, error.Kind);
+        Assert.Equal(
+            "The database is no longer the one the plan was made for: column g of public.items was dropped (it was: character varying(50)); " +
+            "constraint named_check of public.products was added (CHECK ((id > 0))). Nothing was changed. Make a new plan for the database as it is now, and review it.",
+            error.Message);
+        Assert.Equal(shapeBefore, await bed.ShapeAsync());
+    }
+
+    [Fact]
+    public async Task A_database_changed_elsewhere_after_planning_fails_revalidation_and_nothing_is_committed()
+    {
+        await using var bed = await RepairTestBed.CreateAsync(database, LiveSuiteSchema.DriftedWithRows);
+        var plan = await bed.PlanAsync(Schema);
+
+        // categories is not a table the plan changes: its fingerprint does not cover it, validation does.
+        await bed.ExecuteAsync("ALTER TABLE categories DROP COLUMN name");
         var shapeBefore = await bed.ShapeAsync();
 
         var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.ApplyAsync(plan));
 
         Assert.Equal(ErrorIds.FixFailed, error.ErrorId);
-        Assert.StartsWith("After the fix the database still does not match the schema (column items.g is missing)", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "After the fix the database still does not match the schema file: column categories.name is still missing (no step of the plan makes it, so it was not missing when the plan was made). " +
+            "The tables the plan changes were as the plan expected before the first step (checked); what no step makes went missing elsewhere since the plan was made: make a new plan.",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("probably", error.Message, StringComparison.Ordinal);
         Assert.Equal(shapeBefore, await bed.ShapeAsync());
         Assert.Equal("0", await bed.ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND column_name IN ('b', 'e', 'f', 'price', 'active')"));
     }
@@ -82,7 +108,8 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => apply);
         await blocking.RollbackAsync();
         Assert.Equal(shapeBefore, await bed.ShapeAsync());
-        Assert.Contains(progress.Records, r => r.Status.StartsWith("Step 4 of 5", StringComparison.Ordinal));
+        // Every lock is taken before the first step: the wait happens there, before any DDL.
+        Assert.Equal("Locking the tables the fix changes", Assert.Single(progress.Records).Status);
         Assert.DoesNotContain(progress.Records, r => r.Completed);
     }
 
@@ -96,10 +123,11 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         await bed.ApplyAsync(plan, reporter: progress);
 
         Assert.Equal(
-            [(0, false), (20, false), (40, false), (60, false), (80, false), (100, false), (100, true)],
+            [(0, false), (0, false), (20, false), (40, false), (60, false), (80, false), (100, false), (100, true)],
             progress.Records.Select(r => (r.PercentComplete, r.Completed)).ToArray());
         Assert.All(progress.Records, r => Assert.Equal(FixExecutor.ProgressActivityId, r.ActivityId));
-        Assert.Equal("Step 1 of 5: Add column b VARCHAR(100) (NOT NULL deferred: existing rows have no value yet)", progress.Records[0].Status);
+        Assert.Equal("Locking the tables the fix changes", progress.Records[0].Status);
+        Assert.Equal("Step 1 of 5: Add column b VARCHAR(100) (NOT NULL deferred: existing rows have no value yet)", progress.Records[1].Status);
     }
 
     private static async Task WaitForLockWaitAsync(RepairTestBed bed)
@@ -115,26 +143,5 @@ public sealed class FixAtomicityTests(TestDatabase database) : IClassFixture<Tes
         }
 
         throw new TimeoutException("The fix never waited for the lock.");
-    }
-
-    internal sealed class RecordingReporter : IOperationReporter
-    {
-        public List<OperationProgress> Records { get; } = [];
-
-        public void Progress(OperationProgress progress)
-        {
-            lock (Records)
-            {
-                Records.Add(progress);
-            }
-        }
-
-        public void Verbose(string message)
-        {
-        }
-
-        public void Warning(string message)
-        {
-        }
     }
 }

@@ -120,7 +120,7 @@ public sealed class FixLiveSuiteTests(TestDatabase database) : IClassFixture<Tes
             [(FixOperation.CreateTable, "public.items", (string?)null), (FixOperation.AddColumn, "public.products", "price")],
             plan.Steps.Select(s => (s.Operation, s.Target, s.Column)).ToArray());
         Assert.Equal("Create table items", plan.Steps[0].Description);
-        Assert.StartsWith("CREATE TABLE items (A SERIAL PRIMARY KEY", plan.Steps[0].Sql, StringComparison.Ordinal);
+        Assert.StartsWith("CREATE TABLE \"public\".\"items\" (A SERIAL PRIMARY KEY", plan.Steps[0].Sql, StringComparison.Ordinal);
 
         var result = await bed.ApplyAsync(plan);
 

@@ -20,8 +20,8 @@ public sealed class FixOrderingTests(TestDatabase database) : IClassFixture<Test
 
         Assert.Equal(["public.customers", "public.orders"], plan.Steps.Select(s => s.Target).ToArray());
         Assert.Equal(
-            "CREATE TABLE orders (id SERIAL PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE);\n" +
-            "CREATE INDEX orders_customer_idx ON orders (customer_id);",
+            "CREATE TABLE \"public\".\"orders\" (id SERIAL PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE);\n" +
+            "CREATE INDEX orders_customer_idx ON \"public\".\"orders\" (customer_id);",
             plan.Steps[1].Sql);
         await bed.ApplyAsync(plan);
         Assert.True((await bed.CompareAsync(schema)).IsValid(strict: true));
@@ -40,9 +40,9 @@ public sealed class FixOrderingTests(TestDatabase database) : IClassFixture<Test
         var plan = await bed.PlanAsync(schema);
 
         Assert.Equal(["public.teams", "public.players"], plan.Steps.Select(s => s.Target).ToArray());
-        Assert.Equal("CREATE TABLE teams (id SERIAL PRIMARY KEY, captain_id INTEGER);", plan.Steps[0].Sql);
+        Assert.Equal("CREATE TABLE \"public\".\"teams\" (id SERIAL PRIMARY KEY, captain_id INTEGER);", plan.Steps[0].Sql);
         Assert.Equal(
-            "CREATE TABLE players (id SERIAL PRIMARY KEY, team_id INTEGER REFERENCES teams(id), mentor_id INTEGER REFERENCES players(id));\n" +
+            "CREATE TABLE \"public\".\"players\" (id SERIAL PRIMARY KEY, team_id INTEGER REFERENCES \"public\".\"teams\"(id), mentor_id INTEGER REFERENCES \"public\".\"players\"(id));\n" +
             "ALTER TABLE \"public\".\"teams\" ADD CONSTRAINT \"teams_captain_fk\" FOREIGN KEY (\"captain_id\") REFERENCES players(id) ON DELETE SET NULL;",
             plan.Steps[1].Sql);
         Assert.Equal("Create table players, then add the foreign keys that close a cycle: teams(captain_id) → players", plan.Steps[1].Description);
@@ -88,7 +88,7 @@ public sealed class FixOrderingTests(TestDatabase database) : IClassFixture<Test
 
         var step = Assert.Single(plan.Steps);
         Assert.Equal(
-            "CREATE TABLE notes (id SERIAL PRIMARY KEY, body TEXT);\nALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'me';\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
+            "CREATE TABLE \"public\".\"notes\" (id SERIAL PRIMARY KEY, body TEXT);\nALTER TABLE \"public\".\"notes\" ADD COLUMN author TEXT NOT NULL DEFAULT 'me';\nALTER TABLE \"public\".\"notes\" ENABLE ROW LEVEL SECURITY;",
             step.Sql);
         await bed.ApplyAsync(plan);
         Assert.True((await bed.CompareAsync(schema)).IsValid(strict: true));

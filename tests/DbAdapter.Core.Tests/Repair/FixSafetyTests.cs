@@ -66,9 +66,9 @@ public sealed class FixSafetyTests(TestDatabase database) : IClassFixture<TestDa
         var create = plan.Steps.Single(s => s.Operation == FixOperation.CreateTable);
         Assert.Equal(
             [
-                "CREATE TABLE tags (id SERIAL PRIMARY KEY, product_id INTEGER REFERENCES products (id), label TEXT)",
-                "ALTER TABLE tags ADD CONSTRAINT tags_label_check CHECK (label <> '')",
-                "CREATE INDEX tags_label ON tags (label)",
+                "CREATE TABLE \"public\".\"tags\" (id SERIAL PRIMARY KEY, product_id INTEGER REFERENCES \"public\".\"products\" (id), label TEXT)",
+                "CREATE INDEX tags_label ON \"public\".\"tags\" (label)",
+                "ALTER TABLE \"public\".\"tags\" ADD CONSTRAINT tags_label_check CHECK (label <> '')",
             ],
             create.Statements);
         Assert.Equal(string.Join("\n", create.Statements.Select(s => s + ";")), create.Sql);

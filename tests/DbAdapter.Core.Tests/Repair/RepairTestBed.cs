@@ -34,16 +34,22 @@ internal sealed class RepairTestBed(TestDatabase database, string name) : IAsync
     public Task<FixPlan> PlanAsync(string schemaSql, FixPlanOptions? options = null) =>
         FixPlanner.PlanAsync(Client, SchemaSqlReader.Read(schemaSql), Public, options ?? new FixPlanOptions(), NullReporter.Instance, CancellationToken.None);
 
+    /// <summary>Plans against <paramref name="expected"/> for a profile of <paramref name="schemas"/>.</summary>
+    public Task<FixPlan> PlanAsync(SchemaModel expected, IReadOnlyList<string> schemas) =>
+        FixPlanner.PlanAsync(Client, expected, schemas, new FixPlanOptions(), NullReporter.Instance, CancellationToken.None);
+
     public Task<FixResult> ApplyAsync(FixPlan plan, FixApplyOptions? options = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
         FixExecutor.ApplyAsync(Client, plan, options ?? new FixApplyOptions(ProfileName: "test"), reporter ?? NullReporter.Instance, ct);
 
-    public async Task<SchemaComparison> CompareAsync(string schemaSql)
+    public Task<SchemaComparison> CompareAsync(string schemaSql) => CompareAsync(SchemaSqlReader.Read(schemaSql), Public);
+
+    public async Task<SchemaComparison> CompareAsync(SchemaModel expected, IReadOnlyList<string> schemas)
     {
         await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var live = await SchemaIntrospector.ReadAsync(connection, Public, CancellationToken.None);
-        return await SchemaComparer.CompareAsync(SchemaSqlReader.Read(schemaSql), live, connection, Public, CancellationToken.None);
+        var live = await SchemaIntrospector.ReadAsync(connection, schemas, CancellationToken.None);
+        return await SchemaComparer.CompareAsync(expected, live, connection, schemas, CancellationToken.None);
     }
 
     /// <summary>Every row of <paramref name="table"/> on <paramref name="columns"/>, ordered by the first.</summary>

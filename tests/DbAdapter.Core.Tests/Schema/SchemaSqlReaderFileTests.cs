@@ -109,7 +109,7 @@ public sealed class SchemaSqlReaderFileTests : IDisposable
         Assert.Equal(["id"], profiles.PrimaryKey);
         Assert.Equal(("auth", "users", "CASCADE"), (profiles.ForeignKeys[0].ReferencedSchema, profiles.ForeignKeys[0].ReferencedTable, profiles.ForeignKeys[0].OnDelete));
         Assert.Equal("char_length(username) >= 3", Assert.Single(profiles.Checks).Expression);
-        Assert.Equal(["ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY"], profiles.AlterStatements);
+        Assert.Equal(["ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY"], profiles.AlterStatements.Select(s => s.Text));
 
         SchemaAssert.Columns(
             model.Tables[1],

@@ -15,16 +15,8 @@ internal static class SchemaTestHelpers
         return await SchemaIntrospector.ReadAsync(connection, schemas ?? Public, CancellationToken.None);
     }
 
-    public static async Task<SchemaComparison> CompareAsync(string connectionString, SchemaModel expected, IReadOnlyList<string>? schemas = null)
-    {
-        schemas ??= Public;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        // The comparer probes the server under a savepoint: it needs a transaction (rolled back on dispose).
-        await using var transaction = await connection.BeginTransactionAsync();
-        var live = await SchemaIntrospector.ReadAsync(connection, schemas, CancellationToken.None);
-        return await SchemaComparer.CompareAsync(expected, live, connection, schemas, CancellationToken.None);
-    }
+    public static Task<SchemaComparison> CompareAsync(string connectionString, SchemaModel expected, IReadOnlyList<string>? schemas = null) =>
+        LiveComparison.CompareAsync(connectionString, expected, schemas ?? Public);
 
     /// <summary>Every finding in one readable string, so a failing assertion says what it found.</summary>
     public static string Describe(SchemaComparison c) =>

@@ -34,6 +34,13 @@ public class ProfileDatabase : TestDatabase
             """);
     }
 
+    /// <summary>
+    /// db.toml's pooling line for the profiles that reach the test server: "transaction" when the run
+    /// goes through the pooler (so those runs use the pooled settings as a user who declares the pooler
+    /// would), nothing otherwise.
+    /// </summary>
+    public string PoolingLine => Server.ThroughPooler ? "pooling = \"transaction\"" : string.Empty;
+
     /// <summary>A URL for the role with the [YOUR-PASSWORD] placeholder.</summary>
     public string PlaceholderUrl => $"postgresql://{Role}:[YOUR-PASSWORD]@{Server.Host}:{Server.Port}/{Name}?sslmode=disable";
 
@@ -51,11 +58,13 @@ public class ProfileDatabase : TestDatabase
     public string StandardToml(string extra = "") => $"""
         [profiles.local]
         url = "{PlaceholderUrl}"
+        {PoolingLine}
         description = "Local test database"
         db_password = "{Password.Replace("\\", "\\\\").Replace("\"", "\\\"")}"
 
         [profiles.other]
         url = "{PlaceholderUrl}"
+        {PoolingLine}
         description = "Same database, second name"
         db_password = "{Password.Replace("\\", "\\\\").Replace("\"", "\\\"")}"
 
@@ -65,6 +74,7 @@ public class ProfileDatabase : TestDatabase
 
         [profiles.wrongpw]
         url = "postgresql://{Role}:[YOUR-PASSWORD]@{Server.Host}:{Server.Port}/{Name}"
+        {PoolingLine}
         db_password = "not-the-{Password.Replace("\\", "\\\\").Replace("\"", "\\\"")}"
 
         [profiles.nohost]

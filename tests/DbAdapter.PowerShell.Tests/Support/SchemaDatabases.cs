@@ -55,10 +55,12 @@ public sealed class SchemaDatabases : ProfileDatabase
     public string SchemaToml(bool validateOnConnect = true, string schemaFile = "schema.sql") => $"""
         [profiles.full]
         url = "{Url(Full)}"
+        {PoolingLine}
         password_env = "DBADAPTER_TEST_SCHEMA_PW"
 
         [profiles.drifted]
         url = "{Url(Drifted)}"
+        {PoolingLine}
         password_env = "DBADAPTER_TEST_SCHEMA_PW"
 
         [profiles.refused]

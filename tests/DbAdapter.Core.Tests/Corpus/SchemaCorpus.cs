@@ -1,0 +1,124 @@
+namespace DbAdapter.Core.Tests.Corpus;
+
+/// <summary>
+/// One schema file of the corpus: its text, the profile's schemas it is compared under, whether the
+/// reader can model it, and a drift that a repair must undo, with exactly what the drift must report.
+/// </summary>
+/// <param name="Name">The file's name (a file under Corpus/, or the generated pg_dump file).</param>
+/// <param name="Schemas">The profile's schemas, the first the one unqualified names land in.</param>
+/// <param name="ReaderCanModel">False for files only shadow mode can model (migrations with DO blocks).</param>
+/// <param name="Drift">SQL that drifts a database loaded from the file: rows, dropped columns, a dropped referenced table, an extra column.</param>
+/// <param name="Missing">"schema.table" and "schema.table.column" the drift leaves missing, sorted.</param>
+/// <param name="Extra">"schema.table.column" the drift adds (repair leaves them: it never drops).</param>
+public sealed record CorpusFile(
+    string Name,
+    IReadOnlyList<string> Schemas,
+    bool ReaderCanModel,
+    string Drift,
+    IReadOnlyList<string> Missing,
+    IReadOnlyList<string> Extra)
+{
+    /// <summary>Units of the generated pg_dump file in the tests: about 4,800 lines, 81 tables.</summary>
+    public const int TestUnits = 15;
+
+    /// <summary>The generated file's units, for the benchmarks (set higher there); null for a file on disk.</summary>
+    public int? Units { get; init; }
+
+    /// <summary>The file's text.</summary>
+    public string Text() => Units is { } units
+        ? PgDumpCorpus.Generate(units)
+        : File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", Name));
+
+    public override string ToString() => Name;
+}
+
+/// <summary>The corpus: schema files in the forms real projects keep, each with its drift.</summary>
+public static class SchemaCorpus
+{
+    public static CorpusFile PgDump(int units) => new(
+        "pg-dump-clean.sql",
+        [PgDumpCorpus.Schema],
+        ReaderCanModel: true,
+        """
+        INSERT INTO app.account_1 (code, name) VALUES ('c1', 'One'), ('c2', 'Two');
+        INSERT INTO app.entry_1 (account_id, booked) SELECT id, date '2024-03-01' FROM app.account_1;
+        ALTER TABLE app.account_1 DROP COLUMN meta;
+        ALTER TABLE app.account_2 DROP COLUMN id CASCADE;
+        ALTER TABLE app.entry_1 DROP COLUMN memo;
+        DROP TABLE app.account_3 CASCADE;
+        ALTER TABLE app.account_4 ADD COLUMN extra text;
+        """,
+        ["app.account_1.meta", "app.account_2.id", "app.account_3", "app.entry_1.memo", "app.entry_1_2024.memo", "app.entry_1_2025.memo"],
+        ["app.account_4.extra"])
+    {
+        Units = units,
+    };
+
+    public static CorpusFile Handwritten { get; } = new(
+        "handwritten.sql",
+        ["public"],
+        ReaderCanModel: true,
+        """
+        INSERT INTO workspaces (slug, name) VALUES ('acme', 'Acme'), ('globex', 'Globex');
+        ALTER TABLE workspaces DROP COLUMN settings;
+        ALTER TABLE labels DROP COLUMN color;
+        ALTER TABLE tasks DROP COLUMN estimate;
+        DROP TABLE projects CASCADE;
+        ALTER TABLE users ADD COLUMN nickname text;
+        """,
+        ["public.labels.color", "public.projects", "public.tasks.estimate", "public.workspaces.settings"],
+        ["public.users.nickname"]);
+
+    public static CorpusFile OddNames { get; } = new(
+        "odd-names.sql",
+        ["Sales Dept", "reporting", "ünïcode", "x\"y"],
+        ReaderCanModel: true,
+        """
+        INSERT INTO "Sales Dept"."Customers" ("Full Name") VALUES ('Ann'), ('Bob');
+        ALTER TABLE "Sales Dept"."Customers" DROP COLUMN "Group";
+        ALTER TABLE "ünïcode"."Straße" DROP COLUMN "日付";
+        DROP TABLE "Sales Dept"."Order Items" CASCADE;
+        ALTER TABLE "x""y"."a""b" ADD COLUMN "new col" integer;
+        """,
+        ["Sales Dept.Customers.Group", "Sales Dept.Order Items", "ünïcode.Straße.日付"],
+        ["x\"y.a\"b.new col"]);
+
+    public static CorpusFile LegacySearchPath { get; } = new(
+        "legacy-search-path.sql",
+        ["app", "public"],
+        ReaderCanModel: true,
+        """
+        INSERT INTO app.posts (id, title, score) VALUES (1, 'a', 1.5), (2, 'b', 2.5);
+        ALTER TABLE app.posts DROP COLUMN score;
+        ALTER TABLE app.measurements DROP COLUMN unitsales;
+        ALTER TABLE app.cities DROP COLUMN elevation;
+        DROP TABLE app.people CASCADE;
+        ALTER TABLE public.schema_migrations ADD COLUMN extra text;
+        """,
+        [
+            "app.capitals.elevation", "app.cities.elevation", "app.measurements.unitsales", "app.measurements_y2024.unitsales",
+            "app.measurements_y2025.unitsales", "app.people", "app.posts.score",
+        ],
+        ["public.schema_migrations.extra"]);
+
+    public static CorpusFile Migrations { get; } = new(
+        "migrations.sql",
+        ["public"],
+        ReaderCanModel: false,
+        """
+        INSERT INTO events (kind, order_id, at) VALUES ('created', 1, '2024-02-01'), ('paid', 1, '2024-05-01');
+        ALTER TABLE events DROP COLUMN order_id;
+        ALTER TABLE order_lines DROP COLUMN created_by;
+        DROP TABLE orders CASCADE;
+        ALTER TABLE order_lines ADD COLUMN extra text;
+        """,
+        [
+            "public.events.order_id", "public.events_2024q1.order_id", "public.events_2024q2.order_id", "public.events_2024q3.order_id",
+            "public.events_2024q4.order_id", "public.order_lines.created_by", "public.orders",
+        ],
+        ["public.order_lines.extra"]);
+
+    /// <summary>Every file, the generated pg_dump file at <paramref name="units"/> units.</summary>
+    public static IReadOnlyList<CorpusFile> All(int units = CorpusFile.TestUnits) =>
+        [PgDump(units), Handwritten, OddNames, LegacySearchPath, Migrations];
+}
