@@ -196,6 +196,26 @@ public sealed class BackupCmdletTests(BackupDatabases db) : IClassFixture<Backup
         Assert.Equal(["0"], await Dump(target, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
     }
 
+    [Fact]
+    public async Task A_restore_that_waits_longer_than_the_profiles_lock_timeout_stops_naming_the_blocking_session()
+    {
+        var (target, folder) = await TargetAsync();
+        File.WriteAllText(Path.Combine(folder, "db.toml"), File.ReadAllText(Path.Combine(folder, "db.toml")).Replace("[profiles.target]\n", "[profiles.target]\nlock_timeout = \"1s\"\n", StringComparison.Ordinal));
+        using var host = new ModuleHost(folder);
+        host.Run($"Backup-Database -Profile source -UserId {A} -Path ./u.json").ShouldSucceed();
+
+        await using (await HoldAsync(target, "products", "EXCLUSIVE"))
+        {
+            var error = Assert.Single(host.Run("Restore-Database ./u.json -Profile target").Errors);
+            Assert.StartsWith("LockTimeout", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            Assert.Contains("waited longer than its lock timeout (1 s)", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("(user postgres, application 'psql'", error.Exception.Message, StringComparison.Ordinal);
+            Assert.Contains("holding ExclusiveLock on public.products", error.Exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["0"], await Dump(target, "SELECT count(*) FROM categories"));
+    }
+
     /// <summary>Holds a lock of <paramref name="mode"/> on <paramref name="table"/> from another session until disposed.</summary>
     private async Task<IAsyncDisposable> HoldAsync(string database, string table, string mode)
     {
@@ -225,7 +245,7 @@ public sealed class BackupCmdletTests(BackupDatabases db) : IClassFixture<Backup
         {
             await Task.Delay(2000);
             Assert.False(handle.IsCompleted, $"{script} ended before it could be stopped");
-            Assert.Equal("1", await db.Server.ScalarAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'DbAdapter' AND wait_event_type = 'Lock'"));
+            Assert.Equal("1", await db.Server.ScalarAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"));
             var stopping = Stopwatch.StartNew();
             shell.Stop();
             await Assert.ThrowsAnyAsync<PipelineStoppedException>(() => Task.Factory.FromAsync(handle, shell.EndInvoke));

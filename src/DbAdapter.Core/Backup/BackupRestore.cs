@@ -69,6 +69,11 @@ internal static class BackupRestore
         {
             throw reader.Invalid($"it cannot be read to the end: {ex.Message} Nothing was restored.", ex);
         }
+        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !ct.IsCancellationRequested)
+        {
+            // Rows are written: any lock a writer conflicts with (a LOCK TABLE, an ALTER) stops it.
+            throw await client.LockTimeoutAsync(ex, TableLockMode.RowExclusive, ct).ConfigureAwait(false);
+        }
         catch (PostgresException ex) when (!ct.IsCancellationRequested && !IsConnectionLevel(ex))
         {
             throw new DbAdapterException(

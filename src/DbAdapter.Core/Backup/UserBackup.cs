@@ -44,6 +44,11 @@ internal static class UserBackup
                     ct).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !ct.IsCancellationRequested)
+        {
+            // A backup only reads: only ACCESS EXCLUSIVE (an ALTER, a LOCK TABLE) stops it.
+            throw await client.LockTimeoutAsync(ex, TableLockMode.AccessShare, ct).ConfigureAwait(false);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
         {
             throw ex is IOException && !overwrite && File.Exists(path)
