@@ -219,7 +219,7 @@ internal static class BackupBenchmark
 
         // Never on the command line, where ps would show it.
         psi.Environment["PGPASSWORD"] = server.AdminPassword;
-        var (elapsed, _) = await RunAsync(psi, program).ConfigureAwait(false);
+        var (elapsed, _) = await BenchProcess.RunAsync(psi, program).ConfigureAwait(false);
         return elapsed;
     }
 
@@ -232,26 +232,9 @@ internal static class BackupBenchmark
         }
 
         psi.Environment[PasswordVariable] = server.AdminPassword;
-        var (_, output) = await RunAsync(psi, "dotnet pwsh (run 'dotnet tool restore' once if it is missing)").ConfigureAwait(false);
+        var (_, output) = await BenchProcess.RunAsync(psi, "dotnet pwsh (run 'dotnet tool restore' once if it is missing)").ConfigureAwait(false);
         var json = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
         return JsonSerializer.Deserialize<Measured>(json) ?? throw new InvalidOperationException("measure.ps1 printed no result.");
-    }
-
-    private static async Task<(double Elapsed, string Output)> RunAsync(ProcessStartInfo psi, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{what} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{what} failed ({process.ExitCode}): {await error.ConfigureAwait(false)}{await output.ConfigureAwait(false)}");
-        }
-
-        _ = await error.ConfigureAwait(false);
-        return (elapsed, await output.ConfigureAwait(false));
     }
 
     private static string FindRoot()
