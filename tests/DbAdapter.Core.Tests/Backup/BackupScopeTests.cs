@@ -158,6 +158,33 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_backup_whose_connection_is_killed_fails_and_leaves_no_file()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, ShopSchema.Sql, ShopSchema.BackupSchemaJson);
+        await bed.ExecuteAsync("source", ShopSchema.Seed(A));
+
+        // Another session holds products, so the backup waits inside its snapshot; its server
+        // process is then ended, as an administrator (or a failover) would end it.
+        var holder = Task.Run(() => bed.ExecuteAsync("source", "BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"));
+        var backup = bed.BackupAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await bed.ScalarAsync("source", "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'DbAdapter' AND wait_event_type = 'Lock'") == "0")
+        {
+            Assert.False(backup.IsCompleted, "the backup ended before it waited for the lock");
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "the backup never waited for the lock");
+            await Task.Delay(50);
+        }
+
+        await bed.ExecuteAsync("source", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'DbAdapter'");
+        var error = await Assert.ThrowsAsync<DbAdapterException>(() => backup);
+
+        Assert.Equal(ErrorIds.ConnectionFailed, error.ErrorId);
+        Assert.Equal(["backup-schema.json", "db.toml"], Directory.GetFiles(bed.Folder, "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
+        await bed.ExecuteAsync("source", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()");
+        await Record.ExceptionAsync(() => holder);
+    }
+
+    [Fact]
     public void The_default_file_is_backups_backup_PROFILE_UTC_under_the_location_or_in_a_given_folder()
     {
         var name = BackupPaths.UserBackupFileName("prod eu", new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)));
