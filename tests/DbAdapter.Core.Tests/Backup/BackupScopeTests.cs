@@ -166,8 +166,14 @@ public sealed class BackupScopeTests(TestDatabase database) : IClassFixture<Test
         // Another session holds products, so the backup waits inside its snapshot; its server
         // process is then ended, as an administrator (or a failover) would end it.
         var holder = Task.Run(() => bed.ExecuteAsync("source", "BEGIN; LOCK TABLE products IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;"));
-        var backup = bed.BackupAsync();
         var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await bed.ScalarAsync("source", "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'products' AND l.mode = 'AccessExclusiveLock' AND l.granted") == "0")
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "the other session never took its lock");
+            await Task.Delay(50);
+        }
+
+        var backup = bed.BackupAsync();
         while (await bed.ScalarAsync("source", "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'DbAdapter' AND wait_event_type = 'Lock'") == "0")
         {
             Assert.False(backup.IsCompleted, "the backup ended before it waited for the lock");
