@@ -56,4 +56,10 @@ public enum ErrorHint
 
     /// <summary>Name only tables of the backup schema.</summary>
     NameBackupTables,
+
+    /// <summary>Name the tables to sync, or configure them (or a backup schema) in db.toml.</summary>
+    NameSyncTables,
+
+    /// <summary>Name two different databases as source and destination.</summary>
+    NameTwoProfiles,
 }
