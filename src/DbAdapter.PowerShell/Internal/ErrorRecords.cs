@@ -62,6 +62,8 @@ internal static class ErrorRecords
         ErrorHint.SkipFailedRows => "Fix the row (or the table), or pass -SkipFailedRows to restore the other rows and report this one.",
         ErrorHint.CheckBackupFile => "Run Test-DbBackup on the file (with -BackupSchema) for every finding.",
         ErrorHint.NameBackupTables => "Name tables of the backup schema with -Table.",
+        ErrorHint.NameSyncTables => "Pass -Table, or set [sync] tables, [schema] backup_schema or [[backup.tables]] in db.toml.",
+        ErrorHint.NameTwoProfiles => "Name another database with -Destination (or -Source); Get-DbProfile shows where each profile points.",
         _ => null,
     };
 
