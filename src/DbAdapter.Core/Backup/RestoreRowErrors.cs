@@ -8,7 +8,9 @@ internal sealed class RestoreRowErrors : RowErrors
 {
     public static RestoreRowErrors Instance { get; } = new();
 
-    public override string Work => "a restore";
+    public override string Work => "restore";
+
+    protected override string FailedId => ErrorIds.RestoreFailed;
 
     public override string Row(string table, long ord, string key) => $"{table}[{ord}]";
 

@@ -257,7 +257,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         if (repeated.Count > 0)
         {
             var (first, second, key) = repeated[0];
-            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the key \"{table.Table.Pk.Name}\" {key} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; {options.Errors.Work} could not tell their children apart.");
+            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the key \"{table.Table.Pk.Name}\" {key} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; a {options.Errors.Work} could not tell their children apart.");
         }
 
         if (table.Slug is not { } slug)
@@ -275,7 +275,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         {
             var (first, second, value) = natural[0];
             var under = table.Parent is null ? string.Empty : $" under the same {table.Table.Parent!.Field.Name}";
-            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the natural key \"{slug.Column.Name}\" '{value}'{under} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; {options.Errors.Work} could not tell the two rows apart.");
+            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the natural key \"{slug.Column.Name}\" '{value}'{under} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; a {options.Errors.Work} could not tell the two rows apart.");
         }
     }
 

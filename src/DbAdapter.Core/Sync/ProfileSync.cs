@@ -57,7 +57,7 @@ internal static class ProfileSync
                     if (!options.WhatIf)
                     {
                         Progress("Committing", 100);
-                        await CommitAsync(destinationScope, destination, ct).ConfigureAwait(false);
+                        await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
                     }
 
                     var results = written.Select((t, i) => new TableSyncResult(
@@ -76,23 +76,9 @@ internal static class ProfileSync
                 ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
                 : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
         }
-        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !ct.IsCancellationRequested)
+        catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
         {
-            // Rows are written: any lock a writer conflicts with (a LOCK TABLE, an ALTER) stops it.
-            throw await destinationClient.LockTimeoutAsync(ex, TableLockMode.RowExclusive, ct).ConfigureAwait(false);
-        }
-        catch (PostgresException ex) when (!ct.IsCancellationRequested && !IsConnectionLevel(ex))
-        {
-            throw new DbAdapterException(
-                ErrorIds.SyncFailed,
-                DbErrorKind.InvalidData,
-                $"The sync into '{destination.DisplayName}' failed: {RowIsolation.Message(ex)} Nothing was committed.",
-                destination.DisplayName,
-                ex);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
-        {
-            throw ConnectionErrors.Translate(ex, destination.Target, "the sync (nothing was committed)");
+            throw await RowTransaction.TranslateAsync(ex, destinationClient, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -164,20 +150,4 @@ internal static class ProfileSync
 
         return counts;
     }
-
-    private static async Task CommitAsync(DbTransactionScope scope, ResolvedProfile destination, CancellationToken ct)
-    {
-        try
-        {
-            await scope.CommitAsync(ct).ConfigureAwait(false);
-        }
-        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.QueryFailed)
-        {
-            // A deferred constraint is checked at COMMIT: no single statement of the sync failed.
-            throw new DbAdapterException(ErrorIds.SyncFailed, ex.Kind, $"The sync into '{destination.DisplayName}' failed at COMMIT: {ex.Message} Nothing was committed.", destination.DisplayName, ex);
-        }
-    }
-
-    private static bool IsConnectionLevel(PostgresException ex) =>
-        ex.SqlState.StartsWith("08", StringComparison.Ordinal) || ex.SqlState.StartsWith("57", StringComparison.Ordinal) || ex.SqlState == "28P01";
 }

@@ -6,7 +6,9 @@ namespace DbAdapter.Core.Sync;
 /// <summary>A sync's words for a row it cannot write: the row's key in the source, SyncFailed, nothing committed.</summary>
 internal sealed class SyncRowErrors(string source, string destination) : RowErrors
 {
-    public override string Work => "a sync";
+    public override string Work => "sync";
+
+    protected override string FailedId => ErrorIds.SyncFailed;
 
     public override string Row(string table, long ord, string key) => $"the {table} row with key {key}";
 

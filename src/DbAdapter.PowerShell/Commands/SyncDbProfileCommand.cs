@@ -80,15 +80,10 @@ public sealed class SyncDbProfileCommand : DbCommandBase
         var user = string.IsNullOrEmpty(UserId) ? "the user named by user_id_env" : $"user {UserId}";
         var tables = Table is { Length: > 0 } ? $" of {string.Join(", ", Table)}" : string.Empty;
         var action = $"Sync the rows{tables} of {user} from profile '{Source}' (mode {Mode})";
-        var question = $"Performing the operation \"{action}\" on target \"{target}\".";
-        var whatIf = false;
-        if (!ShouldProcess(question, $"Are you sure you want to perform this action?\n{question}", "Confirm", out var reason))
+        var answer = Ask(target, action);
+        if (answer == Confirmation.Declined)
         {
-            whatIf = reason == ShouldProcessReason.WhatIf;
-            if (!whatIf)
-            {
-                return;
-            }
+            return;
         }
 
         var request = new SyncRequest(
@@ -98,7 +93,7 @@ public sealed class SyncDbProfileCommand : DbCommandBase
             UserId,
             ResolveUserPath(BackupSchema),
             Enum.Parse<SyncMode>(Mode, ignoreCase: true),
-            whatIf);
+            answer == Confirmation.WhatIf);
         RunItem(
             async (reporter, token) => PostObject(OutputMapper.ToSyncResult(await SyncOperation.RunAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false))),
             target: ex => ex.Target is RowFailure failure ? OutputMapper.ToRowFailure(failure) : null);
