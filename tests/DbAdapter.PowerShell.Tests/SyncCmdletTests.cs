@@ -108,6 +108,10 @@ public sealed class SyncCmdletTests(BackupDatabases db) : IClassFixture<BackupDa
         Assert.Equal((ErrorCategory.ConnectionError, (object)"down"), (down.CategoryInfo.Category, down.TargetObject));
         Assert.Contains("'down'", down.Exception.Message, StringComparison.Ordinal);
 
+        var unknown = Assert.Single(host.Run($"Sync-DbProfile nope target -UserId {A}").Errors);
+        Assert.StartsWith("ProfileNotFound,", unknown.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("-Source and -Destination", unknown.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+
         var failed = host.Run($"Sync-DbProfile source target -UserId {A}; 'went on'");
         var row = Assert.Single(failed.Errors);
         Assert.StartsWith("SyncFailed,", row.FullyQualifiedErrorId, StringComparison.Ordinal);

@@ -62,4 +62,7 @@ public enum ErrorHint
 
     /// <summary>Name two different databases as source and destination.</summary>
     NameTwoProfiles,
+
+    /// <summary>Name existing profiles as a sync's source and destination, or make the destination current.</summary>
+    NameSyncProfiles,
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Client;
+using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Rows;
@@ -31,8 +32,8 @@ public static class SyncOperation
         ArgumentNullException.ThrowIfNull(reporter);
         var clock = Stopwatch.StartNew();
         var config = await ProfileResolution.LoadConfigIfPresentAsync(request.Source.ConfigPath, reporter, ct).ConfigureAwait(false);
-        var source = ProfileResolution.Resolve(request.Source, config, environment, reporter);
-        var destination = ProfileResolution.Resolve(request.Destination, config, environment, reporter);
+        var source = Resolve(request.Source, config, environment, reporter);
+        var destination = Resolve(request.Destination, config, environment, reporter);
         RefuseSameDatabase(source, destination);
 
         var userId = BackupUser.FromParameterOrEnvironment(request.UserId, config, environment) ?? throw BackupUser.Required(config);
@@ -48,6 +49,19 @@ public static class SyncOperation
                 var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, reporter, ct).ConfigureAwait(false);
                 return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, synced, clock.Elapsed);
             }
+        }
+    }
+
+    /// <summary>A side's profile; ProfileNotFound advises what a sync is given (a source, a destination), not -Profile.</summary>
+    private static ResolvedProfile Resolve(ProfileRequest request, DbConfig? config, IEnvironment environment, IOperationReporter reporter)
+    {
+        try
+        {
+            return ProfileResolution.Resolve(request, config, environment, reporter);
+        }
+        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.ProfileNotFound)
+        {
+            throw new DbAdapterException(ex.ErrorId, ex.Kind, ex.Message, ex.Target, ex, ErrorHint.NameSyncProfiles);
         }
     }
 

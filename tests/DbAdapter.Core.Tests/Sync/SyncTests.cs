@@ -142,6 +142,36 @@ public sealed class SyncTests(TestDatabase database) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task Every_type_arrives_as_the_source_holds_it_whatever_either_servers_output_settings_and_the_other_user_stays()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, EveryTypeSchema.Sql, EveryTypeSchema.BackupSchemaJson, "source", "target");
+        await bed.ExecuteAsync("source", EveryTypeSchema.Seed(B, "b-") + EveryTypeSchema.Seed(A, "a-"));
+        await bed.ExecuteAsync("target", EveryTypeSchema.Seed(B, "b-"));
+
+        // Settings that change how values print: dates day first, intervals SQL-style, floats rounded,
+        // bytea escaped, another time zone. Read back as text by the destination's other settings,
+        // they would turn 2024-02-29 into an error and the largest double into an overflow.
+        await bed.ExecuteAsync("source", $"""
+            ALTER DATABASE "{bed.Profiles["source"]}" SET datestyle = 'SQL, DMY';
+            ALTER DATABASE "{bed.Profiles["source"]}" SET intervalstyle = 'sql_standard';
+            ALTER DATABASE "{bed.Profiles["source"]}" SET extra_float_digits = -3;
+            ALTER DATABASE "{bed.Profiles["source"]}" SET bytea_output = 'escape';
+            ALTER DATABASE "{bed.Profiles["source"]}" SET timezone = 'Asia/Kolkata';
+            ALTER DATABASE "{bed.Profiles["target"]}" SET datestyle = 'Postgres, MDY';
+            ALTER DATABASE "{bed.Profiles["target"]}" SET intervalstyle = 'iso_8601';
+            ALTER DATABASE "{bed.Profiles["target"]}" SET timezone = 'America/New_York';
+            """);
+        const string Same = "SET datestyle = 'ISO, YMD'; SET intervalstyle = 'postgres'; SET extra_float_digits = 3; SET bytea_output = 'hex'; SET timezone = 'UTC'; ";
+        var others = await bed.QueryAsync("target", Same + EveryTypeSchema.Exact(B));
+
+        var result = await bed.SyncAsync(backupSchema: null);
+
+        Assert.Equal([("categories", 3L), ("products", 4L), ("notes", 3L), ("tags", 2L)], result.Tables.Select(t => (t.Table, t.Inserted)).ToArray());
+        Assert.Equal(await bed.QueryAsync("source", Same + EveryTypeSchema.Dump(A)), await bed.QueryAsync("target", Same + EveryTypeSchema.Dump(A)));
+        Assert.Equal(others, await bed.QueryAsync("target", Same + EveryTypeSchema.Exact(B)));
+    }
+
+    [Fact]
     public async Task Overwrite_really_updates_the_non_key_columns_of_matched_rows_and_keeps_their_keys()
     {
         using var bed = await BedAsync($$"""
@@ -230,6 +260,9 @@ public sealed class SyncTests(TestDatabase database) : IClassFixture<TestDatabas
         Assert.Equal((ErrorIds.ConnectionFailed, "down"), (destination.ErrorId, destination.Target));
         Assert.Contains("'down' (127.0.0.1:1/nowhere)", destination.Message, StringComparison.Ordinal);
         Assert.Equal(target, await bed.QueryAsync("target", ShopSchema.Fingerprint()));
+
+        var unknown = await Assert.ThrowsAsync<DbAdapterException>(() => bed.SyncAsync("nope", "target"));
+        Assert.Equal((ErrorIds.ProfileNotFound, ErrorHint.NameSyncProfiles), (unknown.ErrorId, unknown.Hint));
     }
 
     [Fact]
