@@ -14,11 +14,15 @@ namespace DbAdapter.Core.Sync;
 /// </summary>
 internal sealed class SyncTables
 {
+    // The tables asked for (their parents are added), or null for all of the schema; and where they came from, for messages.
+    private readonly IReadOnlyList<string>? _names;
+    private readonly string? _namesFrom;
+
     private SyncTables(BackupSchema schema, IReadOnlyList<string>? names, string? namesFrom, bool hasBackupSchema)
     {
         Schema = schema;
-        Names = names;
-        NamesFrom = namesFrom;
+        _names = names;
+        _namesFrom = namesFrom;
         HasBackupSchema = hasBackupSchema;
     }
 
@@ -27,12 +31,6 @@ internal sealed class SyncTables
 
     /// <summary>True when a backup schema was named or configured.</summary>
     public bool HasBackupSchema { get; }
-
-    /// <summary>The tables asked for (their parents are added), or null for all of <see cref="Schema"/>.</summary>
-    private IReadOnlyList<string>? Names { get; }
-
-    /// <summary>Where <see cref="Names"/> came from, for messages.</summary>
-    private string? NamesFrom { get; }
 
     /// <summary>Applies the precedence; BackupSchemaRequired when neither tables nor a backup schema are given.</summary>
     /// <param name="asked">The tables asked for, or null.</param>
@@ -76,15 +74,15 @@ internal sealed class SyncTables
     /// </summary>
     public IReadOnlyList<BackupTable> Choose(BackupTableSet set, IOperationReporter reporter)
     {
-        if (Names is null)
+        if (_names is null)
         {
             return set.Tables;
         }
 
-        var chosen = set.Select(Names, out var added);
+        var chosen = set.Select(_names, out var added);
         if (added.Count > 0)
         {
-            reporter.Warning($"Also syncing {string.Join(", ", added)}: {NamesFrom} hang under them, and their rows need their parents' new keys.");
+            reporter.Warning($"Also syncing {string.Join(", ", added)}: {_namesFrom} hang under them, and their rows need their parents' new keys.");
         }
 
         return chosen;
