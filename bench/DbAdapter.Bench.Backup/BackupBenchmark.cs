@@ -30,18 +30,11 @@ internal static class BackupBenchmark
 
     private static async Task<SizeResult> MeasureSizeAsync(BenchSetup setup, int products)
     {
-        var (server, root, module, script, folder, runs, created) = setup;
-        var categories = Math.Max(1, products / 100);
-        Console.WriteLine();
-        Console.WriteLine($"== {products:N0} products and {categories:N0} categories of one user (+10 % of another's) ==");
-        var source = await CreateAsync(server, created, "bench_src", Schema + Seed(categories, products)).ConfigureAwait(false);
-        var only = await CreateAsync(server, created, "bench_only", Schema + Seed(categories, products) + $"DELETE FROM products WHERE user_id <> '{UserA}'; DELETE FROM categories WHERE user_id <> '{UserA}';").ConfigureAwait(false);
-        var template = await CreateAsync(server, created, "bench_empty", Schema).ConfigureAwait(false);
-        var work = Path.Combine(folder, products.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(work);
-        await File.WriteAllTextAsync(Path.Combine(work, "backup-schema.json"), """{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}""").ConfigureAwait(false);
-        var rows = categories + products;
-        var result = new SizeResult(products, rows);
+        var (server, _, _, _, _, runs, created) = setup;
+        var bed = await PrepareAsync(setup, products, string.Empty).ConfigureAwait(false);
+        var (source, template, work) = (bed.Source, bed.Template, bed.Work);
+        var only = await CreateAsync(server, created, "bench_only", Schema + Seed(bed.Categories, products) + $"DELETE FROM products WHERE user_id <> '{UserA}'; DELETE FROM categories WHERE user_id <> '{UserA}';").ConfigureAwait(false);
+        var result = new SizeResult(products, bed.Rows);
 
         for (var run = 0; run < runs; run++)
         {
@@ -52,14 +45,12 @@ internal static class BackupBenchmark
             var backupFile = Path.Combine(work, "backup.json");
             var targets = new[] { await CloneAsync(server, created, template).ConfigureAwait(false), await CloneAsync(server, created, template).ConfigureAwait(false) };
             WriteConfig(server, work, source, targets);
-            var backup = await PwshAsync(root, server, script, ["-Operation", "Backup", "-Folder", work, "-UserId", UserA, "-Module", module, "-File", backupFile]).ConfigureAwait(false);
-            Expect(backup, rows, "Backup-Database");
+            var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile).ConfigureAwait(false);
             result.Backup.Add(backup);
 
             result.PgRestore.Add(await TimeAsync(server, await CloneAsync(server, created, template).ConfigureAwait(false), "pg_restore", ["--data-only", dump]).ConfigureAwait(false));
             result.CopyIn.Add(await CopyInAsync(server, await CloneAsync(server, created, template).ConfigureAwait(false), work).ConfigureAwait(false));
-            var restore = await PwshAsync(root, server, script, ["-Operation", "Restore", "-Folder", work, "-UserId", UserA, "-Module", module, "-File", backupFile + ".cold", "-Targets", "target0,target1"]).ConfigureAwait(false);
-            Expect(restore, rows, "Restore-Database");
+            var restore = await MeasureAsync(setup, bed, "Restore", "-File", backupFile + ".cold", "-Targets", "target0,target1").ConfigureAwait(false);
             result.Restore.Add(restore);
             result.FileBytes = new FileInfo(backupFile + ".cold").Length;
             File.Delete(backupFile + ".cold");

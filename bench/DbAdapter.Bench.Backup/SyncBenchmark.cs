@@ -28,18 +28,11 @@ internal static class SyncBenchmark
 
     private static async Task<SizeResult> MeasureSizeAsync(BenchSetup setup, int products)
     {
-        var (server, root, module, script, folder, runs, created) = setup;
-        var categories = Math.Max(1, products / 100);
-        Console.WriteLine();
-        Console.WriteLine($"== {products:N0} products and {categories:N0} categories of one user (+10 % of another's) into an empty database ==");
-        var source = await CreateAsync(server, created, "bench_src", Schema + Seed(categories, products)).ConfigureAwait(false);
-        var template = await CreateAsync(server, created, "bench_empty", Schema).ConfigureAwait(false);
+        var (server, _, _, _, _, runs, created) = setup;
+        var bed = await PrepareAsync(setup, products, " into an empty database").ConfigureAwait(false);
+        var (source, template, work) = (bed.Source, bed.Template, bed.Work);
         var expected = await server.ScalarAsync(source, ProductsOfTheUser).ConfigureAwait(false);
-        var work = Path.Combine(folder, products.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(work);
-        await File.WriteAllTextAsync(Path.Combine(work, "backup-schema.json"), """{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}""").ConfigureAwait(false);
-        var rows = categories + products;
-        var result = new SizeResult(products, rows);
+        var result = new SizeResult(products, bed.Rows);
 
         for (var run = 0; run < runs; run++)
         {
@@ -55,12 +48,9 @@ internal static class SyncBenchmark
 
             WriteConfig(server, work, source, targets);
             var backupFile = Path.Combine(work, "backup.json");
-            var backup = await PwshAsync(root, server, script, ["-Operation", "Backup", "-Folder", work, "-UserId", UserA, "-Module", module, "-File", backupFile]).ConfigureAwait(false);
-            Expect(backup, rows, "Backup-Database");
-            var restore = await PwshAsync(root, server, script, ["-Operation", "Restore", "-Folder", work, "-UserId", UserA, "-Module", module, "-File", backupFile + ".cold", "-Targets", "target0,target1"]).ConfigureAwait(false);
-            Expect(restore, rows, "Restore-Database");
-            var sync = await PwshAsync(root, server, script, ["-Operation", "Sync", "-Folder", work, "-UserId", UserA, "-Module", module, "-Targets", "target2,target3"]).ConfigureAwait(false);
-            Expect(sync, rows, "Sync-DbProfile");
+            var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile).ConfigureAwait(false);
+            var restore = await MeasureAsync(setup, bed, "Restore", "-File", backupFile + ".cold", "-Targets", "target0,target1").ConfigureAwait(false);
+            var sync = await MeasureAsync(setup, bed, "Sync", "-Targets", "target2,target3").ConfigureAwait(false);
             foreach (var synced in targets[2..])
             {
                 var actual = await server.ScalarAsync(synced, ProductsOfTheUser).ConfigureAwait(false);

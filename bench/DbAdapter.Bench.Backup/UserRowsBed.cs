@@ -65,6 +65,31 @@ internal static class UserRowsBed
         return results;
     }
 
+    /// <summary>Seeds the source of <paramref name="products"/> products, an empty template and the work folder; prints the size's heading.</summary>
+    public static async Task<SizeBed> PrepareAsync(BenchSetup setup, int products, string into)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var categories = Math.Max(1, products / 100);
+        Console.WriteLine();
+        Console.WriteLine($"== {products:N0} products and {categories:N0} categories of one user (+10 % of another's){into} ==");
+        var source = await CreateAsync(setup.Server, setup.Created, "bench_src", Schema + Seed(categories, products)).ConfigureAwait(false);
+        var template = await CreateAsync(setup.Server, setup.Created, "bench_empty", Schema).ConfigureAwait(false);
+        var work = Path.Combine(setup.Folder, products.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(work);
+        await File.WriteAllTextAsync(Path.Combine(work, "backup-schema.json"), """{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}""").ConfigureAwait(false);
+        return new SizeBed(products, categories, source, template, work);
+    }
+
+    /// <summary>Runs measure.ps1 for <paramref name="operation"/> in a fresh pwsh and checks it moved all the user's rows with a Release build.</summary>
+    public static async Task<Measured> MeasureAsync(BenchSetup setup, SizeBed bed, string operation, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(bed);
+        var measured = await PwshAsync(setup.Root, setup.Server, setup.Script, ["-Operation", operation, "-Folder", bed.Work, "-UserId", UserA, "-Module", setup.Module, .. arguments]).ConfigureAwait(false);
+        Expect(measured, bed.Rows, operation);
+        return measured;
+    }
+
     public static string Seed(int categories, int products)
     {
         var others = Math.Max(1, categories / 10);
