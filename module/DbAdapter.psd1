@@ -21,6 +21,7 @@
         'Import-DbFixPlan'
         'Invoke-DbFix'
         'Restore-Database'
+        'Sync-DbProfile'
         'Test-DbBackup'
         'Test-DbSchema'
     )
@@ -29,10 +30,10 @@
     VariablesToExport      = @()
     PrivateData            = @{
         PSData = @{
-            Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'Sync', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database); the rows of one user copied between profiles, foreign-key aware, in one transaction (Sync-DbProfile).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

@@ -1,8 +1,8 @@
 #Requires -Modules DbAdapter
 <#
 .SYNOPSIS
-    Sample runbook: look at the profiles, connect for real, repair drift, then back up one user's
-    rows and restore them into a second database.
+    Sample runbook: look at the profiles, connect for real, repair drift, back up one user's rows
+    and restore them into a second database, then sync that user from one profile into another.
 .DESCRIPTION
     Runs against the db.toml in the current location (or -ConfigPath). The README's demo command
     runs it against a throwaway PostgreSQL with three profiles: "local" (matches schema.sql, with
@@ -78,3 +78,11 @@ $restore.Tables
 
 '== Restore it again: every row matches by its natural key and is left alone =='
 $backup | Restore-Database -Profile staging -UserId $UserId -ConfigPath $ConfigPath
+
+'== Sync the user from "local" into "drifted" (repaired above): a dry run says per table what is new and what exists =='
+Sync-DbProfile -Source local -Destination drifted -UserId $UserId -ConfigPath $ConfigPath -WhatIf
+
+'== "drifted" holds every row already (matched by natural key, whatever its keys): -Mode Overwrite brings them up to date, in one transaction =='
+$sync = Sync-DbProfile -Source local -Destination drifted -UserId $UserId -ConfigPath $ConfigPath -Mode Overwrite -Confirm:$false
+$sync
+$sync.Tables

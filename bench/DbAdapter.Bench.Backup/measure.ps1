@@ -1,11 +1,11 @@
 <#
-    One measured run of Backup-Database or Restore-Database in this (fresh) pwsh: the first call of the
+    One measured run of Backup-Database, Restore-Database or Sync-DbProfile in this (fresh) pwsh: the first call of the
     session (cold: what a runbook job pays), then the same work again (warm), each timed around the
     cmdlet alone. Prints one JSON line: the times, the rows, the process's resident memory after the
     module import and its peak (VmHWM) at the end, and the module's build configuration.
 #>
 param(
-    [Parameter(Mandatory)] [ValidateSet('Backup', 'Restore')] [string] $Operation,
+    [Parameter(Mandatory)] [ValidateSet('Backup', 'Restore', 'Sync')] [string] $Operation,
     [Parameter(Mandatory)] [string] $Folder,
     [Parameter(Mandatory)] [string] $UserId,
     [Parameter(Mandatory)] [string] $Module,
@@ -31,7 +31,12 @@ if ($Operation -eq 'Backup') {
 else {
     foreach ($target in $Targets) {
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $result = Restore-Database $File -Profile $target -UserId $UserId
+        $result = if ($Operation -eq 'Restore') {
+            Restore-Database $File -Profile $target -UserId $UserId
+        }
+        else {
+            Sync-DbProfile -Source source -Destination $target -UserId $UserId -Confirm:$false
+        }
         $times += $watch.Elapsed.TotalMilliseconds
         $rows = [long] ($result.Tables | ForEach-Object Inserted | Measure-Object -Sum).Sum
     }

@@ -89,6 +89,15 @@ public static class Contract
             new ParameterSpec("SkipFailedRows", typeof(SwitchParameter)),
             ConfigPath,
             EnvPrefix),
+        new("Sync-DbProfile", true, "Medium", [OutputType("DbSyncResult")],
+            new ParameterSpec("Source", typeof(string), Mandatory: true, Position: 0, ByPropertyName: true),
+            new ParameterSpec("Destination", typeof(string), Position: 1, ByPropertyName: true, Aliases: ["Name"]),
+            new ParameterSpec("Table", typeof(string[])),
+            new ParameterSpec("UserId", typeof(string), ByPropertyName: true),
+            new ParameterSpec("BackupSchema", typeof(string)),
+            new ParameterSpec("Mode", typeof(string)),
+            ConfigPath,
+            EnvPrefix),
     ];
 
     /// <summary>Output types live in the cmdlet assembly, which the tests do not reference: by name.</summary>

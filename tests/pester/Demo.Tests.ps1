@@ -31,9 +31,10 @@ Describe 'The demo' {
         $text | Should -Match '(?m)^drifted\s+True\s+0 none\s+1 table\s+1\s*$'
     }
 
-    It 'prints one What if line per step of the plan, and one for the dry run of the restore' {
-        @($run.Output | Where-Object { $_ -like 'What if:*' -and $_ -notlike '*Restore the backup*' }).Count | Should -Be 5
+    It 'prints one What if line per step of the plan, and one for each dry run of the restore and the sync' {
+        @($run.Output | Where-Object { $_ -like 'What if:*' -and $_ -notlike '*Restore the backup*' -and $_ -notlike '*Sync the rows*' }).Count | Should -Be 5
         @($run.Output | Where-Object { $_ -like "What if: Performing the operation `"Restore the backup*on target `"profile 'staging'`"." }).Count | Should -Be 1
+        @($run.Output | Where-Object { $_ -like "What if: Performing the operation `"Sync the rows of user *from profile 'local' (mode Skip)`" on target `"profile 'drifted'`"." }).Count | Should -Be 1
     }
 
     It 'backs up one user of local and restores it into staging, then skips every row the second time' {
@@ -44,6 +45,13 @@ Describe 'The demo' {
         $text | Should -Match '(?m)^staging\s+Skip\s+True\s+10\s+0\s+0\s+0\s*$'
         $text | Should -Match '(?m)^staging\s+Skip\s+True\s+0\s+0\s+10\s+0\s*$'
         $text | Should -Match '(?m)^products\s+7\s+0\s+0\s+0\s*$'
+    }
+
+    It 'syncs the user from local into drifted, where every row exists already and is brought up to date' {
+        $text | Should -Match '(?m)^Source\s+Destination\s+Mode\s+Committed\s+New\s+Existing\s+Written\s*$'
+        $text | Should -Match '(?m)^local\s+drifted\s+Skip\s+False\s+0\s+10\s+0\s*$'
+        $text | Should -Match '(?m)^local\s+drifted\s+Overwrite\s+True\s+0\s+10\s+10\s*$'
+        $text | Should -Match '(?m)^products\s+7\s+7\s+0\s+7\s+0\s+7\s*$'
     }
 
     It 'shows the refusal of a drifted database as an error with its message' {

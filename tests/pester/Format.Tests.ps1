@@ -9,7 +9,8 @@ BeforeDiscovery {
         'DbAdapter.DbSchemaReport', 'DbAdapter.DbColumnRef', 'DbAdapter.DbColumnDifference',
         'DbAdapter.DbFixPlan', 'DbAdapter.DbFixStep', 'DbAdapter.DbFixHazard', 'DbAdapter.DbFixResult',
         'DbAdapter.DbBackupResult', 'DbAdapter.DbTableBackup', 'DbAdapter.DbBackupValidation',
-        'DbAdapter.DbRestoreResult', 'DbAdapter.DbTableRestore', 'DbAdapter.DbRowFailure'
+        'DbAdapter.DbRestoreResult', 'DbAdapter.DbTableRestore', 'DbAdapter.DbRowFailure',
+        'DbAdapter.DbSyncResult', 'DbAdapter.DbTableSync'
     ) | ForEach-Object { @{ Type = $_ } }
 }
 
@@ -23,7 +24,7 @@ BeforeAll {
 
     $script:server = Start-DbTestServer
     $password = 'Pw-Format-Views-1'
-    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_local_application_', 'pester_drifted_application_'
+    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_local_application_', 'pester_drifted_application_', 'pester_staging_application_'
     $script:role = $created.Role
     $script:databases = $created.Databases
     $schema = Get-Content -Raw -Path (Join-Path $repo 'samples/schema.sql')
@@ -31,6 +32,7 @@ BeforeAll {
     $drift = (Get-Content -Raw -Path (Join-Path $repo 'samples/drifted.sql')) + (Get-Content -Raw -Path (Join-Path $repo 'samples/seed-drifted.sql'))
     Invoke-DbTestSql -Server $server -Database $databases[0] -Sql "SET ROLE $role; $schema $seed"
     Invoke-DbTestSql -Server $server -Database $databases[1] -Sql "SET ROLE $role; $drift ALTER TABLE categories ALTER COLUMN name TYPE varchar(20);"
+    Invoke-DbTestSql -Server $server -Database $databases[2] -Sql "SET ROLE $role; $schema"
     $toml = @"
 [profiles.local-development-copy]
 url = "postgresql://${role}:${password}@$($server.Host):$($server.Port)/$($databases[0])"
@@ -38,6 +40,9 @@ description = "A local copy of the application database, refreshed every night f
 
 [profiles.drifted]
 url = "postgresql://${role}:${password}@$($server.Host):$($server.Port)/$($databases[1])"
+
+[profiles.staging-application-copy]
+url = "postgresql://${role}:${password}@$($server.Host):$($server.Port)/$($databases[2])"
 
 [profiles.supabase-production]
 url = "postgresql://postgres.abcdefghijklmnop@aws-0-eu-central-1.pooler.supabase.com:6543/postgres"
@@ -59,6 +64,7 @@ file = "schema.sql"
     $orphans = Join-Path $folder 'orphans.json'
     (Get-Content -Raw -Path $backup.Path) -replace '"category_id":2,', '"category_id":999,' | Set-Content -Path $orphans
     $restore = Restore-Database $orphans -Profile local-development-copy -ConfigPath $config -BackupSchema $backupSchema -UserId 00000000-0000-0000-0000-000000000001 -SkipFailedRows -ErrorAction SilentlyContinue
+    $sync = Sync-DbProfile -Source local-development-copy -Destination staging-application-copy -ConfigPath $config -UserId 00000000-0000-0000-0000-000000000001 -BackupSchema $backupSchema
     $script:objects = @{
         'DbAdapter.DbProfileInfo'      = @(Get-DbProfile -ConfigPath $config)
         'DbAdapter.DbConnectionInfo'   = @($connection)
@@ -76,6 +82,8 @@ file = "schema.sql"
         'DbAdapter.DbRestoreResult'    = @($restore)
         'DbAdapter.DbTableRestore'     = @($restore.Tables)
         'DbAdapter.DbRowFailure'       = @($restore.Tables.Failures)
+        'DbAdapter.DbSyncResult'       = @($sync)
+        'DbAdapter.DbTableSync'        = @($sync.Tables)
     }
 
     function script:Get-TableView {

@@ -52,7 +52,7 @@ internal static class BackupRestore
                 if (!options.WhatIf)
                 {
                     Progress("Committing", 100);
-                    await CommitAsync(scope, resolved, ct).ConfigureAwait(false);
+                    await RowTransaction.CommitAsync(scope, options.Errors, resolved.DisplayName, ct).ConfigureAwait(false);
                 }
 
                 reporter.Verbose(string.Create(
@@ -69,23 +69,9 @@ internal static class BackupRestore
         {
             throw reader.Invalid($"it cannot be read to the end: {ex.Message} Nothing was restored.", ex);
         }
-        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !ct.IsCancellationRequested)
+        catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
         {
-            // Rows are written: any lock a writer conflicts with (a LOCK TABLE, an ALTER) stops it.
-            throw await client.LockTimeoutAsync(ex, TableLockMode.RowExclusive, ct).ConfigureAwait(false);
-        }
-        catch (PostgresException ex) when (!ct.IsCancellationRequested && !IsConnectionLevel(ex))
-        {
-            throw new DbAdapterException(
-                ErrorIds.RestoreFailed,
-                DbErrorKind.InvalidData,
-                $"The restore into '{resolved.DisplayName}' failed: {RowIsolation.Message(ex)} Nothing was committed.",
-                reader.Path,
-                ex);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
-        {
-            throw ConnectionErrors.Translate(ex, resolved.Target, "the restore (nothing was committed)", reader.Path);
+            throw await RowTransaction.TranslateAsync(ex, client, options.Errors, reader.Path, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -121,20 +107,4 @@ internal static class BackupRestore
             return (stage.Staged, validator.UserId);
         }
     }
-
-    private static async Task CommitAsync(DbTransactionScope scope, ResolvedProfile resolved, CancellationToken ct)
-    {
-        try
-        {
-            await scope.CommitAsync(ct).ConfigureAwait(false);
-        }
-        catch (DbAdapterException ex) when (ex.ErrorId == ErrorIds.QueryFailed)
-        {
-            // A deferred constraint is checked at COMMIT: no single statement of the restore failed.
-            throw new DbAdapterException(ErrorIds.RestoreFailed, ex.Kind, $"The restore into '{resolved.DisplayName}' failed at COMMIT: {ex.Message} Nothing was committed.", resolved.DisplayName, ex);
-        }
-    }
-
-    private static bool IsConnectionLevel(PostgresException ex) =>
-        ex.SqlState.StartsWith("08", StringComparison.Ordinal) || ex.SqlState.StartsWith("57", StringComparison.Ordinal) || ex.SqlState == "28P01";
 }

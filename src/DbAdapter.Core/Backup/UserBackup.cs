@@ -10,8 +10,8 @@ namespace DbAdapter.Core.Backup;
 
 /// <summary>
 /// One user's rows of the backup schema's tables, streamed table by table into a backup file
-/// (DESIGN section 7) from one REPEATABLE READ, READ ONLY snapshot, so the counts in the metadata and
-/// the rows agree and children never point at parents the file lacks.
+/// (DESIGN section 7) from one REPEATABLE READ, READ ONLY snapshot (<see cref="UserRows"/>), so the
+/// counts in the metadata and the rows agree and children never point at parents the file lacks.
 /// </summary>
 internal static class UserBackup
 {
@@ -76,14 +76,7 @@ internal static class UserBackup
     private static async Task<BackupWriteResult> WriteAsync(
         NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, string activity, IOperationReporter reporter, CancellationToken ct)
     {
-        // One snapshot for the counts, the rows and the parent filters: nothing moves under the backup.
-        var snapshot = new NpgsqlCommand("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", connection);
-        await using (snapshot.ConfigureAwait(false))
-        {
-            await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
-        var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target.Schemas, resolved.DisplayName, ct).ConfigureAwait(false);
+        var set = await UserRows.OpenSnapshotAsync(connection, schema, resolved.Target, ct).ConfigureAwait(false);
         var tables = set.Tables;
         if (names is { Count: > 0 })
         {
@@ -94,7 +87,7 @@ internal static class UserBackup
             }
         }
 
-        var sources = await CountAsync(connection, tables, tables.Select(t => Source(t, userId)).ToList(), reporter, ct).ConfigureAwait(false);
+        var sources = await UserRows.PrepareReadAsync(connection, tables, userId, reporter, ct).ConfigureAwait(false);
         var metadata = new BackupMetadata(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
         var options = new BackupWriteOptions(overwrite, p => reporter.Progress(new OperationProgress(
             ProgressActivityId,
@@ -104,79 +97,5 @@ internal static class UserBackup
         var written = await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);
         reporter.Verbose($"Backup of user {userId} written to {written.Path} ({written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
         return written;
-    }
-
-    /// <summary>
-    /// The user's rows of <paramref name="table"/>: by its own owner column, and, under a parent, only
-    /// rows whose parent is NULL or is itself in the backup (a row hanging under another user's parent
-    /// could not be restored). One parameter per level: owner columns of different types each get theirs.
-    /// </summary>
-    internal static BackupTableSource Source(BackupTable table, string userId)
-    {
-        var parameters = new List<object?>();
-        var where = new StringBuilder();
-        AppendFilter(where, parameters, table, table.Name.Quoted, userId, depth: 0);
-        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name);
-    }
-
-    private static void AppendFilter(StringBuilder where, List<object?> parameters, BackupTable table, string qualifier, string userId, int depth)
-    {
-        parameters.Add(ParameterBinder.ForColumn(userId, table.User));
-        where.Append(qualifier).Append('.').Append(SqlIdentifier.Quote(table.User.Name))
-            .Append(" = $").Append(parameters.Count.ToString(CultureInfo.InvariantCulture));
-        if (table.Parent is not { } parent)
-        {
-            return;
-        }
-
-        var field = $"{qualifier}.{SqlIdentifier.Quote(parent.Field.Name)}";
-        var alias = SqlIdentifier.Quote(string.Create(CultureInfo.InvariantCulture, $"p{depth + 1}"));
-        where.Append(" AND (").Append(field).Append(" IS NULL OR ").Append(field)
-            .Append(" IN (SELECT ").Append(alias).Append('.').Append(SqlIdentifier.Quote(parent.Table.Pk.Name))
-            .Append(" FROM ").Append(parent.Table.Name.Quoted).Append(' ').Append(alias).Append(" WHERE ");
-        AppendFilter(where, parameters, parent.Table, alias, userId, depth + 1);
-        where.Append("))");
-    }
-
-    /// <summary>
-    /// Counts each table's rows for the metadata and, in the same scan, the user's rows the parent
-    /// filter leaves out, which a warning reports so none vanish unnoticed.
-    /// </summary>
-    private static async Task<List<BackupTableSource>> CountAsync(
-        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, List<BackupTableSource> sources, IOperationReporter reporter, CancellationToken ct)
-    {
-        var counted = new List<BackupTableSource>();
-        for (var i = 0; i < tables.Count; i++)
-        {
-            // $1 is the table's own owner parameter (the filter starts with it).
-            var owner = $"{tables[i].Name.Quoted}.{SqlIdentifier.Quote(tables[i].User.Name)}";
-            var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE {sources[i].Where}), count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1", connection);
-            await using (command.ConfigureAwait(false))
-            {
-                foreach (var value in sources[i].Parameters!)
-                {
-                    command.Parameters.Add(((NpgsqlParameter)value!).Clone());
-                }
-
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                long taken, owned;
-                await using (reader.ConfigureAwait(false))
-                {
-                    await reader.ReadAsync(ct).ConfigureAwait(false);
-                    (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
-                }
-
-                if (owned > taken && tables[i].Parent is { } parent)
-                {
-                    reporter.Warning(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{owned - taken} row(s) of {tables[i].Key} owned by the user hang under a {parent.Table.Key} row that is not in the backup (another user's, or missing): they are left out, since a restore could not attach them."));
-                }
-
-                counted.Add(sources[i] with { Count = taken });
-            }
-        }
-
-        return counted;
     }
 }

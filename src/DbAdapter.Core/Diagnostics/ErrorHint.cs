@@ -56,4 +56,13 @@ public enum ErrorHint
 
     /// <summary>Name only tables of the backup schema.</summary>
     NameBackupTables,
+
+    /// <summary>Name the tables to sync, or configure them (or a backup schema) in db.toml.</summary>
+    NameSyncTables,
+
+    /// <summary>Name two different databases as source and destination.</summary>
+    NameTwoProfiles,
+
+    /// <summary>Name existing profiles as a sync's source and destination, or make the destination current.</summary>
+    NameSyncProfiles,
 }

@@ -22,6 +22,9 @@ public static class ErrorIds
     public const string RestoreConflict = nameof(RestoreConflict);
     public const string RestoreFailed = nameof(RestoreFailed);
     public const string SyncFailed = nameof(SyncFailed);
+
+    /// <summary>A sync's source and destination are one database (the same profile, or two profiles pointing at the same server and database).</summary>
+    public const string SameProfile = nameof(SameProfile);
     public const string UserIdRequired = nameof(UserIdRequired);
     public const string ColumnDefinitionsInvalid = nameof(ColumnDefinitionsInvalid);
     public const string QueryFailed = nameof(QueryFailed);

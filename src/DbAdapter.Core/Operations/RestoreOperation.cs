@@ -38,7 +38,7 @@ public static class RestoreOperation
             var client = new DbClient(resolved.Target);
             await using (client.ConfigureAwait(false))
             {
-                var options = new RowRestoreOptions(request.Mode, request.SkipFailedRows, request.WhatIf, userId ?? string.Empty);
+                var options = new RowRestoreOptions(request.Mode, request.SkipFailedRows, request.WhatIf, userId ?? string.Empty, RestoreRowErrors.Instance);
                 var (tables, owner) = await BackupRestore.RunAsync(client, resolved, schema, reader, userId, options, reporter, ct).ConfigureAwait(false);
                 return new RestoreResult(reader.Path, resolved.Name ?? string.Empty, request.Mode, !request.WhatIf, owner, tables, clock.Elapsed);
             }

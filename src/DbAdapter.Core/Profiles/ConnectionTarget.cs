@@ -91,5 +91,21 @@ public sealed class ConnectionTarget
     /// <summary>The real settings, password included. Internal: only the engine opens connections.</summary>
     internal NpgsqlConnectionStringBuilder Builder { get; }
 
+    /// <summary>
+    /// True when <paramref name="other"/> reaches the same database on the same server, as far as the
+    /// settings tell: the same database name on the same port of the same host, the loopback names
+    /// (localhost, 127.0.0.1, ::1) counting as one host.
+    /// </summary>
+    public bool IsSameDatabase(ConnectionTarget other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Port == other.Port &&
+            string.Equals(Database, other.Database, StringComparison.Ordinal) &&
+            string.Equals(HostIdentity(Host), HostIdentity(other.Host), StringComparison.OrdinalIgnoreCase);
+    }
+
     public override string ToString() => RedactedConnectionString;
+
+    private static string HostIdentity(string host) =>
+        host.Trim('[', ']').ToUpperInvariant() is "LOCALHOST" or "127.0.0.1" or "::1" ? "LOCALHOST" : host.TrimEnd('.');
 }

@@ -12,11 +12,25 @@ public static class ProfileResolution
 {
     public static async Task<ResolvedProfile> ResolveAsync(ProfileRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var configDirectory = ConfigPaths.DirectoryOf(request.ConfigPath);
-        var config = File.Exists(request.ConfigPath)
-            ? await LoadConfigAsync(request.ConfigPath, reporter, cancellationToken).ConfigureAwait(false)
-            : null;
+        ArgumentNullException.ThrowIfNull(request);
+        var config = await LoadConfigIfPresentAsync(request.ConfigPath, reporter, cancellationToken).ConfigureAwait(false);
+        return Resolve(request, config, environment, reporter);
+    }
 
+    /// <summary>db.toml at <paramref name="path"/> with its warnings reported, or null when there is no such file.</summary>
+    public static async Task<DbConfig?> LoadConfigIfPresentAsync(string path, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        File.Exists(path) ? await LoadConfigAsync(path, reporter, cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// Resolves <paramref name="request"/> against <paramref name="config"/>, db.toml of the request's
+    /// ConfigPath as loaded already (null when it does not exist): a command that resolves two
+    /// profiles of one db.toml reads it, and reports its warnings, once.
+    /// </summary>
+    public static ResolvedProfile Resolve(ProfileRequest request, DbConfig? config, IEnvironment environment, IOperationReporter reporter)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reporter);
+        var configDirectory = ConfigPaths.DirectoryOf(request.ConfigPath);
         if (request.DirectConnectionString is not null)
         {
             return Direct(request.DirectConnectionString, request.Credential, config, ProfileSource.Explicit);

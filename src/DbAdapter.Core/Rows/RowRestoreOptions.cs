@@ -5,4 +5,5 @@ namespace DbAdapter.Core.Rows;
 /// <param name="SkipFailedRows">Isolate each failing row (the others are written); otherwise the first failure stops everything.</param>
 /// <param name="WhatIf">Match and count only: nothing is written to the destination's tables.</param>
 /// <param name="UserId">The owner written into every row's owner column.</param>
-internal sealed record RowRestoreOptions(RestoreMode Mode, bool SkipFailedRows, bool WhatIf, string UserId);
+/// <param name="Errors">How a row that cannot be written is reported (a restore's words, or a sync's).</param>
+internal sealed record RowRestoreOptions(RestoreMode Mode, bool SkipFailedRows, bool WhatIf, string UserId, RowErrors Errors);

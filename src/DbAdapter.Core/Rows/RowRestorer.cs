@@ -18,13 +18,14 @@ namespace DbAdapter.Core.Rows;
 /// rows by natural key (slug + owner + remapped parent) in one join, and, for a new row, a new key
 /// drawn from the key's own default (sequence, identity, gen_random_uuid()) so sequences stay right,
 /// or the old key where the key has no default. Then repeated keys and natural keys are refused
-/// (BackupFileInvalid); mode Fail stops at the first match; Overwrite updates matched rows, keeping
-/// their keys; the new rows are inserted; self-references are set last.
+/// (<see cref="RowErrors.Ambiguous"/>); mode Fail stops at the first match; Overwrite updates matched
+/// rows, keeping their keys; the new rows are inserted; self-references are set last.
 /// Every writing statement runs under a savepoint: when the server refuses it, the range is split
-/// until the refused row is found. Without SkipFailedRows that row fails the restore (RestoreFailed
-/// naming table, row index, key and the server's message); with it the row is set aside and the
-/// others go on. With WhatIf the same preparation runs (no key is drawn) and nothing is written to
-/// the destination.
+/// until the refused row is found. Without SkipFailedRows that row fails the work, worded by the
+/// options' <see cref="RowErrors"/> (a restore's RestoreFailed names table, row index, key and the
+/// server's message; a sync's SyncFailed the row's key in the source); with it the row is set aside
+/// and the others go on. With WhatIf the same preparation runs (no key is drawn) and nothing is
+/// written to the destination.
 /// </summary>
 internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Action<string, int>? progress)
 {
@@ -256,7 +257,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         if (repeated.Count > 0)
         {
             var (first, second, key) = repeated[0];
-            throw FileInvalid(table, $"{table.Table.Key}[{second}] has the key \"{table.Table.Pk.Name}\" {key} of {table.Table.Key}[{first}]; a restore could not tell their children apart.");
+            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the key \"{table.Table.Pk.Name}\" {key} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; a {options.Errors.Work} could not tell their children apart.");
         }
 
         if (table.Slug is not { } slug)
@@ -274,7 +275,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         {
             var (first, second, value) = natural[0];
             var under = table.Parent is null ? string.Empty : $" under the same {table.Table.Parent!.Field.Name}";
-            throw FileInvalid(table, $"{table.Table.Key}[{second}] has the natural key \"{slug.Column.Name}\" '{value}'{under} of {table.Table.Key}[{first}]; a restore could not tell the two rows apart.");
+            throw options.Errors.Ambiguous(table.Table.Key, $"{await RowAsync(table, second, ct).ConfigureAwait(false)} has the natural key \"{slug.Column.Name}\" '{value}'{under} of {await RowAsync(table, first, ct).ConfigureAwait(false)}; a {options.Errors.Work} could not tell the two rows apart.");
         }
     }
 
@@ -451,23 +452,22 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         }
     }
 
-    /// <summary>The RestoreFailed error for row <paramref name="ord"/> of <paramref name="table"/>.</summary>
+    /// <summary>The error that stops the work at row <paramref name="ord"/> of <paramref name="table"/>.</summary>
     private async Task<DbAdapterException> RowFailedAsync(StagedTable table, long ord, string action, string message, Exception? inner, CancellationToken ct)
     {
-        var key = table.Pk is { } pk
-            ? (await QueryAsync($"SELECT {pk.Raw} FROM {table.Raw} WHERE ord = $1", [ord], r => r.IsDBNull(0) ? string.Empty : r.GetString(0), ct).ConfigureAwait(false)).FirstOrDefault() ?? string.Empty
-            : string.Empty;
-        return new DbAdapterException(
-            ErrorIds.RestoreFailed,
-            DbErrorKind.InvalidData,
-            $"Restore failed at {table.Table.Key}[{ord}] (key {key}), {action}: {message} Nothing was committed.",
-            new RowFailure(table.Table.Key, ord, key, $"{action}: {message}"),
-            inner,
-            ErrorHint.SkipFailedRows);
+        var key = await KeyAsync(table, ord, ct).ConfigureAwait(false);
+        return options.Errors.RowFailed(new RowFailure(table.Table.Key, ord, key, $"{action}: {message}"), action, message, inner);
     }
 
-    private static DbAdapterException FileInvalid(StagedTable table, string problem) =>
-        new(ErrorIds.BackupFileInvalid, DbErrorKind.InvalidData, $"The backup's {table.Table.Key} rows cannot be restored: {problem} Nothing was restored.", table.Table.Key);
+    /// <summary>Row <paramref name="ord"/> of <paramref name="table"/> as the work's messages name it.</summary>
+    private async Task<string> RowAsync(StagedTable table, long ord, CancellationToken ct) =>
+        options.Errors.Row(table.Table.Key, ord, await KeyAsync(table, ord, ct).ConfigureAwait(false));
+
+    /// <summary>The source's key of row <paramref name="ord"/>, as text.</summary>
+    private async Task<string> KeyAsync(StagedTable table, long ord, CancellationToken ct) =>
+        table.Pk is { } pk
+            ? (await QueryAsync($"SELECT {pk.Raw} FROM {table.Raw} WHERE ord = $1", [ord], r => r.IsDBNull(0) ? string.Empty : r.GetString(0), ct).ConfigureAwait(false)).FirstOrDefault() ?? string.Empty
+            : string.Empty;
 
     private async Task EnsureKeyIndexAsync(StagedTable table, CancellationToken ct)
     {

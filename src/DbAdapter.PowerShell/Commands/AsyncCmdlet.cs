@@ -183,6 +183,18 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs <paramref name="action"/> on the pipeline thread (session state, runspace-bound work).</summary>
     private protected void PostAction(Action action) => Post(action);
 
+    /// <summary>
+    /// ShouldProcess(target, action) in PowerShell's own wording, through the overload that says why it
+    /// answered no: -WhatIf, or a person declining. Pipeline thread only.
+    /// </summary>
+    private protected Confirmation Ask(string target, string action)
+    {
+        var what = $"Performing the operation \"{action}\" on target \"{target}\".";
+        return ShouldProcess(what, $"Are you sure you want to perform this action?\n{what}", "Confirm", out var reason) ? Confirmation.Proceed
+            : reason == ShouldProcessReason.WhatIf ? Confirmation.WhatIf
+            : Confirmation.Declined;
+    }
+
     /// <summary>ShouldProcess asked on the pipeline thread; the worker awaits the answer.</summary>
     private protected Task<bool> ShouldProcessAsync(string target, string action)
     {

@@ -108,12 +108,10 @@ public sealed class InvokeDbFixCommand : AsyncCmdlet
         var declined = 0;
         foreach (var step in plan.Steps)
         {
-            // PowerShell's own wording of ShouldProcess(target, action), through the overload that says
-            // why it answered no: -WhatIf, or a person declining.
-            var what = $"Performing the operation \"{step.Description}\" on target \"{step.Schema}.{step.Table}\".";
-            if (!ShouldProcess(what, $"Are you sure you want to perform this action?\n{what}", "Confirm", out var reason))
+            var answer = Ask($"{step.Schema}.{step.Table}", step.Description);
+            if (answer != Confirmation.Proceed)
             {
-                whatIf |= reason == ShouldProcessReason.WhatIf;
+                whatIf |= answer == Confirmation.WhatIf;
                 declined++;
             }
         }

@@ -79,15 +79,10 @@ public sealed class RestoreDatabaseCommand : DbCommandBase
         var path = ResolveUserPath(Path)!;
         var target = string.IsNullOrEmpty(Profile) ? "the current profile" : $"profile '{Profile}'";
         var action = $"Restore the backup '{path}' (mode {Mode}{(SkipFailedRows ? ", skipping failed rows" : string.Empty)})";
-        var question = $"Performing the operation \"{action}\" on target \"{target}\".";
-        var whatIf = false;
-        if (!ShouldProcess(question, $"Are you sure you want to perform this action?\n{question}", "Confirm", out var reason))
+        var answer = Ask(target, action);
+        if (answer == Confirmation.Declined)
         {
-            whatIf = reason == ShouldProcessReason.WhatIf;
-            if (!whatIf)
-            {
-                return;
-            }
+            return;
         }
 
         var request = new RestoreRequest(
@@ -97,7 +92,7 @@ public sealed class RestoreDatabaseCommand : DbCommandBase
             ResolveUserPath(BackupSchema),
             Enum.Parse<RestoreMode>(Mode, ignoreCase: true),
             SkipFailedRows.IsPresent,
-            whatIf);
+            answer == Confirmation.WhatIf);
         RunItem(
             async (reporter, token) =>
             {

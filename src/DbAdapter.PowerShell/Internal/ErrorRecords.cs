@@ -62,6 +62,9 @@ internal static class ErrorRecords
         ErrorHint.SkipFailedRows => "Fix the row (or the table), or pass -SkipFailedRows to restore the other rows and report this one.",
         ErrorHint.CheckBackupFile => "Run Test-DbBackup on the file (with -BackupSchema) for every finding.",
         ErrorHint.NameBackupTables => "Name tables of the backup schema with -Table.",
+        ErrorHint.NameSyncTables => "Pass -Table, or set [sync] tables, [schema] backup_schema or [[backup.tables]] in db.toml.",
+        ErrorHint.NameSyncProfiles => "Pass -Source and -Destination with profiles of db.toml (Get-DbProfile lists them), or run Connect-DbProfile <name> to make the destination current.",
+        ErrorHint.NameTwoProfiles => "Name another database with -Destination (or -Source); Get-DbProfile shows where each profile points.",
         _ => null,
     };
 

@@ -5,6 +5,7 @@ using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Rows;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sync;
 
 namespace DbAdapter.PowerShell.Internal;
 
@@ -133,6 +134,28 @@ internal static class OutputMapper
             Skipped = t.Skipped,
             Failed = t.Failed,
             Failures = t.Failures.Select(ToRowFailure).ToArray(),
+        }).ToArray(),
+    };
+
+    public static DbSyncResult ToSyncResult(SyncResult result) => new()
+    {
+        Source = result.Source,
+        Destination = result.Destination,
+        UserId = result.UserId,
+        Mode = result.Mode.ToString(),
+        Committed = result.Committed,
+        Duration = result.Duration,
+        Tables = result.Tables.Select(t => new DbTableSync
+        {
+            Table = t.Table,
+            SourceRows = t.SourceRows,
+            DestinationRows = t.DestinationRows,
+            New = t.New,
+            Existing = t.Existing,
+            Inserted = t.Inserted,
+            Updated = t.Updated,
+            Skipped = t.Skipped,
+            Failed = t.Failed,
         }).ToArray(),
     };
 

@@ -1,6 +1,6 @@
 namespace DbAdapter;
 
-/// <summary>A row Restore-Database could not write.</summary>
+/// <summary>A row Restore-Database (or Sync-DbProfile) could not write.</summary>
 public sealed class DbRowFailure
 {
     internal DbRowFailure(string table, long rowIndex, string key, string error)
@@ -14,10 +14,10 @@ public sealed class DbRowFailure
     /// <summary>The table's name as the backup schema writes it.</summary>
     public string Table { get; }
 
-    /// <summary>0-based position of the row in the table's array in the backup file.</summary>
+    /// <summary>0-based position of the row in its table: in the backup file's array, or (Sync-DbProfile) among the user's source rows in key order.</summary>
     public long RowIndex { get; }
 
-    /// <summary>The row's key in the backup file.</summary>
+    /// <summary>The row's key in the backup file, or in the source database.</summary>
     public string Key { get; }
 
     /// <summary>What failed, in the server's words where the server refused the row.</summary>

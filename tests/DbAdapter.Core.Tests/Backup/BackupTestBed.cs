@@ -3,6 +3,7 @@ using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Rows;
+using DbAdapter.Core.Sync;
 using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
 
@@ -80,6 +81,14 @@ internal sealed class BackupTestBed : IDisposable
         string profile, string? path = null, string? userId = UserA, RestoreMode mode = RestoreMode.Skip, bool skipFailedRows = false, bool whatIf = false, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
         RestoreOperation.RunAsync(
             new RestoreRequest(Request(profile), path ?? File("backup.json"), userId, backupSchema, mode, skipFailedRows, whatIf),
+            new DictionaryEnvironment(Environment),
+            reporter ?? NullReporter.Instance,
+            ct);
+
+    public Task<SyncResult> SyncAsync(
+        string source = "source", string? destination = "target", string? userId = UserA, SyncMode mode = SyncMode.Skip, bool whatIf = false, IReadOnlyList<string>? tables = null, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
+        SyncOperation.RunAsync(
+            new SyncRequest(Request(source), new ProfileRequest(ConfigPath, destination, null, string.Empty, null), tables, userId, backupSchema, mode, whatIf),
             new DictionaryEnvironment(Environment),
             reporter ?? NullReporter.Instance,
             ct);

@@ -37,4 +37,22 @@ internal static class ShopSchema
         """;
 
     public const string Dump = "SELECT c.slug || '|' || p.slug || '|' || p.name || '|' || p.price || '|' || p.active || '|' || p.created_at || '|' || p.released || '|' || p.attrs || '|' || p.user_id FROM products p JOIN categories c ON c.id = p.category_id ORDER BY 1";
+
+    /// <summary>
+    /// Every row of both tables and where their sequences stand (or, for <paramref name="owner"/>,
+    /// that owner's rows only): equal results mean nothing was written, not even a key drawn.
+    /// </summary>
+    public static string Fingerprint(string? owner = null)
+    {
+        var where = owner is null ? string.Empty : $" WHERE r.user_id = '{owner}'";
+        var rows = $"""
+            SELECT 'categories ' || md5(coalesce(string_agg(to_jsonb(r)::text, ';' ORDER BY r.id), '')) FROM categories r{where}
+            UNION ALL SELECT 'products ' || md5(coalesce(string_agg(to_jsonb(r)::text, ';' ORDER BY r.id), '')) FROM products r{where}
+            """;
+        return owner is not null ? rows : rows + """
+
+            UNION ALL SELECT 'categories_id_seq ' || last_value || ' ' || is_called FROM categories_id_seq
+            UNION ALL SELECT 'products_id_seq ' || last_value || ' ' || is_called FROM products_id_seq
+            """;
+    }
 }

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
+using DbAdapter.Core.Sql;
+using Npgsql;
+
+namespace DbAdapter.Core.Backup;
+
+/// <summary>
+/// The one way a user's rows are read from a database, shared by Backup-Database and the source of
+/// Sync-DbProfile. <see cref="OpenSnapshotAsync"/> makes the caller's transaction one REPEATABLE READ,
+/// READ ONLY snapshot and binds the backup schema to its catalog; the caller chooses its tables;
+/// <see cref="PrepareReadAsync"/> is the point just before those tables are read as this role: it
+/// builds each table's filter and counts its rows in the same snapshot, so counts and rows agree and
+/// children never point at parents that were left out. Whatever must hold before a role reads a
+/// user's rows belongs there, once, for every command that reads them.
+/// </summary>
+internal static class UserRows
+{
+    /// <summary>
+    /// Starts the snapshot (the first statement of the transaction after its SET LOCAL timeouts) and
+    /// binds <paramref name="schema"/> to the catalog (BackupSchemaInvalid before any row is read).
+    /// </summary>
+    public static async Task<BackupTableSet> OpenSnapshotAsync(NpgsqlConnection connection, BackupSchema schema, ConnectionTarget target, CancellationToken ct)
+    {
+        // One snapshot for the counts, the rows and the parent filters: nothing moves under the reader.
+        var snapshot = new NpgsqlCommand("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", connection);
+        await using (snapshot.ConfigureAwait(false))
+        {
+            await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        return await BackupSchemaBinder.BindAsync(connection, schema, target.Schemas, target.DisplayName, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The user's rows of each of <paramref name="tables"/> (parents first) as sources to read, each
+    /// counted; a warning counts the user's rows a parent filter leaves out.
+    /// </summary>
+    public static async Task<IReadOnlyList<BackupTableSource>> PrepareReadAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, IOperationReporter reporter, CancellationToken ct)
+    {
+        var sources = new List<BackupTableSource>();
+        foreach (var table in tables)
+        {
+            sources.Add(await CountAsync(connection, table, Source(table, userId), reporter, ct).ConfigureAwait(false));
+        }
+
+        return sources;
+    }
+
+    /// <summary>
+    /// The user's rows of <paramref name="table"/>: by its own owner column, and, under a parent, only
+    /// rows whose parent is NULL or is itself the user's (a row hanging under another user's parent
+    /// could not be attached anywhere). One parameter per level: owner columns of different types each get theirs.
+    /// </summary>
+    private static BackupTableSource Source(BackupTable table, string userId)
+    {
+        var parameters = new List<object?>();
+        var where = new StringBuilder();
+        AppendFilter(where, parameters, table, table.Name.Quoted, userId, depth: 0);
+        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name);
+    }
+
+    private static void AppendFilter(StringBuilder where, List<object?> parameters, BackupTable table, string qualifier, string userId, int depth)
+    {
+        parameters.Add(ParameterBinder.ForColumn(userId, table.User));
+        where.Append(qualifier).Append('.').Append(SqlIdentifier.Quote(table.User.Name))
+            .Append(" = $").Append(parameters.Count.ToString(CultureInfo.InvariantCulture));
+        if (table.Parent is not { } parent)
+        {
+            return;
+        }
+
+        var field = $"{qualifier}.{SqlIdentifier.Quote(parent.Field.Name)}";
+        var alias = SqlIdentifier.Quote(string.Create(CultureInfo.InvariantCulture, $"p{depth + 1}"));
+        where.Append(" AND (").Append(field).Append(" IS NULL OR ").Append(field)
+            .Append(" IN (SELECT ").Append(alias).Append('.').Append(SqlIdentifier.Quote(parent.Table.Pk.Name))
+            .Append(" FROM ").Append(parent.Table.Name.Quoted).Append(' ').Append(alias).Append(" WHERE ");
+        AppendFilter(where, parameters, parent.Table, alias, userId, depth + 1);
+        where.Append("))");
+    }
+
+    /// <summary>
+    /// Counts the table's rows the filter takes and, in the same scan, the user's rows it leaves out,
+    /// which a warning reports so none vanish unnoticed.
+    /// </summary>
+    private static async Task<BackupTableSource> CountAsync(NpgsqlConnection connection, BackupTable table, BackupTableSource source, IOperationReporter reporter, CancellationToken ct)
+    {
+        // $1 is the table's own owner parameter (the filter starts with it).
+        var owner = $"{table.Name.Quoted}.{SqlIdentifier.Quote(table.User.Name)}";
+        var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE {source.Where}), count(*) FROM {table.Name.Quoted} WHERE {owner} = $1", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var value in source.Parameters!)
+            {
+                command.Parameters.Add(((NpgsqlParameter)value!).Clone());
+            }
+
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            long taken, owned;
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (owned > taken && table.Parent is { } parent)
+            {
+                reporter.Warning(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{owned - taken} row(s) of {table.Key} owned by the user hang under a {parent.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
+            }
+
+            return source with { Count = taken };
+        }
+    }
+}

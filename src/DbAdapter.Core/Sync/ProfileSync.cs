@@ -1,0 +1,153 @@
+using System.Globalization;
+using DbAdapter.Core.Backup;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
+using DbAdapter.Core.Rows;
+using DbAdapter.Core.Sql;
+using Npgsql;
+
+namespace DbAdapter.Core.Sync;
+
+/// <summary>
+/// One user's rows from a source database into a destination, through the row engine a restore
+/// uses (<see cref="RowStage"/>, <see cref="RowRestorer"/>): matched by natural key, parents and
+/// optional references remapped, new keys drawn from the destination's own defaults. The source is
+/// only read, in one REPEATABLE READ, READ ONLY snapshot (<see cref="UserRows"/>); its rows stream
+/// straight into the destination's stage (<see cref="DatabaseRowSource"/>). The destination is
+/// written in ONE transaction: any failure, and cancellation, rolls every table back. With WhatIf
+/// the same reading and matching run and the transaction is rolled back without a row written.
+/// </summary>
+internal static class ProfileSync
+{
+    /// <summary>Progress activity id of a sync.</summary>
+    public const int ProgressActivityId = 4;
+
+    /// <summary>Syncs the user of <paramref name="options"/> from <paramref name="source"/> into <paramref name="destination"/>.</summary>
+    /// <param name="sourceClient">The source (no scope open).</param>
+    /// <param name="source">The source profile.</param>
+    /// <param name="destinationClient">The destination (no scope open).</param>
+    /// <param name="destination">The destination profile.</param>
+    /// <param name="tables">Which tables, and the backup schema (or the default keys).</param>
+    /// <param name="options">Mode, WhatIf, the user, and the sync's words for a failed row.</param>
+    /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
+    /// <param name="ct">Cancels the sync; nothing is committed.</param>
+    public static async Task<IReadOnlyList<TableSyncResult>> RunAsync(
+        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct)
+    {
+        var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
+        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
+        Progress("Connecting", 0);
+        try
+        {
+            // The source first: an unreachable source stops the sync before the destination is touched.
+            var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (sourceScope.ConfigureAwait(false))
+            {
+                var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (destinationScope.ConfigureAwait(false))
+                {
+                    var (staged, counts) = await destinationClient.UseConnectionAsync(
+                        (target, t1) => sourceClient.UseConnectionAsync((from, t2) => StageAsync(from, source, target, destination, tables, options.UserId, reporter, Progress, t2), t1),
+                        ct).ConfigureAwait(false);
+
+                    // A read-only snapshot has nothing to commit; ending it now frees the source.
+                    await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
+                    var written = await new RowRestorer(destinationClient, options, Progress).RestoreAsync(staged, ct).ConfigureAwait(false);
+                    if (!options.WhatIf)
+                    {
+                        Progress("Committing", 100);
+                        await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
+                    }
+
+                    var results = written.Select((t, i) => new TableSyncResult(
+                        t.Table, staged[i].Rows, counts[t.Table], t.Inserted, t.Updated + t.Skipped, t.Inserted, t.Updated, t.Skipped, t.Failed)).ToList();
+                    reporter.Verbose(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{(options.WhatIf ? "Nothing written; a real run would write" : "Committed")} {results.Sum(t => t.Inserted + t.Updated):N0} row(s) of user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}' ({results.Sum(t => t.Skipped):N0} skipped)."));
+                    return results;
+                }
+            }
+        }
+        catch (SourceReadException ex) when (!ct.IsCancellationRequested)
+        {
+            var inner = ex.InnerException!;
+            throw LockConflicts.IsLockTimeout(inner)
+                ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
+                : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
+        }
+        catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
+        {
+            throw await RowTransaction.TranslateAsync(ex, destinationClient, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
+        }
+    }
+
+    /// <summary>
+    /// Reads both catalogs, refuses what cannot be synced, counts the user's rows on both sides and
+    /// copies the source's rows into the destination's stage.
+    /// </summary>
+    private static async Task<(IReadOnlyList<StagedTable> Staged, IReadOnlyDictionary<string, long> DestinationRows)> StageAsync(
+        NpgsqlConnection from, ResolvedProfile source, NpgsqlConnection target, ResolvedProfile destination, SyncTables tables, string userId, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
+    {
+        progress("Reading the catalogs", 0);
+
+        // The destination's catalog decides what can be written, the source's what can be read.
+        var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target.Schemas, destination.DisplayName, ct).ConfigureAwait(false);
+        var chosen = tables.Choose(set, reporter);
+        await SyncReferences.CheckAsync(target, chosen, tables, destination.DisplayName, ct).ConfigureAwait(false);
+        var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
+        var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
+        await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        RefuseMissingColumns(read, chosen, source, destination);
+        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, reporter, t), ct).ConfigureAwait(false);
+        var counts = await CountOwnedAsync(target, chosen, userId, ct).ConfigureAwait(false);
+
+        var stage = new RowStage(target, set, destination.DisplayName);
+        await using (stage.ConfigureAwait(false))
+        {
+            var copy = new DatabaseRowSource(from, read.Zip(rows).ToList(), (key, tableRows, done, total) => progress(
+                string.Create(CultureInfo.InvariantCulture, $"Copying {key}: {tableRows:N0} rows ({done:N0} of {total:N0})"),
+                total == 0 ? 50 : (int)(done * 50 / total)));
+            await copy.CopyToAsync(stage, ct).ConfigureAwait(false);
+            return (stage.Staged, counts);
+        }
+    }
+
+    /// <summary>SyncFailed when a column of the source would be lost: the destination's table lacks it.</summary>
+    private static void RefuseMissingColumns(IReadOnlyList<BackupTable> read, IReadOnlyList<BackupTable> written, ResolvedProfile source, ResolvedProfile destination)
+    {
+        for (var i = 0; i < read.Count; i++)
+        {
+            var missing = read[i].Columns.Columns.Where(c => !c.IsGenerated && !written[i].Columns.Contains(c.Name)).Select(c => c.Name).ToList();
+            if (missing.Count > 0)
+            {
+                throw new DbAdapterException(
+                    ErrorIds.SyncFailed,
+                    DbErrorKind.InvalidData,
+                    $"{read[i].Name} of '{source.DisplayName}' has column(s) {string.Join(", ", missing)}, which {written[i].Name} of '{destination.DisplayName}' lacks: nothing was copied, so no value is lost. Add the column(s) to the destination's table first.",
+                    read[i].Key);
+            }
+        }
+    }
+
+    /// <summary>The user's rows of each table in the destination, before anything is written.</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> CountOwnedAsync(NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            var command = new NpgsqlCommand($"SELECT count(*) FROM {table.Name.Quoted} WHERE {SqlIdentifier.Quote(table.User.Name)} = $1", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(ParameterBinder.ForColumn(userId, table.User));
+                counts[table.Key] = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+        }
+
+        return counts;
+    }
+}
