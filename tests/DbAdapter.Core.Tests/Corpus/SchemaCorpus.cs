@@ -48,7 +48,11 @@ public static class SchemaCorpus
         DROP TABLE app.account_3 CASCADE;
         ALTER TABLE app.account_4 ADD COLUMN extra text;
         """,
-        ["app.account_1.meta", "app.account_2.id", "app.account_3", "app.entry_1.memo", "app.entry_1_2024.memo", "app.entry_1_2025.memo"],
+        [
+            "ForeignKey app.entry_2.entry_2_account_fkey", "ForeignKey app.entry_3.entry_3_account_fkey", "ForeignKey app.ledger_2.ledger_2_account_fkey",
+            "ForeignKey app.ledger_3.ledger_3_account_fkey", "PrimaryKey app.account_2.account_2_pkey", "app.account_1.meta", "app.account_2.id", "app.account_3",
+            "app.entry_1.memo", "app.entry_1_2024.memo", "app.entry_1_2025.memo",
+        ],
         ["app.account_4.extra"])
     {
         Units = units,
@@ -66,7 +70,7 @@ public static class SchemaCorpus
         DROP TABLE projects CASCADE;
         ALTER TABLE users ADD COLUMN nickname text;
         """,
-        ["public.labels.color", "public.projects", "public.tasks.estimate", "public.workspaces.settings"],
+        ["ForeignKey public.tasks.tasks_project_id_fkey", "public.labels.color", "public.projects", "public.tasks.estimate", "public.workspaces.settings"],
         ["public.users.nickname"]);
 
     public static CorpusFile OddNames { get; } = new(
@@ -80,7 +84,7 @@ public static class SchemaCorpus
         DROP TABLE "Sales Dept"."Order Items" CASCADE;
         ALTER TABLE "x""y"."a""b" ADD COLUMN "new col" integer;
         """,
-        ["Sales Dept.Customers.Group", "Sales Dept.Order Items", "ünïcode.Straße.日付"],
+        ["ForeignKey Sales Dept.invoices.invoices_Order_fkey", "Sales Dept.Customers.Group", "Sales Dept.Order Items", "ünïcode.Straße.日付"],
         ["x\"y.a\"b.new col"]);
 
     public static CorpusFile LegacySearchPath { get; } = new(
@@ -96,8 +100,8 @@ public static class SchemaCorpus
         ALTER TABLE public.schema_migrations ADD COLUMN extra text;
         """,
         [
-            "app.capitals.elevation", "app.cities.elevation", "app.measurements.unitsales", "app.measurements_y2024.unitsales",
-            "app.measurements_y2025.unitsales", "app.people", "app.posts.score",
+            "ForeignKey app.posts.fk_rails_posts_person", "app.capitals.elevation", "app.cities.elevation", "app.measurements.unitsales",
+            "app.measurements_y2024.unitsales", "app.measurements_y2025.unitsales", "app.people", "app.posts.score",
         ],
         ["public.schema_migrations.extra"]);
 
@@ -113,8 +117,8 @@ public static class SchemaCorpus
         ALTER TABLE order_lines ADD COLUMN extra text;
         """,
         [
-            "public.events.order_id", "public.events_2024q1.order_id", "public.events_2024q2.order_id", "public.events_2024q3.order_id",
-            "public.events_2024q4.order_id", "public.order_lines.created_by", "public.orders",
+            "ForeignKey public.order_lines.order_lines_order_id_fkey", "public.events.order_id", "public.events_2024q1.order_id", "public.events_2024q2.order_id",
+            "public.events_2024q3.order_id", "public.events_2024q4.order_id", "public.order_lines.created_by", "public.orders",
         ],
         ["public.order_lines.extra"]);
 
