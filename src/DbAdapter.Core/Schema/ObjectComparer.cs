@@ -487,8 +487,8 @@ internal sealed class ObjectComparer
                     }
                 }
 
-                var meaning = (v.IsMaterialized ? "MATERIALIZED VIEW AS " : "VIEW AS ") + ObjectText.Query(query);
-                return new Entry(ObjectKind.View, v.Schema, null, v.Name, meaning, meaning, v);
+                var kind = v.IsMaterialized ? "MATERIALIZED VIEW AS " : "VIEW AS ";
+                return new Entry(ObjectKind.View, v.Schema, null, v.Name, kind + ObjectText.Query(query), kind + ObjectText.OneLine(query), v);
             })
             .ToList();
 

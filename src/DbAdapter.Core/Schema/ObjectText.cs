@@ -227,6 +227,10 @@ internal static class ObjectText
         return key[tokens[1].Start..tokens[^2].End];
     }
 
+    /// <summary>A query on one line, without its closing ';': each line's indentation dropped, the lines joined by single spaces.</summary>
+    public static string OneLine(string query) =>
+        string.Join(' ', query.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)).TrimEnd(';').TrimEnd();
+
     /// <summary>
     /// A view's query as a sequence of tokens joined by single spaces: the server prints a view and
     /// the body of a function with different indentation, and nothing else.

@@ -161,12 +161,12 @@ public sealed class SqlTokenizer
         switch (kind)
         {
             case SqlTokenKind.Identifier:
-                return FoldIdentifier(text);
+                return Truncate(FoldIdentifier(text));
             case SqlTokenKind.QuotedIdentifier:
             {
                 // Any prefix (U&) comes before the opening quote; the closing quote is the last character.
                 var quote = text.IndexOf('"', StringComparison.Ordinal);
-                return text[(quote + 1)..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+                return Truncate(text[(quote + 1)..^1].Replace("\"\"", "\"", StringComparison.Ordinal));
             }
 
             case SqlTokenKind.String:
@@ -467,6 +467,32 @@ public sealed class SqlTokenizer
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// A name cut to 63 bytes, as the server cuts every identifier longer than that (NAMEDATALEN),
+    /// never inside a character: a longer name in a file means the cut one.
+    /// </summary>
+    private static string Truncate(string name)
+    {
+        // 21 characters are at most 63 bytes: almost every name needs no counting.
+        if (name.Length <= 21 || Encoding.UTF8.GetByteCount(name) <= 63)
+        {
+            return name;
+        }
+
+        var length = name.Length;
+        while (length > 0 && Encoding.UTF8.GetByteCount(name.AsSpan(0, length)) > 63)
+        {
+            length--;
+        }
+
+        if (length > 0 && char.IsHighSurrogate(name[length - 1]))
+        {
+            length--;
+        }
+
+        return name[..length];
     }
 
     // Most identifiers in a file are already lower case: those keep their text as their value.
