@@ -23,7 +23,7 @@ public sealed class SqlTokenizer
     // A schema file repeats a small vocabulary (key words, type names, column names, punctuation) over
     // and over: each distinct token text gets its Text and Value strings once per file, not once per
     // token, which is most of what tokenizing used to allocate.
-    private readonly SharedTokenStrings _shared = new();
+    private readonly SharedTokenStrings _shared;
     private int _pos;
 
     // Lines are counted forward as tokens are added (tokens come in source order), not looked up per token.
@@ -34,6 +34,7 @@ public sealed class SqlTokenizer
     {
         _sql = sql;
         _sourceName = sourceName;
+        _shared = new SharedTokenStrings(sql.Length);
 
         // Typical DDL has a token every 4-5 characters; reserving that up front spares the list's
         // regrowth copies (each one a large-object allocation) for the usual schema file.
