@@ -23,11 +23,10 @@ internal static class ConstraintNames
     public static string Exclusion(string table, IEnumerable<string> columns) => Make(table, Join(columns), "excl");
 
     /// <summary>"t_col_check" when the expression names exactly one column of <paramref name="columns"/>, "t_check" otherwise.</summary>
-    public static string Check(string table, string expression, IEnumerable<string> columns)
-    {
-        var named = ColumnsIn(expression, columns);
-        return Make(table, named.Count == 1 ? named[0] : null, "check");
-    }
+    public static string Check(string table, string expression, IEnumerable<string> columns) => Check(table, ColumnsIn(expression, columns));
+
+    /// <summary>"t_col_check" when <paramref name="named"/> (the columns the expression names) is one column, "t_check" otherwise.</summary>
+    public static string Check(string table, IReadOnlyList<string> named) => Make(table, named.Count == 1 ? named[0] : null, "check");
 
     /// <summary>The sequence a SERIAL column gets: "t_col_seq".</summary>
     public static string Sequence(string table, string column) => Make(table, column, "seq");
@@ -59,6 +58,15 @@ internal static class ConstraintNames
     public static List<string> ColumnsIn(string expression, IEnumerable<string> columns)
     {
         var known = columns.ToHashSet(StringComparer.Ordinal);
+        return NamesIn(expression).Where(known.Contains).ToList();
+    }
+
+    /// <summary>
+    /// The distinct names <paramref name="expression"/> uses that could be columns, in order of
+    /// appearance: every name but a function's (one followed by '('); t.col counts col (and t).
+    /// </summary>
+    public static List<string> NamesIn(string expression)
+    {
         var found = new List<string>();
         IReadOnlyList<SqlToken> tokens;
         try
@@ -72,10 +80,8 @@ internal static class ConstraintNames
 
         for (var i = 0; i < tokens.Count; i++)
         {
-            // A name after '.' (t.col) or before '(' (a function) is not a bare column reference of ours
-            // unless it is a column: t.col still names col.
             var token = tokens[i];
-            if (token.IsName && known.Contains(token.Value) && !(i + 1 < tokens.Count && tokens[i + 1].IsSymbol("(")) && !found.Contains(token.Value))
+            if (token.IsName && !(i + 1 < tokens.Count && tokens[i + 1].IsSymbol("(")) && !found.Contains(token.Value))
             {
                 found.Add(token.Value);
             }

@@ -34,6 +34,11 @@ internal sealed class ObjectComparer
     private readonly Dictionary<SequenceModel, int> _typeProbe = new(ReferenceEqualityComparer.Instance);
     private readonly ILookup<TableName, IndexModel> _expectedIndexes;
     private readonly ILookup<TableName, TriggerModel> _expectedTriggers;
+    private readonly Dictionary<TableName, TableModel> _expectedTables;
+    private readonly Dictionary<TableName, TableModel> _liveTables;
+
+    // The names each expression uses, tokenized once per distinct text (a schema repeats its checks and keys).
+    private readonly Dictionary<string, List<string>> _names = new(StringComparer.Ordinal);
 
     private IReadOnlyList<ObjectAnswer> _answers = [];
     private IReadOnlyList<ProbeAnswer> _typeAnswers = [];
@@ -52,6 +57,8 @@ internal sealed class ObjectComparer
         _probe = !expected.FromCatalog;
         _expectedIndexes = expected.Indexes.ToLookup(i => new TableName(i.Schema, i.Table));
         _expectedTriggers = expected.Triggers.ToLookup(t => new TableName(t.Schema, t.Table));
+        _expectedTables = ByName(expected);
+        _liveTables = ByName(live);
         if (_probe)
         {
             CollectProbes();
@@ -89,6 +96,17 @@ internal sealed class ObjectComparer
     }
 
     private static readonly TableEntrySet Empty = new([], [], []);
+
+    private static Dictionary<TableName, TableModel> ByName(SchemaModel model)
+    {
+        var tables = new Dictionary<TableName, TableModel>();
+        foreach (var table in model.Tables)
+        {
+            tables.TryAdd(table.QualifiedName, table);
+        }
+
+        return tables;
+    }
 
     private SchemaComparison Result => _result ?? throw new InvalidOperationException("Compare has not run.");
 
@@ -140,7 +158,10 @@ internal sealed class ObjectComparer
             }
         }
 
-        foreach (var view in _expected.Views.Where(v => _compared.Contains(v.Schema)))
+        // Only a view the database has needs the server's text: one it lacks is reported as written, and
+        // a lacking view's tables are often gone too (dropped with CASCADE), which the server would refuse.
+        var liveViews = _live.Views.Select(v => v.QualifiedName).ToHashSet();
+        foreach (var view in _expected.Views.Where(v => _compared.Contains(v.Schema) && liveViews.Contains(v.QualifiedName)))
         {
             Probes.Add(new ObjectProbe(ObjectProbeKind.Query, view.Query, view.SearchPath) { ColumnNames = view.ColumnNames, Recursive = view.IsRecursive });
             _probeOf[view] = Probes.Count - 1;
@@ -171,8 +192,18 @@ internal sealed class ObjectComparer
             Probes.Add(new ObjectProbe(kind, text, path) { Columns = columns });
         }
 
-        static List<(string Name, string Type)> Columns(string text, Dictionary<string, string> types) =>
-            ConstraintNames.ColumnsIn(text, types.Keys).Select(c => (c, types[c])).ToList();
+        List<(string Name, string Type)> Columns(string text, Dictionary<string, string> types) =>
+            NamesIn(text).Where(types.ContainsKey).Select(c => (c, types[c])).ToList();
+    }
+
+    private List<string> NamesIn(string text)
+    {
+        if (!_names.TryGetValue(text, out var names))
+        {
+            _names[text] = names = ConstraintNames.NamesIn(text);
+        }
+
+        return names;
     }
 
     /// <summary>The server's text for <paramref name="source"/>, or null (and a warning when it was needed) when it could not read it.</summary>
@@ -264,7 +295,11 @@ internal sealed class ObjectComparer
         }
     }
 
-    private static string Named(TableModel table, ConstraintModel constraint) => SchemaStatementReader.NameOf(table, constraint);
+    /// <summary>A constraint's name: its own, or the one the server gave it (see <see cref="SchemaStatementReader.NameOf"/>).</summary>
+    private string Named(TableModel table, ConstraintModel constraint) =>
+        constraint is CheckModel { Name: null } check
+            ? ConstraintNames.Check(table.Name, NamesIn(check.Expression).Where(n => table.FindColumn(n) is not null).ToList())
+            : SchemaStatementReader.NameOf(table, constraint);
 
     /// <summary>
     /// The server's text of an expected object, or <paramref name="asWritten"/> with a warning when the
@@ -293,15 +328,15 @@ internal sealed class ObjectComparer
             return foreignKey.ReferencedColumns;
         }
 
-        var referenced = _expected.FindTable(foreignKey.ReferencedSchema, foreignKey.ReferencedTable)
-            ?? _live.FindTable(foreignKey.ReferencedSchema, foreignKey.ReferencedTable);
+        var name = new TableName(foreignKey.ReferencedSchema, foreignKey.ReferencedTable);
+        var referenced = _expectedTables.GetValueOrDefault(name) ?? _liveTables.GetValueOrDefault(name);
         if (referenced is { PrimaryKey.Count: > 0 })
         {
             return referenced.PrimaryKey;
         }
 
         // A table outside the compared schemas (Supabase's auth.users): its key is what the live key names.
-        var live = _live.FindTable(table.Schema, table.Name)?.ForeignKeys.FirstOrDefault(f =>
+        var live = _liveTables.GetValueOrDefault(table.QualifiedName)?.ForeignKeys.FirstOrDefault(f =>
             f.Columns.SequenceEqual(foreignKey.Columns) && f.ReferencedSchema == foreignKey.ReferencedSchema && f.ReferencedTable == foreignKey.ReferencedTable);
         return live?.ReferencedColumns ?? foreignKey.ReferencedColumns;
     }
@@ -415,19 +450,27 @@ internal sealed class ObjectComparer
             .ToList();
 
         // Owned sequences are matched by their column (the name is the server's choice), the rest by name.
-        foreach (var entry in expected.Where(e => ((SequenceModel)e.Source).OwnedBy is not null).ToList())
+        var liveByOwner = new Dictionary<ColumnRef, Entry>();
+        foreach (var entry in live)
         {
-            var owner = ((SequenceModel)entry.Source).OwnedBy!;
-            var match = live.FirstOrDefault(l => ((SequenceModel)l.Source).OwnedBy == owner);
-            if (match is not null)
+            if (((SequenceModel)entry.Source).OwnedBy is { } owner)
             {
-                Pair(entry, match, DifferenceKind.Sequence);
-                expected.Remove(entry);
-                live.Remove(match);
+                liveByOwner.TryAdd(owner, entry);
             }
         }
 
-        Match(expected, live, DifferenceKind.Sequence, byMeaning: false);
+        var paired = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in expected)
+        {
+            if (((SequenceModel)entry.Source).OwnedBy is { } owner && liveByOwner.Remove(owner, out var match))
+            {
+                Pair(entry, match, DifferenceKind.Sequence);
+                paired.Add(entry);
+                paired.Add(match);
+            }
+        }
+
+        Match(expected.Where(e => !paired.Contains(e)).ToList(), live.Where(l => !paired.Contains(l)).ToList(), DifferenceKind.Sequence, byMeaning: false);
     }
 
     private static Entry SequenceEntry(SequenceModel sequence, string type)
@@ -436,9 +479,9 @@ internal sealed class ObjectComparer
         return new Entry(ObjectKind.Sequence, sequence.Schema, null, sequence.Name, text, text, sequence);
     }
 
-    private bool LiveColumnExists(ColumnRef column) => _live.FindTable(column.Schema, column.Table)?.FindColumn(column.Column) is not null;
+    private bool LiveColumnExists(ColumnRef column) => _liveTables.GetValueOrDefault(new TableName(column.Schema, column.Table))?.FindColumn(column.Column) is not null;
 
-    private bool ExpectedColumnExists(ColumnRef column) => _expected.FindTable(column.Schema, column.Table)?.FindColumn(column.Column) is not null;
+    private bool ExpectedColumnExists(ColumnRef column) => _expectedTables.GetValueOrDefault(new TableName(column.Schema, column.Table))?.FindColumn(column.Column) is not null;
 
     private List<Entry> Enums(SchemaModel model) =>
         model.Enums.Where(e => _compared.Contains(e.Schema))
@@ -488,7 +531,8 @@ internal sealed class ObjectComparer
                 }
 
                 var kind = v.IsMaterialized ? "MATERIALIZED VIEW AS " : "VIEW AS ";
-                return new Entry(ObjectKind.View, v.Schema, null, v.Name, kind + ObjectText.Query(query), kind + ObjectText.OneLine(query), v);
+                var oneLine = ObjectText.OneLine(query);
+                return new Entry(ObjectKind.View, v.Schema, null, v.Name, kind + oneLine, kind + oneLine, v);
             })
             .ToList();
 
@@ -544,44 +588,50 @@ internal sealed class ObjectComparer
             return;
         }
 
-        var unmatchedLive = new List<Entry>(live);
+        // Live entries by name and by meaning, each list in live order; a matched entry is marked, not
+        // removed. A table has a handful of constraints: a scan beats building look-ups for them.
+        var matched = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
+        var small = live.Count <= 16;
+        var byName = small ? null : live.ToLookup(l => l.Name, StringComparer.Ordinal);
+        var byMeaningText = small || !byMeaning ? null : live.ToLookup(l => (l.Kind, l.Meaning));
+        IEnumerable<Entry> Named(string name) => byName?[name] ?? live.Where(l => l.Name == name);
+        IEnumerable<Entry> Meaning(Entry entry) => byMeaningText?[(entry.Kind, entry.Meaning)] ?? live.Where(l => l.Kind == entry.Kind && l.Meaning == entry.Meaning);
+        Entry? Take(IEnumerable<Entry> candidates, Func<Entry, bool> fits)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (!matched.Contains(candidate) && fits(candidate))
+                {
+                    matched.Add(candidate);
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
         var rest = new List<Entry>();
         foreach (var entry in expected)
         {
-            var match = unmatchedLive.FirstOrDefault(l => l.Kind == entry.Kind && l.Name == entry.Name && l.Meaning == entry.Meaning);
-            if (match is null)
+            if (Take(Named(entry.Name), l => l.Kind == entry.Kind && l.Meaning == entry.Meaning) is null)
             {
                 rest.Add(entry);
-                continue;
             }
-
-            unmatchedLive.Remove(match);
         }
 
         if (byMeaning)
         {
-            foreach (var entry in rest.ToList())
-            {
-                var match = unmatchedLive.FirstOrDefault(l => l.Kind == entry.Kind && l.Meaning == entry.Meaning);
-                if (match is not null)
-                {
-                    unmatchedLive.Remove(match);
-                    rest.Remove(entry);
-                }
-            }
+            rest.RemoveAll(entry => Take(Meaning(entry), _ => true) is not null);
         }
 
         foreach (var entry in rest)
         {
-            var match = unmatchedLive.FirstOrDefault(l => l.Name == entry.Name && (byMeaning || l.Kind == entry.Kind));
+            var match = Take(Named(entry.Name), l => byMeaning || l.Kind == entry.Kind);
             if (match is null)
             {
                 Result.MissingObjects.Add(entry.Ref());
-                continue;
             }
-
-            unmatchedLive.Remove(match);
-            if (labels)
+            else if (labels)
             {
                 CompareLabels(entry, match);
             }
@@ -591,7 +641,7 @@ internal sealed class ObjectComparer
             }
         }
 
-        foreach (var entry in unmatchedLive)
+        foreach (var entry in live.Where(l => !matched.Contains(l)))
         {
             Result.ExtraObjects.Add(entry.Ref());
         }

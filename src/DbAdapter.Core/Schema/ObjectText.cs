@@ -227,32 +227,43 @@ internal static class ObjectText
         return key[tokens[1].Start..tokens[^2].End];
     }
 
-    /// <summary>A query on one line, without its closing ';': each line's indentation dropped, the lines joined by single spaces.</summary>
-    public static string OneLine(string query) =>
-        string.Join(' ', query.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)).TrimEnd(';').TrimEnd();
-
     /// <summary>
-    /// A view's query as a sequence of tokens joined by single spaces: the server prints a view and
-    /// the body of a function with different indentation, and nothing else.
+    /// A query as the server prints it, on one line and without its closing ';': every run of white
+    /// space outside quotes becomes one space, so the server's texts of one query compare equal however
+    /// indented (a view's text and a function body's differ only there). Inside a string or a quoted
+    /// name nothing changes.
     /// </summary>
-    public static string Query(string query)
+    public static string OneLine(string query)
     {
-        IReadOnlyList<SqlToken> tokens;
-        try
+        var text = new StringBuilder(query.Length);
+        var quote = '\0';
+        var space = false;
+        foreach (var c in query)
         {
-            tokens = SqlTokenizer.Tokenize(query);
-        }
-        catch (Diagnostics.DbAdapterException)
-        {
-            return query.Trim();
+            if (quote == '\0' && char.IsWhiteSpace(c))
+            {
+                space = text.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                text.Append(' ');
+                space = false;
+            }
+
+            text.Append(c);
+            if (quote == '\0' && c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == quote)
+            {
+                // A doubled quote closes and reopens: the state ends up the same.
+                quote = '\0';
+            }
         }
 
-        var end = tokens.Count;
-        while (end > 0 && tokens[end - 1].IsSymbol(";"))
-        {
-            end--;
-        }
-
-        return string.Join(' ', tokens.Take(end).Select(t => t.Text));
+        return text.ToString().TrimEnd(';').TrimEnd();
     }
 }

@@ -98,11 +98,11 @@ public static class SchemaIntrospector
     // IsConstraint: the index was made by a PRIMARY KEY / UNIQUE / EXCLUDE constraint of the same
     // table (a foreign key's conindid points at the referenced table's index, hence the conrelid test).
     // Key columns are attnums named from the columns already read; only an index with an expression
-    // key (attnum 0) has the server print each key, and only an index no constraint makes has its
+    // key (attnum 0) has the server print each key, and only for a model repair builds from ($2) is the
     // whole definition printed (that is the costly part). An expression key is printed fully
     // parenthesised (not pretty): its text then does not depend on what surrounds it, which is how the
-    // probe reads schema.sql's keys. Per key: its option bits (DESC, NULLS FIRST) and
-    // the name of its operator class when it is not the type's default.
+    // probe reads schema.sql's keys. Per key: its option bits (DESC, NULLS FIRST) and its operator
+    // class, named from the non-default classes read before (a subquery per index cost more).
     private const string IndexesSql = """
         SELECT n.nspname, c.relname, ic.relname, i.indisunique, k.isconstraint,
                CASE WHEN 0 = ANY (i.indkey) THEN
@@ -110,12 +110,9 @@ public static class SchemaIntrospector
                          FROM generate_series(1, i.indnkeyatts) AS g(k) ORDER BY g.k)
                END,
                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
-               CASE WHEN NOT k.isconstraint THEN pg_catalog.pg_get_indexdef(i.indexrelid) END,
+               CASE WHEN $2 AND NOT k.isconstraint THEN pg_catalog.pg_get_indexdef(i.indexrelid) END,
                i.indrelid, (i.indkey::pg_catalog.int2[])[0:i.indnkeyatts - 1], ic.relispartition,
-               am.amname, (i.indoption::pg_catalog.int2[])[0:i.indnkeyatts - 1],
-               ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname::text END
-                     FROM unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY AS x(oid, ord)
-                     JOIN pg_catalog.pg_opclass o ON o.oid = x.oid ORDER BY x.ord),
+               am.amname, (i.indoption::pg_catalog.int2[])[0:i.indnkeyatts - 1], i.indclass::pg_catalog.oid[],
                (i.indkey::pg_catalog.int2[])[i.indnkeyatts:i.indnatts - 1], {0}
         FROM pg_catalog.pg_index i
         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
@@ -128,14 +125,17 @@ public static class SchemaIntrospector
         ORDER BY array_position($1, n.nspname::text), c.relname, ic.relname
         """;
 
+    // The operator classes that are not their type's default: the ones an index key names.
+    private const string OperatorClassesSql = "SELECT o.oid, o.opcname FROM pg_catalog.pg_opclass o WHERE NOT o.opcdefault";
+
     // tgisinternal marks the triggers PostgreSQL makes for foreign keys: not the user's triggers. The
-    // parts a comparison needs come from the catalog; the server prints the whole definition (it is
-    // cheap) for reports and for repair in shadow mode, and a WHEN condition is taken from it.
+    // parts a comparison needs come from the catalog; the server prints the whole definition for a
+    // model repair builds from ($2), and where a WHEN condition is to be taken from it.
     private const string TriggersSql = """
         SELECT n.nspname, c.relname, t.tgname, t.tgtype, pn.nspname, p.proname, t.tgrelid,
                t.tgattr::pg_catalog.int2[], t.tgargs, t.tgnargs, t.tgqual IS NOT NULL, t.tgconstraint <> 0,
                t.tgdeferrable, t.tginitdeferred, t.tgoldtable, t.tgnewtable, {0},
-               pg_catalog.pg_get_triggerdef(t.oid, true)
+               CASE WHEN $2 OR t.tgqual IS NOT NULL THEN pg_catalog.pg_get_triggerdef(t.oid, true) END
         FROM pg_catalog.pg_trigger t
         JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -170,12 +170,12 @@ public static class SchemaIntrospector
 
     // What a function does is its body and its attributes; pg_get_functiondef is what repair in shadow
     // mode runs. The body of a SQL-standard function (BEGIN ATOMIC) is printed by the server. {0} is
-    // the body's expression, {1} what comes before the columns, {2} the condition.
+    // the body's expression, {1} what comes before the columns, {2} the condition, {3} the definition's.
     private const string FunctionColumnsSql = """
         SELECT {1} n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
                pg_catalog.pg_get_function_result(p.oid), p.prokind = 'p', l.lanname,
                {0}, p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proparallel,
-               p.proconfig, pg_catalog.pg_get_functiondef(p.oid)
+               p.proconfig, {3}
         FROM pg_catalog.pg_proc p
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
         JOIN pg_catalog.pg_language l ON l.oid = p.prolang
@@ -245,9 +245,19 @@ public static class SchemaIntrospector
     /// As <see cref="ReadAsync(NpgsqlConnection, IReadOnlyList{string}, CancellationToken)"/>, and
     /// records the statements and round trips it used in <paramref name="statistics"/>.
     /// </summary>
+    public static Task<SchemaModel> ReadAsync(NpgsqlConnection connection, IReadOnlyList<string> schemas, SchemaQueryStatistics? statistics, CancellationToken ct) =>
+        ReadAsync(connection, schemas, forRepair: false, statistics, ct);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(NpgsqlConnection, IReadOnlyList{string}, SchemaQueryStatistics, CancellationToken)"/>;
+    /// with <paramref name="forRepair"/>, also the texts repair runs when this model is the expected
+    /// side (shadow mode): each index's, trigger's and function's whole definition as the server
+    /// prints it. A comparison needs none of them, and printing them is most of a large schema's cost.
+    /// </summary>
     public static async Task<SchemaModel> ReadAsync(
         NpgsqlConnection connection,
         IReadOnlyList<string> schemas,
+        bool forRepair,
         SchemaQueryStatistics? statistics,
         CancellationToken ct)
     {
@@ -267,10 +277,19 @@ public static class SchemaIntrospector
         var setPath = new NpgsqlBatchCommand(SetPathSql);
         setPath.Parameters.Add(new NpgsqlParameter { Value = PrintPath(schemas).Text });
         batch.BatchCommands.Add(setPath);
-        foreach (var sql in new[] { TablesSql, ColumnsSql, queries.Constraints, queries.Indexes, queries.Triggers, queries.Functions, SequencesSql, ViewsSql, TypesSql })
+        foreach (var sql in new[] { TablesSql, ColumnsSql, queries.Constraints, OperatorClassesSql, queries.Indexes, queries.Triggers, queries.Functions, SequencesSql, ViewsSql, TypesSql })
         {
             var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter { Value = schemaArray, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            if (sql.Contains("$1", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = schemaArray, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            }
+
+            if (sql.Contains("$2", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = forRepair, NpgsqlDbType = NpgsqlDbType.Boolean });
+            }
+
             batch.BatchCommands.Add(command);
         }
 
@@ -311,7 +330,14 @@ public static class SchemaIntrospector
         await NextResultAsync(reader, ct).ConfigureAwait(false);
         await ReadConstraintsAsync(reader, byOid, columnNames, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
-        await ReadIndexesAsync(reader, model, columnNames, ct).ConfigureAwait(false);
+        var operatorClasses = new Dictionary<uint, string>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            operatorClasses[reader.GetFieldValue<uint>(0)] = reader.GetString(1);
+        }
+
+        await NextResultAsync(reader, ct).ConfigureAwait(false);
+        await ReadIndexesAsync(reader, model, columnNames, operatorClasses, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
         await ReadTriggersAsync(reader, model, columnNames, ct).ConfigureAwait(false);
         await NextResultAsync(reader, ct).ConfigureAwait(false);
@@ -344,13 +370,14 @@ public static class SchemaIntrospector
     /// The function query for a server of <paramref name="version"/>: <paramref name="key"/> (with its
     /// comma) comes before the columns <see cref="ReadFunction"/> reads, <paramref name="where"/> picks the functions.
     /// </summary>
-    internal static string FunctionQuery(Version version, string key, string where) =>
+    internal static string FunctionQuery(Version version, string key, string where, string definition = "NULL::text") =>
         string.Format(
             CultureInfo.InvariantCulture,
             FunctionColumnsSql,
             version.Major >= 14 ? "CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END" : "p.prosrc",
             key,
-            where);
+            where,
+            definition);
 
     /// <summary>The type query: <paramref name="key"/> (with its comma) before the columns <see cref="ReadType"/> reads.</summary>
     internal static string TypeQuery(string key, string where) => string.Format(CultureInfo.InvariantCulture, TypeColumnsSql, key, where);
@@ -583,6 +610,7 @@ public static class SchemaIntrospector
         NpgsqlDataReader reader,
         SchemaModel model,
         Dictionary<(uint Table, short Number), string> columnNames,
+        Dictionary<uint, string> operatorClasses,
         CancellationToken ct)
     {
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -606,12 +634,12 @@ public static class SchemaIntrospector
             // An expression key has attnum 0: its text is the server's; a column key is named from the columns read.
             var printed = reader.IsDBNull(5) ? null : reader.GetFieldValue<string[]>(5);
             var options = reader.GetFieldValue<short[]>(12);
-            var classes = reader.GetFieldValue<string[]>(13);
+            var classes = reader.GetFieldValue<uint[]>(13);
             for (var k = 0; k < numbers.Length; k++)
             {
                 var column = numbers[k] == 0 ? null : Name(columnNames, relation, numbers[k]);
                 index.Columns.Add(column ?? printed![k]);
-                index.Keys.Add(new IndexKey(column, IndexKeyOptions(classes[k], options[k])));
+                index.Keys.Add(new IndexKey(column, IndexKeyOptions(operatorClasses.GetValueOrDefault(classes[k], string.Empty), options[k])));
             }
 
             index.Include.AddRange(Names(columnNames, relation, reader.GetFieldValue<short[]>(14)));
@@ -653,7 +681,7 @@ public static class SchemaIntrospector
     {
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            var definition = reader.GetString(17);
+            var definition = reader.IsDBNull(17) ? null : reader.GetString(17);
             var trigger = TriggerDefinition.FromCatalog(
                 reader.GetString(0),
                 reader.GetString(1),
@@ -672,7 +700,7 @@ public static class SchemaIntrospector
             }
 
             trigger.Arguments.AddRange(TriggerDefinition.Arguments(reader.GetFieldValue<byte[]>(8), reader.GetInt16(9)));
-            if (reader.GetBoolean(10))
+            if (reader.GetBoolean(10) && definition is not null)
             {
                 trigger.When = TriggerDefinition.WhenOf(definition);
             }
@@ -738,6 +766,6 @@ public static class SchemaIntrospector
             string.Format(CultureInfo.InvariantCulture, ConstraintsSql, major >= 15 ? UniqueNullsNotDistinct : "false"),
             string.Format(CultureInfo.InvariantCulture, IndexesSql, major >= 15 ? "i.indnullsnotdistinct" : "false"),
             string.Format(CultureInfo.InvariantCulture, TriggersSql, major >= 13 ? "t.tgparentid <> 0" : "false"),
-            FunctionQuery(v, string.Empty, FunctionsWhere)), version);
+            FunctionQuery(v, string.Empty, FunctionsWhere, "CASE WHEN $2 THEN pg_catalog.pg_get_functiondef(p.oid) END")), version);
     }
 }

@@ -110,23 +110,30 @@ internal static class ServerProbe
             answers[i] = new ProbeAnswer(null, null, null, defaultRefused, false);
         }
 
-        // Objects: the same text under the same path is asked once.
+        // Objects: the same text under the same path is asked once (and checked once).
         var objectAnswers = new ObjectAnswer?[objects.Count];
         var distinct = new List<ObjectProbe>();
+        var refusedObjects = new Dictionary<string, ObjectAnswer>(StringComparer.Ordinal);
         var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var slots = new int[objects.Count];
         for (var i = 0; i < objects.Count; i++)
         {
-            if (objects[i].Problem is { } problem)
+            var key = Key(objects[i]);
+            slots[i] = -1;
+            if (refusedObjects.TryGetValue(key, out var answer))
             {
-                objectAnswers[i] = new ObjectAnswer(null, $"not sent to the server: {problem}");
-                slots[i] = -1;
+                objectAnswers[i] = answer;
                 continue;
             }
 
-            var key = Key(objects[i]);
             if (!slotOf.TryGetValue(key, out var slot))
             {
+                if (objects[i].Problem is { } problem)
+                {
+                    objectAnswers[i] = refusedObjects[key] = new ObjectAnswer(null, $"not sent to the server: {problem}");
+                    continue;
+                }
+
                 slot = distinct.Count;
                 slotOf[key] = slot;
                 distinct.Add(objects[i]);

@@ -12,7 +12,7 @@ namespace DbAdapter.Core.Schema;
 internal static class TriggerDefinition
 {
     /// <summary>A trigger of a catalog: timing, events and level from tgtype.</summary>
-    public static TriggerModel FromCatalog(string schema, string table, string name, short type, string function, string definition)
+    public static TriggerModel FromCatalog(string schema, string table, string name, short type, string function, string? definition)
     {
         // tgtype bits (catalog/pg_trigger.h): 1 ROW, 2 BEFORE, 64 INSTEAD, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE.
         var trigger = new TriggerModel

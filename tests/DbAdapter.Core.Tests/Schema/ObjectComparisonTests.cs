@@ -57,6 +57,8 @@ public sealed class ObjectComparisonTests(TestDatabase database) : IClassFixture
     [Fact]
     public async Task Each_kind_missing_is_reported_with_its_definition_and_makes_the_schema_invalid()
     {
+        // Definitions in the server's words, but a missing view's as written: it is not shown to the
+        // server (its tables may be gone too), since there is nothing to compare it with.
         var comparison = await CompareAsync(Schema, """
             ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
             ALTER TABLE customers DROP CONSTRAINT customers_pkey;
@@ -87,8 +89,8 @@ public sealed class ObjectComparisonTests(TestDatabase database) : IClassFixture
                 "Sequence public.invoice_no: AS bigint INCREMENT BY 10",
                 "Trigger public.orders.orders_touch: BEFORE UPDATE OF total FOR EACH ROW WHEN (old.total IS DISTINCT FROM new.total) EXECUTE FUNCTION public.touch()",
                 "Unique public.customers.customers_email_key: UNIQUE (email)",
-                "View public.big_orders: VIEW AS SELECT orders.id, orders.total FROM orders WHERE (orders.total > (1000)::numeric)",
-                "View public.order_totals: MATERIALIZED VIEW AS SELECT orders.customer_id, sum(orders.total) AS total FROM orders GROUP BY orders.customer_id",
+                "View public.big_orders: VIEW AS SELECT id, total FROM orders WHERE total > 1000",
+                "View public.order_totals: MATERIALIZED VIEW AS SELECT customer_id, sum(total) AS total FROM orders GROUP BY customer_id",
             ]),
             string.Join('\n', comparison.MissingObjects.Select(o => $"{o.Kind} {o.Schema}.{(o.Table is null ? string.Empty : o.Table + ".")}{o.Name}: {o.Definition}").Order(StringComparer.Ordinal)));
         Assert.Equal(12, comparison.ErrorCount(strict: false));

@@ -8,11 +8,11 @@ internal static class SchemaTestHelpers
 {
     public static readonly string[] Public = ["public"];
 
-    public static async Task<SchemaModel> ReadAsync(string connectionString, IReadOnlyList<string>? schemas = null)
+    public static async Task<SchemaModel> ReadAsync(string connectionString, IReadOnlyList<string>? schemas = null, bool forRepair = false)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        return await SchemaIntrospector.ReadAsync(connection, schemas ?? Public, CancellationToken.None);
+        return await SchemaIntrospector.ReadAsync(connection, schemas ?? Public, forRepair, statistics: null, CancellationToken.None);
     }
 
     public static Task<SchemaComparison> CompareAsync(string connectionString, SchemaModel expected, IReadOnlyList<string>? schemas = null) =>
