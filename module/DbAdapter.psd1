@@ -12,6 +12,7 @@
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('DbAdapter.Format.ps1xml')
     CmdletsToExport        = @(
+        'Backup-Database'
         'Connect-DbProfile'
         'Disconnect-DbProfile'
         'Export-DbFixPlan'
@@ -19,6 +20,8 @@
         'Get-DbProfile'
         'Import-DbFixPlan'
         'Invoke-DbFix'
+        'Restore-Database'
+        'Test-DbBackup'
         'Test-DbSchema'
     )
     FunctionsToExport      = @()
@@ -29,7 +32,7 @@
             Tags                       = @('PostgreSQL', 'Postgres', 'Supabase', 'Database', 'Schema', 'Migration', 'Backup', 'Restore', 'DevOps', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri                 = 'https://github.com/dbadapter/DbAdapter/blob/main/LICENSE'
             ProjectUri                 = 'https://github.com/dbadapter/DbAdapter'
-            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan).'
+            ReleaseNotes               = 'Profiles and real connections (Get-DbProfile, Connect-DbProfile, Disconnect-DbProfile); schema validation (Test-DbSchema); reviewable, atomic, lock-safe schema repair (Get-DbFixPlan, Invoke-DbFix), plans exported for review and applied later exactly as reviewed (Export-DbFixPlan, Import-DbFixPlan); user-scoped backup and restore with key remapping, in one transaction (Backup-Database, Test-DbBackup, Restore-Database).'
             Prerelease                 = ''
             RequireLicenseAcceptance   = $false
             ExternalModuleDependencies = @()

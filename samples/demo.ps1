@@ -4,8 +4,9 @@
     The README's demo: samples/runbook.ps1 against a throwaway PostgreSQL, nothing to configure.
 .DESCRIPTION
     Starts a throwaway PostgreSQL cluster from the local server binaries (as the tests do; or uses
-    DBADAPTER_TEST_CONNECTION), builds two databases from the samples ("local" from schema.sql,
-    "drifted" from an older release's drifted.sql), writes db.toml and schema.sql into a temporary
+    DBADAPTER_TEST_CONNECTION), builds three databases from the samples ("local" from schema.sql with
+    its rows, "drifted" from an older release's drifted.sql, and an empty "staging" from schema.sql
+    to restore a backup into), writes db.toml, schema.sql and backup-schema.json into a temporary
     folder, and runs the runbook there one statement at a time, as if typed at the prompt: each
     statement's objects are shown through the module's own format views. Everything it made is
     removed at the end. Run it through the build, which builds the module first:
@@ -41,16 +42,17 @@ $role = $null
 $created = $null
 $folder = $null
 try {
-    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'demo_local_', 'demo_drifted_'
+    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'demo_local_', 'demo_drifted_', 'demo_staging_'
     $role = $created.Role
-    $local, $drifted = $created.Databases
+    $local, $drifted, $staging = $created.Databases
     $samples = $PSScriptRoot
     $read = { param($name) Get-Content -Raw -Path (Join-Path $samples $name) }
     Invoke-DbTestSql -Server $server -Database $local -Sql "SET ROLE $role; $(& $read schema.sql) $(& $read seed.sql)"
     Invoke-DbTestSql -Server $server -Database $drifted -Sql "SET ROLE $role; $(& $read drifted.sql) $(& $read seed-drifted.sql)"
+    Invoke-DbTestSql -Server $server -Database $staging -Sql "SET ROLE $role; $(& $read schema.sql)"
 
     $toml = @"
-# Written by the DbAdapter demo: two databases on a throwaway server.
+# Written by the DbAdapter demo: three databases on a throwaway server.
 [profiles.local]
 url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${local}?sslmode=disable"
 description = "Matches schema.sql"
@@ -59,6 +61,11 @@ password_env = "DBADAPTER_DEMO_PASSWORD"
 [profiles.drifted]
 url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${drifted}?sslmode=disable"
 description = "An older release's schema"
+password_env = "DBADAPTER_DEMO_PASSWORD"
+
+[profiles.staging]
+url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${staging}?sslmode=disable"
+description = "Empty, schema.sql: where the backup is restored"
 password_env = "DBADAPTER_DEMO_PASSWORD"
 
 [schema]

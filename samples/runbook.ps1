@@ -1,15 +1,18 @@
 #Requires -Modules DbAdapter
 <#
 .SYNOPSIS
-    Sample runbook: look at the profiles, connect for real, and see what each database holds.
+    Sample runbook: look at the profiles, connect for real, repair drift, then back up one user's
+    rows and restore them into a second database.
 .DESCRIPTION
     Runs against the db.toml in the current location (or -ConfigPath). The README's demo command
-    runs it against a throwaway PostgreSQL with two profiles: "local" (matches schema.sql) and
-    "drifted" (an older schema).
+    runs it against a throwaway PostgreSQL with three profiles: "local" (matches schema.sql, with
+    rows), "drifted" (an older schema) and "staging" (schema.sql, empty), and the backup schema of
+    samples/backup-schema.json ([schema] backup_schema).
 #>
 [CmdletBinding()]
 param(
-    [string] $ConfigPath = './db.toml'
+    [string] $ConfigPath = './db.toml',
+    [string] $UserId = '00000000-0000-0000-0000-000000000001'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -56,3 +59,22 @@ $plan | Invoke-DbFix -Confirm:$false
 '== "drifted" matches schema.sql again, and every row is still there =='
 Test-DbSchema -Profile drifted -ConfigPath $ConfigPath
 (Connect-DbProfile -Name drifted -ConfigPath $ConfigPath).Tables
+
+'== Back up one user of "local": every column of every row of the backup schema''s tables =='
+$backup = Backup-Database -Profile local -UserId $UserId -ConfigPath $ConfigPath
+$backup
+$backup.Tables
+
+'== Check the file offline: no db.toml, no server =='
+$backup | Test-DbBackup
+
+'== Dry run of the restore into "staging": the counts a real run would produce, nothing written =='
+$backup | Restore-Database -Profile staging -UserId $UserId -ConfigPath $ConfigPath -WhatIf
+
+'== Restore into "staging": one transaction, keys from staging''s sequences, children follow their parents =='
+$restore = $backup | Restore-Database -Profile staging -UserId $UserId -ConfigPath $ConfigPath
+$restore
+$restore.Tables
+
+'== Restore it again: every row matches by its natural key and is left alone =='
+$backup | Restore-Database -Profile staging -UserId $UserId -ConfigPath $ConfigPath

@@ -41,18 +41,7 @@ internal static class PgDump
 
         // Never on the command line, where ps would show it.
         psi.Environment["PGPASSWORD"] = server.AdminPassword;
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("pg_dump did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_dump failed: {await error.ConfigureAwait(false)}");
-        }
-
-        _ = await output.ConfigureAwait(false);
+        var (elapsed, _) = await BenchProcess.RunAsync(psi, "pg_dump").ConfigureAwait(false);
         return elapsed;
     }
 }

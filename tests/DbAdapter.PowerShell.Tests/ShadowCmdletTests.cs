@@ -92,10 +92,20 @@ public sealed class ShadowCmdletTests(SchemaDatabases db) : IClassFixture<Schema
         var b = steps.Single(s => (string)s.Properties["Column"].Value == "b");
         Assert.Equal(["SET LOCAL search_path TO \"public\"", "ALTER TABLE \"public\".\"items\" ADD COLUMN \"b\" character varying(100)"], (string[])b.Properties["Statements"].Value);
 
-        var export = host.Run("Test-DbSchema -Profile drifted -ShadowDatabase $shadow | Get-DbFixPlan | Export-DbFixPlan -Path ./shadow-plan.json", variables);
-        var refused = Assert.Single(export.Errors);
-        Assert.StartsWith("FixPlanInvalid", refused.FullyQualifiedErrorId, StringComparison.Ordinal);
-        Assert.Contains("made in shadow mode", refused.Exception.Message, StringComparison.Ordinal);
+        // A shadow-mode plan is exported with how it was made, never with the connection string.
+        var export = host.Run("Test-DbSchema -Profile drifted -ShadowDatabase $shadow | Get-DbFixPlan | Export-DbFixPlan -Path ./shadow-plan.json", variables).ShouldSucceed();
+        var file = File.ReadAllText(Assert.IsType<FileInfo>(Assert.Single(export.Output).BaseObject).FullName);
+        Assert.Contains("\"from\": \"shadow\"", file, StringComparison.Ordinal);
+        Assert.Contains("\"shadow_by_connection_string\": true", file, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(SchemaDatabases.Password), file, StringComparison.Ordinal);
+        Assert.DoesNotContain("postgresql://", file, StringComparison.Ordinal);
+
+        // Applying it needs that shadow database again: it is not guessed, and the reader is not used instead.
+        var refused = Assert.Single(host.Run("Import-DbFixPlan ./shadow-plan.json").Errors);
+        Assert.StartsWith("ShadowDatabaseFailed", refused.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("never records", refused.Exception.Message, StringComparison.Ordinal);
+        var imported = Assert.Single(host.Run("Import-DbFixPlan ./shadow-plan.json -ShadowDatabase $shadow", variables).ShouldSucceed().Output);
+        Assert.Equal(steps.Count, ((object[])imported.Properties["Steps"].Value).Length);
 
         var connect = host.Run("Connect-DbProfile full -ShadowDatabase $shadow -Verbose", variables).ShouldSucceed();
         var info = Assert.Single(connect.Output);
@@ -103,6 +113,30 @@ public sealed class ShadowCmdletTests(SchemaDatabases db) : IClassFixture<Schema
         Assert.Equal("Shadow", PSObject.AsPSObject(info.Properties["SchemaReport"].Value).Properties["ExpectedFrom"].Value);
         Assert.DoesNotContain(SchemaDatabases.Password, connect.AllText(), StringComparison.Ordinal);
         Assert.DoesNotContain(Uri.EscapeDataString(SchemaDatabases.Password), connect.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plan_made_in_shadow_mode_from_a_migration_style_file_is_exported_then_imported_in_a_new_session_and_applied()
+    {
+        // Only shadow mode models this file: a DO block adds the column.
+        var name = await db.CreateOwnedAsync("shadowplan", "CREATE TABLE notes (id serial PRIMARY KEY); INSERT INTO notes DEFAULT VALUES;");
+        var folder = db.NewFolder(db.SchemaToml() + $"\n[profiles.target]\nurl = \"{db.Url(name)}\"\npassword_env = \"DBADAPTER_TEST_SCHEMA_PW\"\n{db.PoolingLine}\n" + ShadowProfile);
+        File.WriteAllText(Path.Combine(folder, "schema.sql"), "CREATE TABLE notes (id serial PRIMARY KEY);\nDO $$ BEGIN EXECUTE 'ALTER TABLE notes ADD COLUMN body text DEFAULT ''x'''; END $$;\n");
+        using (var planner = new ModuleHost(folder))
+        {
+            planner.Run("Get-DbFixPlan -Profile target -ShadowDatabase shadow | Export-DbFixPlan -Path ./plan.json").ShouldSucceed();
+        }
+
+        using var runbook = new ModuleHost(folder);
+        var applied = runbook.Run("Import-DbFixPlan ./plan.json -Verbose | Invoke-DbFix -Confirm:$false").ShouldSucceed();
+
+        var result = Assert.Single(applied.Output);
+        Assert.True((bool)result.Properties["Success"].Value);
+        Assert.Equal(1, result.Properties["ColumnsAdded"].Value);
+        Assert.Contains(applied.Verbose, v => v.Message.Contains("made in shadow mode", StringComparison.Ordinal));
+        var after = Assert.Single(runbook.Run("Test-DbSchema -Profile target -ShadowDatabase shadow -Strict").ShouldSucceed().Output);
+        Assert.True((bool)after.Properties["IsValid"].Value);
+        Assert.Equal(["x"], await db.Server.QueryAsync(name, "SELECT body FROM notes"));
     }
 
     [Fact]

@@ -31,8 +31,19 @@ Describe 'The demo' {
         $text | Should -Match '(?m)^drifted\s+True\s+0 none\s+1 table\s+1\s*$'
     }
 
-    It 'prints one What if line per step of the plan' {
-        @($run.Output | Where-Object { $_ -like 'What if:*' }).Count | Should -Be 5
+    It 'prints one What if line per step of the plan, and one for the dry run of the restore' {
+        @($run.Output | Where-Object { $_ -like 'What if:*' -and $_ -notlike '*Restore the backup*' }).Count | Should -Be 5
+        @($run.Output | Where-Object { $_ -like "What if: Performing the operation `"Restore the backup*on target `"profile 'staging'`"." }).Count | Should -Be 1
+    }
+
+    It 'backs up one user of local and restores it into staging, then skips every row the second time' {
+        $text | Should -Match '(?m)^Profile\s+UserId\s+Rows\s+Size\s*$'
+        $text | Should -Match '(?m)^local\s+00000000-0000-0000-0000-000000000001\s+10\s+1\.\d KiB\s*$'
+        $text | Should -Match '(?m)^True\s+0\s+0\s+/\S+'
+        $text | Should -Match '(?m)^staging\s+Skip\s+False\s+10\s+0\s+0\s+0\s*$'
+        $text | Should -Match '(?m)^staging\s+Skip\s+True\s+10\s+0\s+0\s+0\s*$'
+        $text | Should -Match '(?m)^staging\s+Skip\s+True\s+0\s+0\s+10\s+0\s*$'
+        $text | Should -Match '(?m)^products\s+7\s+0\s+0\s+0\s*$'
     }
 
     It 'shows the refusal of a drifted database as an error with its message' {

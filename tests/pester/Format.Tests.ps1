@@ -7,7 +7,9 @@ BeforeDiscovery {
     $script:rendered = @(
         'DbAdapter.DbProfileInfo', 'DbAdapter.DbConnectionInfo', 'DbAdapter.DbTableCount',
         'DbAdapter.DbSchemaReport', 'DbAdapter.DbColumnRef', 'DbAdapter.DbColumnDifference', 'DbAdapter.DbObjectRef',
-        'DbAdapter.DbFixPlan', 'DbAdapter.DbFixStep', 'DbAdapter.DbFixHazard', 'DbAdapter.DbFixResult'
+        'DbAdapter.DbFixPlan', 'DbAdapter.DbFixStep', 'DbAdapter.DbFixHazard', 'DbAdapter.DbFixResult',
+        'DbAdapter.DbBackupResult', 'DbAdapter.DbTableBackup', 'DbAdapter.DbBackupValidation',
+        'DbAdapter.DbRestoreResult', 'DbAdapter.DbTableRestore', 'DbAdapter.DbRowFailure'
     ) | ForEach-Object { @{ Type = $_ } }
 }
 
@@ -51,6 +53,12 @@ file = "schema.sql"
     $connection = Connect-DbProfile -Name local-development-copy -ConfigPath $config
     $report = Test-DbSchema -Profile drifted -ConfigPath $config -Strict
     $plan = Get-DbFixPlan -Profile drifted -ConfigPath $config -WarningAction SilentlyContinue
+    $backupSchema = Join-Path $repo 'samples/backup-schema.json'
+    $backup = Backup-Database -Profile local-development-copy -ConfigPath $config -UserId 00000000-0000-0000-0000-000000000001 -BackupSchema $backupSchema -Path (Join-Path $folder 'backup.json')
+    # Products moved under a category the file lacks: each fails, set aside by -SkipFailedRows.
+    $orphans = Join-Path $folder 'orphans.json'
+    (Get-Content -Raw -Path $backup.Path) -replace '"category_id":2,', '"category_id":999,' | Set-Content -Path $orphans
+    $restore = Restore-Database $orphans -Profile local-development-copy -ConfigPath $config -BackupSchema $backupSchema -UserId 00000000-0000-0000-0000-000000000001 -SkipFailedRows -ErrorAction SilentlyContinue
     $script:objects = @{
         'DbAdapter.DbProfileInfo'      = @(Get-DbProfile -ConfigPath $config)
         'DbAdapter.DbConnectionInfo'   = @($connection)
@@ -63,6 +71,12 @@ file = "schema.sql"
         'DbAdapter.DbFixStep'          = @($plan.Steps)
         'DbAdapter.DbFixHazard'        = @($plan.Steps.Hazards)
         'DbAdapter.DbFixResult'        = @($plan | Invoke-DbFix -WhatIf -WarningAction SilentlyContinue)
+        'DbAdapter.DbBackupResult'     = @($backup)
+        'DbAdapter.DbTableBackup'      = @($backup.Tables)
+        'DbAdapter.DbBackupValidation' = @((Test-DbBackup $backup.Path), (Test-DbBackup $orphans -BackupSchema $backupSchema))
+        'DbAdapter.DbRestoreResult'    = @($restore)
+        'DbAdapter.DbTableRestore'     = @($restore.Tables)
+        'DbAdapter.DbRowFailure'       = @($restore.Tables.Failures)
     }
 
     function script:Get-TableView {

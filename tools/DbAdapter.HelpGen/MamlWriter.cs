@@ -131,7 +131,7 @@ internal static class MamlWriter
         if (validateSet is not null)
         {
             element.Add(new XElement(Command + "parameterValueGroup", validateSet.ValidValues.Select(v =>
-                new XElement(Command + "parameterValue", new XAttribute("required", "false"), new XAttribute("command:variableLength", "false"), v))));
+                new XElement(Command + "parameterValue", new XAttribute("required", "false"), new XAttribute("variableLength", "false"), v))));
         }
 
         element.Add(

@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Backup;
@@ -11,11 +15,13 @@ namespace DbAdapter.Core.Backup;
 /// server to the file through a <see cref="Utf8JsonWriter"/>, never held in memory; values whose CLR
 /// form could lose precision or overflow (numeric, money, enums, intervals...) are cast to text on
 /// the server. The file appears atomically: it is written under a temporary name beside the target
-/// and renamed into place once complete, so a reader never sees half a backup.
+/// and renamed into place once complete, so a reader never sees half a backup, and a failed or
+/// cancelled write leaves no file behind. A path ending in ".gz" is written gzip-compressed.
 /// </summary>
 public static class BackupJsonWriter
 {
     private const int FlushThreshold = 64 * 1024;
+    private const int ProgressEvery = 5_000;
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -26,7 +32,7 @@ public static class BackupJsonWriter
 
     /// <summary>
     /// Reads <paramref name="tables"/> over <paramref name="connection"/> and writes the backup to
-    /// <paramref name="path"/>, which must not exist yet.
+    /// <paramref name="path"/>.
     /// </summary>
     /// <remarks>
     /// The counts in the metadata are read before the rows, so run this inside a transaction in which
@@ -37,23 +43,26 @@ public static class BackupJsonWriter
     /// <param name="path">The backup file to create.</param>
     /// <param name="metadata">The metadata to write.</param>
     /// <param name="tables">The tables, in file order.</param>
+    /// <param name="options">Overwrite and progress; null for <see cref="BackupWriteOptions.Default"/>.</param>
     /// <param name="ct">Cancels the reads and the write; the temporary file is removed.</param>
-    /// <exception cref="IOException">The file exists already or cannot be written.</exception>
-    /// <exception cref="InvalidOperationException">A table's rows changed while it was read.</exception>
+    /// <exception cref="IOException">The file exists already (without Overwrite) or cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">A table does not exist, or its rows changed while it was read.</exception>
     public static async Task<BackupWriteResult> WriteAsync(
         NpgsqlConnection connection,
         string path,
         BackupMetadata metadata,
         IReadOnlyList<BackupTableSource> tables,
+        BackupWriteOptions? options,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(tables);
+        options ??= BackupWriteOptions.Default;
 
         var fullPath = Path.GetFullPath(path);
-        if (File.Exists(fullPath))
+        if (!options.Overwrite && File.Exists(fullPath))
         {
             throw new IOException($"The backup file {fullPath} exists already; a backup never overwrites one. Choose another path.");
         }
@@ -63,40 +72,61 @@ public static class BackupJsonWriter
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            var columns = await TableColumns.LoadAsync(connection, tables.Select(t => t.Table).ToList(), ct).ConfigureAwait(false);
             var counts = new List<KeyValuePair<string, long>>();
             foreach (var table in tables)
             {
-                counts.Add(new(table.Key, await CountAsync(connection, table, ct).ConfigureAwait(false)));
-            }
-
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-            await using (stream.ConfigureAwait(false))
-            {
-                var writer = new Utf8JsonWriter(stream, WriterOptions);
-                await using (writer.ConfigureAwait(false))
+                if (!columns.ContainsKey(table.Table))
                 {
-                    writer.WriteStartObject();
-                    WriteMetadata(writer, metadata, counts);
-                    for (var i = 0; i < tables.Count; i++)
-                    {
-                        writer.WritePropertyName(tables[i].Key);
-                        var written = await WriteRowsAsync(connection, writer, tables[i], ct).ConfigureAwait(false);
-                        if (written != counts[i].Value)
-                        {
-                            throw new InvalidOperationException(string.Create(
-                                CultureInfo.InvariantCulture,
-                                $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
-                        }
-                    }
-
-                    writer.WriteEndObject();
-                    await writer.FlushAsync(ct).ConfigureAwait(false);
+                    throw new InvalidOperationException($"Table {table.Table} does not exist.");
                 }
 
-                await stream.FlushAsync(ct).ConfigureAwait(false);
+                counts.Add(new(table.Key, table.Count ?? await CountAsync(connection, table, ct).ConfigureAwait(false)));
             }
 
-            File.Move(temporary, fullPath, overwrite: false);
+            var progress = new ProgressCounter(options.Progress, counts);
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (file.ConfigureAwait(false))
+            {
+                // The gzip stream leaves the file open: the file is flushed (and closed) last.
+                var gzip = IsGzip(fullPath) ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true) : null;
+                try
+                {
+                    var writer = new Utf8JsonWriter(gzip ?? (Stream)file, WriterOptions);
+                    await using (writer.ConfigureAwait(false))
+                    {
+                        writer.WriteStartObject();
+                        WriteMetadata(writer, metadata, counts);
+                        for (var i = 0; i < tables.Count; i++)
+                        {
+                            progress.StartTable(i);
+                            var backupColumns = columns[tables[i].Table].Columns.Select(BackupColumn.From).ToList();
+                            writer.WritePropertyName(tables[i].Key);
+                            var written = await WriteRowsAsync(connection, writer, tables[i], backupColumns, progress, ct).ConfigureAwait(false);
+                            if (written != counts[i].Value)
+                            {
+                                throw new InvalidOperationException(string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
+                            }
+                        }
+
+                        writer.WriteEndObject();
+                        await writer.FlushAsync(ct).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    if (gzip is not null)
+                    {
+                        await gzip.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                await file.FlushAsync(ct).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, fullPath, overwrite: options.Overwrite);
             return new BackupWriteResult(fullPath, counts, new FileInfo(fullPath).Length);
         }
         catch
@@ -106,34 +136,17 @@ public static class BackupJsonWriter
         }
     }
 
-    /// <summary>ISO-8601 as the Python tool's isoformat() writes it: microseconds only when not zero.</summary>
-    internal static string IsoTimestamp(DateTime value, bool withOffset)
-    {
-        if (value == DateTime.MaxValue)
-        {
-            return "infinity";
-        }
-
-        if (value == DateTime.MinValue)
-        {
-            return "-infinity";
-        }
-
-        var text = value.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + Fraction(value.Ticks);
-        return withOffset ? text + "+00:00" : text;
-    }
-
-    private static string Fraction(long ticks)
-    {
-        var micros = ticks % TimeSpan.TicksPerSecond / 10;
-        return micros == 0 ? string.Empty : "." + micros.ToString("D6", CultureInfo.InvariantCulture);
-    }
+    /// <summary>True when <paramref name="path"/> names a gzip file (".gz").</summary>
+    public static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
     private static void WriteMetadata(Utf8JsonWriter writer, BackupMetadata metadata, List<KeyValuePair<string, long>> counts)
     {
         writer.WritePropertyName("metadata");
         writer.WriteStartObject();
-        writer.WriteString("created_at", IsoTimestamp(metadata.CreatedAt.UtcDateTime, withOffset: true));
+        var created = metadata.CreatedAt.UtcDateTime;
+        Span<char> fraction = stackalloc char[8];
+        var digits = BackupValues.WriteFraction(fraction, created.Ticks);
+        writer.WriteString("created_at", created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + new string(fraction[..digits]) + "Z");
         if (metadata.UserId is null)
         {
             writer.WriteNull("user_id");
@@ -174,11 +187,11 @@ public static class BackupJsonWriter
         }
     }
 
-    private static async Task<long> WriteRowsAsync(NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, CancellationToken ct)
+    private static async Task<long> WriteRowsAsync(
+        NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, List<BackupColumn> columns, ProgressCounter progress, CancellationToken ct)
     {
-        var columns = await BackupColumns.ReadAsync(connection, table.Table, ct).ConfigureAwait(false);
         var select = string.Join(", ", columns.Select(c => c.SelectExpression));
-        var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table);
+        var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table, table.OrderBy);
         long rows = 0;
         writer.WriteStartArray();
         await using (command.ConfigureAwait(false))
@@ -186,24 +199,12 @@ public static class BackupJsonWriter
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
+                var names = columns.Select(c => JsonEncodedText.Encode(c.Name, WriterOptions.Encoder)).ToArray();
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    writer.WriteStartObject();
-                    for (var i = 0; i < columns.Count; i++)
-                    {
-                        writer.WritePropertyName(columns[i].Name);
-                        if (await reader.IsDBNullAsync(i, ct).ConfigureAwait(false))
-                        {
-                            writer.WriteNullValue();
-                        }
-                        else
-                        {
-                            BackupValues.Write(writer, reader, i, columns[i]);
-                        }
-                    }
-
-                    writer.WriteEndObject();
+                    WriteRow(writer, reader, columns, names);
                     rows++;
+                    progress.Row();
                     if (writer.BytesPending > FlushThreshold)
                     {
                         await writer.FlushAsync(ct).ConfigureAwait(false);
@@ -213,15 +214,40 @@ public static class BackupJsonWriter
         }
 
         writer.WriteEndArray();
+        progress.EndTable();
         return rows;
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, BackupTableSource table)
+    /// <summary>One row object; the whole row is in Npgsql's buffer (non-sequential reader), so no I/O here.</summary>
+    /// <remarks>Runs once per row: compiled optimized from the first call, not after a slow warm-up.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRow(Utf8JsonWriter writer, NpgsqlDataReader reader, List<BackupColumn> columns, JsonEncodedText[] names)
     {
-        var command = new NpgsqlCommand(table.Where is null ? sql : $"{sql} WHERE {table.Where}", connection);
+        writer.WriteStartObject();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            writer.WritePropertyName(names[i]);
+            if (reader.IsDBNull(i))
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                BackupValues.Write(writer, reader, i, columns[i]);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, BackupTableSource table, string? orderBy = null)
+    {
+        var filtered = table.Where is null ? sql : $"{sql} WHERE {table.Where}";
+        var command = new NpgsqlCommand(orderBy is null ? filtered : $"{filtered} ORDER BY {SqlIdentifier.Quote(orderBy)}", connection);
         foreach (var value in table.Parameters ?? [])
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            // A parameter object (typed for its column) is cloned: one instance cannot serve two commands.
+            command.Parameters.Add(value is NpgsqlParameter typed ? typed.Clone() : ParameterBinder.Positional(value));
         }
 
         return command;
@@ -237,5 +263,36 @@ public static class BackupJsonWriter
         {
             // A leftover temporary file is harmless; the original error is what matters.
         }
+    }
+
+    /// <summary>Counts rows and reports every few thousand, so progress costs nothing per row.</summary>
+    private sealed class ProgressCounter(Action<BackupProgress>? report, List<KeyValuePair<string, long>> counts)
+    {
+        private readonly long _total = counts.Sum(c => c.Value);
+        private int _table;
+        private long _tableRows;
+        private long _rows;
+
+        public void StartTable(int index)
+        {
+            _table = index;
+            _tableRows = 0;
+            Report();
+        }
+
+        public void Row()
+        {
+            _tableRows++;
+            _rows++;
+            if (_tableRows % ProgressEvery == 0)
+            {
+                Report();
+            }
+        }
+
+        public void EndTable() => Report();
+
+        private void Report() =>
+            report?.Invoke(new BackupProgress(counts[_table].Key, _table, _tableRows, counts[_table].Value, _rows, _total));
     }
 }

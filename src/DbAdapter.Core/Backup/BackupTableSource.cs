@@ -10,5 +10,7 @@ namespace DbAdapter.Core.Backup;
 /// Optional filter, SQL text after WHERE with positional parameters ($1...) in <paramref name="Parameters"/>;
 /// identifiers in it must come from <see cref="SqlIdentifier.Quote"/>. Null backs up every row.
 /// </param>
-/// <param name="Parameters">Values of the filter's parameters.</param>
-public sealed record BackupTableSource(string Key, TableName Table, string? Where = null, IReadOnlyList<object?>? Parameters = null);
+/// <param name="OrderBy">A column to order the rows by (the key: a backup of the same rows is the same file), or null.</param>
+/// <param name="Count">The rows the filter selects, when the caller has counted them in the same snapshot (the writer then does not).</param>
+/// <param name="Parameters">Values of the filter's parameters (an NpgsqlParameter is used as given, e.g. typed for its column).</param>
+public sealed record BackupTableSource(string Key, TableName Table, string? Where = null, IReadOnlyList<object?>? Parameters = null, string? OrderBy = null, long? Count = null);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
 
@@ -7,6 +8,7 @@ namespace DbAdapter.Core.Backup;
 /// <summary>Writes one column value of the current row as the backup format wants it.</summary>
 internal static class BackupValues
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Write(Utf8JsonWriter writer, NpgsqlDataReader reader, int ordinal, BackupColumn column)
     {
         if (column.IsArray)
@@ -18,7 +20,7 @@ internal static class BackupValues
         switch (column.Kind)
         {
             case BackupValueKind.Integer:
-                writer.WriteNumberValue(Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture));
+                writer.WriteNumberValue(reader.GetInt64(ordinal));
                 break;
             case BackupValueKind.Single:
                 WriteSingle(writer, reader.GetFieldValue<float>(ordinal));
@@ -30,10 +32,10 @@ internal static class BackupValues
                 writer.WriteBooleanValue(reader.GetBoolean(ordinal));
                 break;
             case BackupValueKind.TimestampTz:
-                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(reader.GetFieldValue<DateTime>(ordinal), withOffset: true));
+                WriteTimestamp(writer, reader.GetFieldValue<DateTime>(ordinal), withOffset: true);
                 break;
             case BackupValueKind.Timestamp:
-                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(reader.GetFieldValue<DateTime>(ordinal), withOffset: false));
+                WriteTimestamp(writer, reader.GetFieldValue<DateTime>(ordinal), withOffset: false);
                 break;
             case BackupValueKind.Date:
                 writer.WriteStringValue(DateText(reader.GetFieldValue<DateOnly>(ordinal)));
@@ -42,10 +44,11 @@ internal static class BackupValues
                 writer.WriteStringValue(TimeText(reader.GetFieldValue<TimeSpan>(ordinal)));
                 break;
             case BackupValueKind.Uuid:
-                writer.WriteStringValue(reader.GetGuid(ordinal).ToString("D"));
+                writer.WriteStringValue(reader.GetGuid(ordinal));
                 break;
             case BackupValueKind.Json:
-                writer.WriteRawValue(reader.GetString(ordinal), skipInputValidation: false);
+                // The server checked it on the way in (json and jsonb refuse text that is not JSON).
+                writer.WriteRawValue(reader.GetString(ordinal), skipInputValidation: true);
                 break;
             case BackupValueKind.Bytes:
                 writer.WriteBase64StringValue(reader.GetFieldValue<byte[]>(ordinal));
@@ -118,7 +121,7 @@ internal static class BackupValues
                 writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case Guid guid:
-                writer.WriteStringValue(guid.ToString("D"));
+                writer.WriteStringValue(guid);
                 break;
             case DateOnly date:
                 writer.WriteStringValue(DateText(date));
@@ -127,7 +130,7 @@ internal static class BackupValues
                 writer.WriteStringValue(moment == DateTime.MaxValue ? "infinity" : moment == DateTime.MinValue ? "-infinity" : moment.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 break;
             case DateTime moment:
-                writer.WriteStringValue(BackupJsonWriter.IsoTimestamp(moment, withOffset: kind == BackupValueKind.TimestampTz));
+                WriteTimestamp(writer, moment, withOffset: kind == BackupValueKind.TimestampTz);
                 break;
             case TimeSpan time:
                 writer.WriteStringValue(TimeText(time));
@@ -142,6 +145,44 @@ internal static class BackupValues
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
         }
+    }
+
+    /// <summary>
+    /// ISO-8601 as the Python tool's isoformat() writes it, microseconds only when not zero; a
+    /// timestamptz (read in UTC) with its offset. Formatted in place: a backup writes millions.
+    /// </summary>
+    internal static void WriteTimestamp(Utf8JsonWriter writer, DateTime value, bool withOffset)
+    {
+        if (value == DateTime.MaxValue || value == DateTime.MinValue)
+        {
+            writer.WriteStringValue(value == DateTime.MaxValue ? "infinity" : "-infinity");
+            return;
+        }
+
+        Span<char> text = stackalloc char[40];
+        value.TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        length += WriteFraction(text[length..], value.Ticks);
+        if (withOffset)
+        {
+            "+00:00".CopyTo(text[length..]);
+            length += 6;
+        }
+
+        writer.WriteStringValue(text[..length]);
+    }
+
+    /// <summary>The fraction of a second, ".ffffff" with every digit PostgreSQL keeps, or nothing when zero.</summary>
+    internal static int WriteFraction(Span<char> text, long ticks)
+    {
+        var micros = ticks % TimeSpan.TicksPerSecond / 10;
+        if (micros == 0)
+        {
+            return 0;
+        }
+
+        text[0] = '.';
+        micros.TryFormat(text[1..], out var digits, "D6", CultureInfo.InvariantCulture);
+        return digits + 1;
     }
 
     private static void WriteDouble(Utf8JsonWriter writer, double value)
@@ -176,8 +217,9 @@ internal static class BackupValues
 
     private static string TimeText(TimeSpan time)
     {
-        var text = time.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
-        var micros = time.Ticks % TimeSpan.TicksPerSecond / 10;
-        return micros == 0 ? text : text + "." + micros.ToString("D6", CultureInfo.InvariantCulture);
+        // PostgreSQL's time reaches 24:00:00, which a "hh" format would print as 00:00:00.
+        Span<char> buffer = stackalloc char[8];
+        ReadOnlySpan<char> fraction = buffer[..WriteFraction(buffer, time.Ticks)];
+        return string.Create(CultureInfo.InvariantCulture, $"{(int)time.TotalHours:D2}:{time.Minutes:D2}:{time.Seconds:D2}{fraction}");
     }
 }

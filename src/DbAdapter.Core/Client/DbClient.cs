@@ -286,17 +286,26 @@ public sealed class DbClient : IAsyncDisposable
         catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !cancellationToken.IsCancellationRequested)
         {
             // Work in a transaction of its own reads (or writes rows): only ACCESS EXCLUSIVE stops a read.
-            var blockers = await FindBlockersAsync(null, TableLockMode.AccessShare, cancellationToken).ConfigureAwait(false);
-            throw new DbAdapterException(
-                ErrorIds.LockTimeout,
-                DbErrorKind.ResourceBusy,
-                Target.Redact(
-                    $"Work on '{Target.DisplayName}' waited longer than its lock timeout ({DbTimeouts.Describe(Timeouts.LockTimeout)}) for a lock and was stopped: {LockConflicts.Describe(blockers)}. " +
-                    "Nothing was changed. Run it again once that session has finished, or end it; a profile's lock_timeout in db.toml sets how long to wait."),
-                blockers.Count > 0 ? blockers[0].Table.ToString() : Target.DisplayName,
-                ex,
-                ErrorHint.WaitForLock);
+            throw await LockTimeoutAsync(ex, TableLockMode.AccessShare, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The LockTimeout error for <paramref name="exception"/>, naming the sessions that hold a lock
+    /// <paramref name="wanted"/> conflicts with. Call it once the transaction that timed out has ended.
+    /// </summary>
+    internal async Task<DbAdapterException> LockTimeoutAsync(Exception exception, TableLockMode wanted, CancellationToken cancellationToken)
+    {
+        var blockers = await FindBlockersAsync(null, wanted, cancellationToken).ConfigureAwait(false);
+        return new DbAdapterException(
+            ErrorIds.LockTimeout,
+            DbErrorKind.ResourceBusy,
+            Target.Redact(
+                $"Work on '{Target.DisplayName}' waited longer than its lock timeout ({DbTimeouts.Describe(Timeouts.LockTimeout)}) for a lock and was stopped: {LockConflicts.Describe(blockers)}. " +
+                "Nothing was changed. Run it again once that session has finished, or end it; a profile's lock_timeout in db.toml sets how long to wait."),
+            blockers.Count > 0 ? blockers[0].Table.ToString() : Target.DisplayName,
+            exception,
+            ErrorHint.WaitForLock);
     }
 
     private async Task SetTimeoutsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

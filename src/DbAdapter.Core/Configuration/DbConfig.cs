@@ -103,7 +103,7 @@ public sealed class SchemaSettings
     public bool Shadow { get; init; }
 }
 
-/// <summary>One [[backup.tables]] entry.</summary>
+/// <summary>One [[backup.tables]] entry, or one entry of a backup-schema JSON file (same keys, same defaults).</summary>
 public sealed class BackupTableConfig
 {
     /// <summary>Table name.</summary>
@@ -123,6 +123,9 @@ public sealed class BackupTableConfig
 
     /// <summary>Nullable references to other backed-up tables, remapped when present.</summary>
     public IReadOnlyList<TableFieldRef> OptionalRefs { get; init; } = [];
+
+    /// <summary>Where the entry is written, for messages: "db.toml(12,1): backup.tables[1]", "backup-schema.json: tables[1]".</summary>
+    public string Origin { get; init; } = string.Empty;
 }
 
 /// <summary>A {table, field} pair.</summary>

@@ -138,6 +138,7 @@ internal static class DbConfigReader
             UserField = node.GetString("user_field") ?? "user_id",
             Parent = node.GetTable("parent") is { } parent ? ReadTableFieldRef(parent) : null,
             OptionalRefs = optionalRefs,
+            Origin = $"{node.Location}: {node.Path}",
         };
     }
 

@@ -32,4 +32,28 @@ public enum ErrorHint
 
     /// <summary>The plan no longer fits the database or the schema file: make and review a new one.</summary>
     PlanAgain,
+
+    /// <summary>Name a shadow database for this call.</summary>
+    NameShadowDatabase,
+
+    /// <summary>Name a backup schema file, or configure one (or the tables) in db.toml.</summary>
+    NameBackupSchema,
+
+    /// <summary>Give the user whose rows are meant, or configure the variable that holds it.</summary>
+    GiveUserId,
+
+    /// <summary>Choose another backup file, or allow the existing one to be replaced.</summary>
+    ReplaceBackupFile,
+
+    /// <summary>Choose what a restore does with rows that exist already.</summary>
+    ChooseRestoreMode,
+
+    /// <summary>Restore the other rows and report the refused ones.</summary>
+    SkipFailedRows,
+
+    /// <summary>Check the backup file on its own for every finding.</summary>
+    CheckBackupFile,
+
+    /// <summary>Name only tables of the backup schema.</summary>
+    NameBackupTables,
 }

@@ -16,6 +16,9 @@ public static class ErrorIds
     public const string ShadowDatabaseFailed = nameof(ShadowDatabaseFailed);
     public const string BackupSchemaInvalid = nameof(BackupSchemaInvalid);
     public const string BackupFileInvalid = nameof(BackupFileInvalid);
+    public const string BackupFileNotFound = nameof(BackupFileNotFound);
+    public const string BackupFileExists = nameof(BackupFileExists);
+    public const string BackupSchemaRequired = nameof(BackupSchemaRequired);
     public const string RestoreConflict = nameof(RestoreConflict);
     public const string RestoreFailed = nameof(RestoreFailed);
     public const string SyncFailed = nameof(SyncFailed);

@@ -24,6 +24,12 @@ public sealed record UserFileKind(string Description, string NotFoundId, string 
 
     public static UserFileKind FixPlan { get; } = new(
         "Plan file", ErrorIds.FixPlanInvalid, ErrorIds.FixPlanInvalid, "Name the path of an exported plan (JSON).");
+
+    public static UserFileKind BackupSchema { get; } = new(
+        "Backup schema file", ErrorIds.BackupSchemaInvalid, ErrorIds.BackupSchemaInvalid, "Name the path of your backup-schema JSON.", ErrorHint.NameBackupSchema);
+
+    public static UserFileKind BackupFile { get; } = new(
+        "Backup file", ErrorIds.BackupFileNotFound, ErrorIds.BackupFileInvalid, "Check the path: a backup reports the full path of the file it wrote.");
 }
 
 /// <summary>

@@ -43,17 +43,6 @@ public static class FixPlanExportOperation
     public static FixPlanDocument Document(FixPlan plan, string? profileName, string folder)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Expected.FromCatalog)
-        {
-            // An imported plan is validated against schema.sql as the reader reads it; a shadow-mode
-            // plan was made against what the server made of the file, which the reader may not see.
-            throw new DbAdapterException(
-                ErrorIds.FixPlanInvalid,
-                DbErrorKind.InvalidOperation,
-                "This plan was made in shadow mode and cannot be written to a plan file: an imported plan is validated against the schema file as the reader reads it, not as the shadow database ran it. Apply it in this session, or make the plan without shadow mode to export it.",
-                plan.SchemaFile);
-        }
-
         if (plan.Expected.SourceFile is not { } schemaFile || plan.Expected.SourceSha256 is not { } schemaHash || plan.Fingerprint is not { } fingerprint)
         {
             throw new DbAdapterException(
@@ -75,6 +64,9 @@ public static class FixPlanExportOperation
             origin.RecreateTables,
             plan.Steps,
             plan.Warnings,
-            fingerprint);
+            fingerprint,
+            origin.ExpectedFrom,
+            origin.ShadowDatabase,
+            origin.ShadowByConnectionString);
     }
 }

@@ -19,13 +19,17 @@ public sealed record FixPlanImport(ResolvedProfile Profile, string SchemaFile, F
 /// </summary>
 public static class FixPlanImportOperation
 {
-    /// <summary>Reads the plan file <paramref name="path"/>; <paramref name="request"/>'s explicit profile, when set, replaces the plan's own.</summary>
+    /// <summary>
+    /// Reads the plan file <paramref name="path"/>; <paramref name="request"/>'s explicit profile, when
+    /// set, replaces the plan's own. A plan made in shadow mode gets its expected schema from a shadow
+    /// database again: <paramref name="shadowDatabase"/>, else the profile it recorded, else db.toml's.
+    /// </summary>
     /// <exception cref="DbAdapterException">
     /// FixPlanInvalid: not a plan file, changed after export, or its schema file differs from the one it
     /// was made from; SchemaFileNotFound: the schema file is neither beside the plan nor db.toml's;
     /// profile resolution errors as for every cmdlet.
     /// </exception>
-    public static async Task<FixPlanImport> RunAsync(string path, ProfileRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken ct)
+    public static async Task<FixPlanImport> RunAsync(string path, ProfileRequest request, IEnvironment environment, IOperationReporter reporter, CancellationToken ct, string? shadowDatabase = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(request);
@@ -45,7 +49,7 @@ public static class FixPlanImportOperation
 
         var resolved = await ProfileResolution.ResolveAsync(request with { ExplicitProfile = named ?? document.Profile }, environment, reporter, ct).ConfigureAwait(false);
         var schemaFile = await FindSchemaFileAsync(document, fullPath, folder, resolved, ct).ConfigureAwait(false);
-        var expected = await ExpectedSchema.ReadAsync(schemaFile, document.Schemas, reporter, ct).ConfigureAwait(false);
+        var expected = await ExpectedModelAsync(document, fullPath, schemaFile, shadowDatabase, resolved, request, environment, reporter, ct).ConfigureAwait(false);
         if (!string.Equals(expected.SourceSha256, document.SchemaSha256, StringComparison.Ordinal))
         {
             throw SchemaChanged(fullPath, schemaFile, expected.SourceSha256 ?? "?", document.SchemaSha256);
@@ -60,9 +64,49 @@ public static class FixPlanImportOperation
             document.CreatedAt,
             document.ColumnDefinitionsFile is { } definitions ? PlanFilePaths.Resolve(definitions, folder) : null,
             document.ColumnDefinitionsSha256,
-            document.RecreateTables);
+            document.RecreateTables,
+            document.ExpectedFrom,
+            document.ShadowDatabase,
+            document.ShadowByConnectionString);
         reporter.Verbose($"Plan of {document.CreatedAt:u} read from {fullPath}: {document.Steps.Count} step(s), schema file {schemaFile}.");
         return new FixPlanImport(resolved, schemaFile, new FixPlan(expected, document.Schemas, document.Steps, document.Warnings, origin, document.Fingerprint));
+    }
+
+    /// <summary>
+    /// The schema the applied plan is validated against, made the way the plan's was: by the reader, or
+    /// by running the file in a shadow database again (a file only shadow mode can model must not be
+    /// judged by the reader).
+    /// </summary>
+    private static async Task<SchemaModel> ExpectedModelAsync(
+        FixPlanDocument document,
+        string planFile,
+        string schemaFile,
+        string? shadowDatabase,
+        ResolvedProfile resolved,
+        ProfileRequest request,
+        IEnvironment environment,
+        IOperationReporter reporter,
+        CancellationToken ct)
+    {
+        if (document.ExpectedFrom == ExpectedFrom.Reader)
+        {
+            return await ExpectedSchema.ReadAsync(schemaFile, document.Schemas, reporter, ct).ConfigureAwait(false);
+        }
+
+        var shadow = shadowDatabase ?? document.ShadowDatabase;
+        if (shadow is null && document.ShadowByConnectionString)
+        {
+            throw new DbAdapterException(
+                ErrorIds.ShadowDatabaseFailed,
+                DbErrorKind.InvalidArgument,
+                $"The plan in {planFile} was made in shadow mode with a shadow database given as a connection string, which a plan file never records. Name that shadow database again.",
+                planFile,
+                hint: ErrorHint.NameShadowDatabase);
+        }
+
+        reporter.Verbose($"The plan was made in shadow mode: its expected schema is made again in a shadow database{(shadow is null ? " (db.toml's)" : string.Empty)}.");
+        var result = await ExpectedSchema.LoadAsync(resolved, new ExpectedSchemaRequest(schemaFile, shadow, RequireShadow: true), request, environment, reporter, ct).ConfigureAwait(false);
+        return result.Model;
     }
 
     /// <summary>

@@ -40,6 +40,18 @@ public static class FixPlanOperation
         await using (client.ConfigureAwait(false))
         {
             var plan = await FixPlanner.PlanAsync(client, expected.Model, schemas, new FixPlanOptions(definitions, options.RecreateTables), reporter, ct).ConfigureAwait(false);
+            if (expected.From == ExpectedFrom.Shadow && plan.Origin is { } origin)
+            {
+                // A plan file must say how to make the same expected schema again when it is applied.
+                var byConnectionString = options.ShadowDatabase is { } given && ExpectedSchema.IsConnectionString(given);
+                plan = plan.WithOrigin(origin with
+                {
+                    ExpectedFrom = ExpectedFrom.Shadow,
+                    ShadowDatabase = byConnectionString ? null : options.ShadowDatabase?.Trim(),
+                    ShadowByConnectionString = byConnectionString,
+                });
+            }
+
             foreach (var warning in plan.Warnings)
             {
                 reporter.Warning(warning);

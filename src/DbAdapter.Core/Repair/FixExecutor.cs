@@ -218,32 +218,12 @@ public static class FixExecutor
     }
 
     /// <summary>"pre-fix-&lt;profile&gt;-&lt;UTC yyyyMMddTHHmmssZ&gt;.json", the default name of a pre-fix backup.</summary>
-    public static string DefaultBackupFileName(string profileName, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(profileName);
+    public static string DefaultBackupFileName(string profileName, DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"pre-fix-{BackupPaths.SafeName(profileName)}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json");
 
-        // Letters, digits, '-' and '_' only: a profile name may hold characters that are valid in a
-        // file name on one system and not on another, or that a shell would need quoted.
-        var safe = new string(profileName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-        var profile = safe.Length > 0 ? safe : "db";
-        return string.Create(CultureInfo.InvariantCulture, $"pre-fix-{profile}-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.json");
-    }
-
-    /// <summary>
-    /// The one rule for where a pre-fix backup goes: the given file; in a given folder that exists, a
-    /// file named by <see cref="DefaultBackupFileName"/>; with nothing given, that file in
-    /// <paramref name="defaultFolder"/>'s "backups" folder. Null when nothing is given and there is no default folder.
-    /// </summary>
-    public static string? BackupPathFor(string? given, string? defaultFolder, string profileName, DateTimeOffset now)
-    {
-        if (!string.IsNullOrWhiteSpace(given))
-        {
-            var path = Path.GetFullPath(given);
-            return Directory.Exists(path) ? Path.Combine(path, DefaultBackupFileName(profileName, now)) : path;
-        }
-
-        return defaultFolder is null ? null : Path.Combine(Path.GetFullPath(defaultFolder), "backups", DefaultBackupFileName(profileName, now));
-    }
+    /// <summary>Where a pre-fix backup goes (<see cref="BackupPaths.PathFor"/> with <see cref="DefaultBackupFileName"/>).</summary>
+    public static string? BackupPathFor(string? given, string? defaultFolder, string profileName, DateTimeOffset now) =>
+        BackupPaths.PathFor(given, defaultFolder, DefaultBackupFileName(profileName, now));
 
     /// <summary>True when <paramref name="step"/> makes the apply write a pre-fix backup of its table.</summary>
     public static bool NeedsBackup(FixStep step)
@@ -284,7 +264,7 @@ public static class FixExecutor
             // The tables are locked (ACCESS EXCLUSIVE, taken up front): the backup holds exactly the
             // rows the steps then work on, and its counts match its rows.
             var result = await client.UseConnectionAsync(
-                (connection, token) => BackupJsonWriter.WriteAsync(connection, path, metadata, sources, token),
+                (connection, token) => BackupJsonWriter.WriteAsync(connection, path, metadata, sources, null, token),
                 ct).ConfigureAwait(false);
             return result.Path;
         }

@@ -64,8 +64,11 @@ public sealed class FixPlan
     /// <summary>Things the person running the plan should know that belong to no single step.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>What the plan was made with (when, column definitions, tables to rebuild), or null.</summary>
+    /// <summary>What the plan was made with (when, column definitions, tables to rebuild, reader or shadow), or null.</summary>
     public FixPlanOrigin? Origin { get; }
+
+    /// <summary>The same plan with <paramref name="origin"/>.</summary>
+    public FixPlan WithOrigin(FixPlanOrigin origin) => new(Expected, Schemas, Steps, Warnings, origin, Fingerprint);
 
     /// <summary>
     /// The live catalog objects of the tables the plan changes, as they were when it was made; applying

@@ -17,6 +17,9 @@ namespace DbAdapter.Core.Repair;
 /// <param name="Steps">The steps, each with exactly the statements that run.</param>
 /// <param name="Warnings">Findings about the plan as a whole.</param>
 /// <param name="Fingerprint">The live catalog objects the plan depends on.</param>
+/// <param name="ExpectedFrom">What made the expected schema the plan is validated against: the reader, or shadow mode.</param>
+/// <param name="ShadowDatabase">In shadow mode: the profile named as the shadow database, or null (db.toml's choice, or a connection string).</param>
+/// <param name="ShadowByConnectionString">In shadow mode: the shadow database was a connection string, which the file never records.</param>
 public sealed record FixPlanDocument(
     string? Profile,
     DateTimeOffset CreatedAt,
@@ -28,4 +31,7 @@ public sealed record FixPlanDocument(
     IReadOnlyList<string> RecreateTables,
     IReadOnlyList<FixStep> Steps,
     IReadOnlyList<string> Warnings,
-    CatalogFingerprint Fingerprint);
+    CatalogFingerprint Fingerprint,
+    ExpectedFrom ExpectedFrom = ExpectedFrom.Reader,
+    string? ShadowDatabase = null,
+    bool ShadowByConnectionString = false);

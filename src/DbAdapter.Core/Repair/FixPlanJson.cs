@@ -137,6 +137,11 @@ public static class FixPlanJson
         }
 
         WriteStrings(writer, "recreate_tables", document.RecreateTables);
+        writer.WriteStartObject("expected_schema");
+        writer.WriteString("from", document.ExpectedFrom == ExpectedFrom.Shadow ? "shadow" : "reader");
+        WriteNullable(writer, "shadow_database", document.ShadowDatabase);
+        writer.WriteBoolean("shadow_by_connection_string", document.ShadowByConnectionString);
+        writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteStartArray("steps");
         foreach (var step in document.Steps)
@@ -214,6 +219,22 @@ public static class FixPlanJson
         }
 
         var recreate = options.Strings("recreate_tables");
+        var from = ExpectedFrom.Reader;
+        string? shadowDatabase = null;
+        var shadowByConnectionString = false;
+        if (options.OptionalObject("expected_schema") is { } expectedSchema)
+        {
+            from = expectedSchema.String("from") switch
+            {
+                "reader" => ExpectedFrom.Reader,
+                "shadow" => ExpectedFrom.Shadow,
+                var other => throw expectedSchema.Problem("from", $"'{other}' is neither \"reader\" nor \"shadow\"."),
+            };
+            shadowDatabase = expectedSchema.OptionalString("shadow_database");
+            shadowByConnectionString = expectedSchema.Bool("shadow_by_connection_string");
+            expectedSchema.End();
+        }
+
         options.End();
 
         var steps = new List<FixStep>();
@@ -260,7 +281,7 @@ public static class FixPlanJson
         var warnings = plan.Strings("warnings");
         var fingerprint = ReadFingerprint(plan.Object("fingerprint"));
         plan.End();
-        return new FixPlanDocument(profile, created, schemaPath, schemaHash, schemas, definitionsPath, definitionsHash, recreate, steps, warnings, fingerprint);
+        return new FixPlanDocument(profile, created, schemaPath, schemaHash, schemas, definitionsPath, definitionsHash, recreate, steps, warnings, fingerprint, from, shadowDatabase, shadowByConnectionString);
     }
 
     private static CatalogFingerprint ReadFingerprint(Fields node)

@@ -1,3 +1,5 @@
+using DbAdapter.Core.Schema;
+
 namespace DbAdapter.Core.Repair;
 
 /// <summary>
@@ -9,7 +11,17 @@ namespace DbAdapter.Core.Repair;
 /// <param name="ColumnDefinitionsFile">Absolute path of the column definitions file, or null.</param>
 /// <param name="ColumnDefinitionsSha256">SHA-256 of that file when the plan was made, or null.</param>
 /// <param name="RecreateTables">The tables named to be rebuilt, as given.</param>
-public sealed record FixPlanOrigin(DateTimeOffset CreatedAt, string? ColumnDefinitionsFile, string? ColumnDefinitionsSha256, IReadOnlyList<string> RecreateTables)
+/// <param name="ExpectedFrom">What made the expected schema: the reader, or shadow mode.</param>
+/// <param name="ShadowDatabase">In shadow mode, the profile named as the shadow database; null when db.toml chose it or a connection string was given.</param>
+/// <param name="ShadowByConnectionString">In shadow mode, true when the shadow database was given as a connection string (never recorded: it may hold a password).</param>
+public sealed record FixPlanOrigin(
+    DateTimeOffset CreatedAt,
+    string? ColumnDefinitionsFile,
+    string? ColumnDefinitionsSha256,
+    IReadOnlyList<string> RecreateTables,
+    ExpectedFrom ExpectedFrom = ExpectedFrom.Reader,
+    string? ShadowDatabase = null,
+    bool ShadowByConnectionString = false)
 {
     /// <summary>The origin of a plan made now with <paramref name="options"/>.</summary>
     public static FixPlanOrigin Of(FixPlanOptions options, DateTimeOffset now)

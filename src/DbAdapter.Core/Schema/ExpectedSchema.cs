@@ -9,7 +9,8 @@ namespace DbAdapter.Core.Schema;
 /// Shadow mode on this server instead of db.toml's choice: a postgres:// URL (or keyword string) or the
 /// name of a profile of the same db.toml; null for db.toml's ([schema] shadow_database / shadow).
 /// </param>
-public sealed record ExpectedSchemaRequest(string? SchemaFile = null, string? ShadowDatabase = null);
+/// <param name="RequireShadow">Shadow mode is required (a plan made in shadow mode is applied): no shadow database is an error, never the reader.</param>
+public sealed record ExpectedSchemaRequest(string? SchemaFile = null, string? ShadowDatabase = null, bool RequireShadow = false);
 
 /// <summary>The expected schema of a profile, the file it comes from and what produced it.</summary>
 public sealed record ExpectedSchemaResult(string SchemaFile, SchemaModel Model, ExpectedFrom From);
@@ -103,6 +104,16 @@ public static class ExpectedSchema
         var shadow = await ResolveShadowAsync(profile, request.ShadowDatabase, origin, environment, reporter, ct).ConfigureAwait(false);
         if (shadow is null)
         {
+            if (request.RequireShadow)
+            {
+                throw new DbAdapterException(
+                    ErrorIds.ShadowDatabaseFailed,
+                    DbErrorKind.InvalidArgument,
+                    $"The expected schema of '{file}' must come from a shadow database (the plan was made in shadow mode), but none is named for profile '{profile.DisplayName}'. Name the shadow database, or set [schema] shadow_database or shadow = true in db.toml.",
+                    file,
+                    hint: ErrorHint.NameShadowDatabase);
+            }
+
             return new ExpectedSchemaResult(file, await ReadAsync(file, schemas, reporter, ct).ConfigureAwait(false), ExpectedFrom.Reader);
         }
 
@@ -161,7 +172,8 @@ public static class ExpectedSchema
         return shadowProfile.Target;
     }
 
-    private static bool IsConnectionString(string spec) =>
+    /// <summary>True when a shadow database is given as a connection string (URL or keywords) rather than a profile name.</summary>
+    public static bool IsConnectionString(string spec) =>
         spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
         spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
         spec.Contains('=', StringComparison.Ordinal);

@@ -72,7 +72,8 @@ public static class ShadowDatabase
         }
 
         var fullPath = Path.GetFullPath(schemaFile);
-        var sql = await UserFile.ReadTextAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
+        var bytes = await UserFile.ReadBytesAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
+        var sql = UserFile.DecodeText(bytes);
         var statements = SqlStatementSplitter.Split(sql, SqlTokenizer.Tokenize(sql, fullPath));
 
         var name = NamePrefix + Guid.NewGuid().ToString("N");
@@ -89,6 +90,7 @@ public static class ShadowDatabase
             reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the shadow database's catalog", 100));
             var model = await IntrospectAsync(shadow, schemas, ct).ConfigureAwait(false);
             model.SourceFile = fullPath;
+            model.SourceSha256 = ContentHash.Sha256(bytes);
             return model;
         }
         finally

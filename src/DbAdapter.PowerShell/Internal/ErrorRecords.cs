@@ -53,7 +53,15 @@ internal static class ErrorRecords
         ErrorHint.AcceptHazards => "Review the hazards, then run Invoke-DbFix -Force to accept them.",
         ErrorHint.RepairSchema => "Run Test-DbSchema for the details and Get-DbFixPlan to plan the repair, or connect with -SkipValidation.",
         ErrorHint.WaitForLock => "Run the command again once the blocking session has finished, or end it (pg_terminate_backend); Invoke-DbFix waits longer with -LockTimeout and tries again with -RetryCount, and lock_timeout in db.toml sets a profile's wait.",
+        ErrorHint.NameShadowDatabase => "Pass -ShadowDatabase <URL or profile>, or set [schema] shadow_database or shadow = true in db.toml.",
         ErrorHint.PlanAgain => "Make a new plan with Get-DbFixPlan, review it, and export it again with Export-DbFixPlan.",
+        ErrorHint.NameBackupSchema => "Pass -BackupSchema <path>, or set [schema] backup_schema or [[backup.tables]] in db.toml.",
+        ErrorHint.GiveUserId => "Pass -UserId, or set [defaults] user_id_env in db.toml to the name of an environment variable that holds it.",
+        ErrorHint.ReplaceBackupFile => "Choose another -Path, or pass -Force to replace the file.",
+        ErrorHint.ChooseRestoreMode => "Use -Mode Skip to keep the existing rows, or -Mode Overwrite to update them.",
+        ErrorHint.SkipFailedRows => "Fix the row (or the table), or pass -SkipFailedRows to restore the other rows and report this one.",
+        ErrorHint.CheckBackupFile => "Run Test-DbBackup on the file (with -BackupSchema) for every finding.",
+        ErrorHint.NameBackupTables => "Name tables of the backup schema with -Table.",
         _ => null,
     };
 

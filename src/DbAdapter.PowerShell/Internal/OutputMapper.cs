@@ -1,7 +1,9 @@
+using DbAdapter.Core.Backup;
 using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
+using DbAdapter.Core.Rows;
 using DbAdapter.Core.Schema;
 using DbAdapter.Core.Sql;
 
@@ -144,4 +146,43 @@ internal static class OutputMapper
         Duration = result.Duration,
         WhatIf = whatIf,
     };
+
+    public static DbBackupResult ToBackupResult(BackupResult result) => new()
+    {
+        Path = result.Path,
+        Profile = result.Profile,
+        UserId = result.UserId,
+        Tables = result.Tables.Select(t => new DbTableBackup(t.Key, t.Value)).ToArray(),
+        Bytes = result.Bytes,
+        Duration = result.Duration,
+    };
+
+    public static DbBackupValidation ToBackupValidation(BackupValidation result) => new()
+    {
+        Path = result.Path,
+        IsValid = result.IsValid,
+        Errors = result.Errors.ToArray(),
+        Warnings = result.Warnings.ToArray(),
+    };
+
+    public static DbRestoreResult ToRestoreResult(RestoreResult result) => new()
+    {
+        Path = result.Path,
+        Profile = result.Profile,
+        Mode = result.Mode.ToString(),
+        Committed = result.Committed,
+        UserId = result.UserId,
+        Duration = result.Duration,
+        Tables = result.Tables.Select(t => new DbTableRestore
+        {
+            Table = t.Table,
+            Inserted = t.Inserted,
+            Updated = t.Updated,
+            Skipped = t.Skipped,
+            Failed = t.Failed,
+            Failures = t.Failures.Select(ToRowFailure).ToArray(),
+        }).ToArray(),
+    };
+
+    public static DbRowFailure ToRowFailure(RowFailure failure) => new(failure.Table, failure.RowIndex, failure.Key, failure.Error);
 }

@@ -106,7 +106,7 @@ public sealed class FixRecreateTableTests(TestDatabase database) : IClassFixture
         Assert.Equal(7, metadata.GetProperty("products_count").GetInt32());
         Assert.Equal(JsonValueKind.Null, metadata.GetProperty("user_id").ValueKind);
         Assert.Equal("prod", metadata.GetProperty("profile").GetString());
-        Assert.EndsWith("+00:00", metadata.GetProperty("created_at").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("Z", metadata.GetProperty("created_at").GetString(), StringComparison.Ordinal);
         var rows = backup.RootElement.GetProperty("products").EnumerateArray().ToList();
         Assert.Equal(7, rows.Count);
         var second = rows.Single(r => r.GetProperty("id").GetInt32() == 2);

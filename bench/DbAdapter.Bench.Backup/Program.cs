@@ -1,0 +1,3 @@
+using DbAdapter.Bench.Backup;
+
+return await BackupBenchmark.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using DbAdapter.Core.Client;
+using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
+using DbAdapter.Core.Sql;
+using Npgsql;
+
+namespace DbAdapter.Core.Backup;
+
+/// <summary>
+/// One user's rows of the backup schema's tables, streamed table by table into a backup file
+/// (DESIGN section 7) from one REPEATABLE READ, READ ONLY snapshot, so the counts in the metadata and
+/// the rows agree and children never point at parents the file lacks.
+/// </summary>
+internal static class UserBackup
+{
+    /// <summary>Progress activity id of a backup.</summary>
+    public const int ProgressActivityId = 2;
+
+    /// <summary>Writes the backup of <paramref name="userId"/> to <paramref name="path"/>.</summary>
+    /// <param name="client">The source database (no scope open).</param>
+    /// <param name="resolved">The profile, for its schemas, name and display name.</param>
+    /// <param name="schema">The backup schema (checked against the catalog here, before any row is read).</param>
+    /// <param name="userId">Whose rows.</param>
+    /// <param name="tables">Only these tables and their ancestors; null or empty for all.</param>
+    /// <param name="path">The file (absolute); ".gz" writes gzip.</param>
+    /// <param name="overwrite">Replace an existing file once the new one is complete.</param>
+    /// <param name="reporter">Warnings, verbose lines, progress per table (closed with a Completed record).</param>
+    /// <param name="ct">Cancels the backup; no file is left behind.</param>
+    public static async Task<BackupWriteResult> WriteAsync(
+        DbClient client, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct)
+    {
+        var activity = $"Backing up user {userId} from '{resolved.DisplayName}'";
+        reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the catalog", 0));
+        try
+        {
+            var scope = await client.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (scope.ConfigureAwait(false))
+            {
+                // Never committed: a read-only snapshot has nothing to commit.
+                return await client.UseConnectionAsync(
+                    (connection, token) => WriteAsync(connection, resolved, schema, userId, tables, path, overwrite, activity, reporter, token),
+                    ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (LockConflicts.IsLockTimeout(ex) && !ct.IsCancellationRequested)
+        {
+            // A backup only reads: only ACCESS EXCLUSIVE (an ALTER, a LOCK TABLE) stops it.
+            throw await client.LockTimeoutAsync(ex, TableLockMode.AccessShare, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
+        {
+            throw ex is IOException && !overwrite && File.Exists(path)
+                ? Exists(path)
+                : new DbAdapterException(ErrorIds.QueryFailed, DbErrorKind.WriteError, $"The backup file {path} could not be written: {ex.Message} No file was left behind.", path, ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            throw ConnectionErrors.Translate(ex, resolved.Target, "the backup", path);
+        }
+        finally
+        {
+            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
+        }
+    }
+
+    /// <summary>The BackupFileExists error for <paramref name="path"/>.</summary>
+    public static DbAdapterException Exists(string path) => new(
+        ErrorIds.BackupFileExists,
+        DbErrorKind.WriteError,
+        $"The backup file {path} exists already, and a backup replaces a file only when told to (the old file then stays until the new one is complete).",
+        path,
+        hint: ErrorHint.ReplaceBackupFile);
+
+    private static async Task<BackupWriteResult> WriteAsync(
+        NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, string activity, IOperationReporter reporter, CancellationToken ct)
+    {
+        // One snapshot for the counts, the rows and the parent filters: nothing moves under the backup.
+        var snapshot = new NpgsqlCommand("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", connection);
+        await using (snapshot.ConfigureAwait(false))
+        {
+            await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target.Schemas, resolved.DisplayName, ct).ConfigureAwait(false);
+        var tables = set.Tables;
+        if (names is { Count: > 0 })
+        {
+            tables = set.Select(names, out var added);
+            if (added.Count > 0)
+            {
+                reporter.Warning($"Also backing up {string.Join(", ", added)}: the tables asked for hang under them, and a restore needs the parents.");
+            }
+        }
+
+        var sources = await CountAsync(connection, tables, tables.Select(t => Source(t, userId)).ToList(), reporter, ct).ConfigureAwait(false);
+        var metadata = new BackupMetadata(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
+        var options = new BackupWriteOptions(overwrite, p => reporter.Progress(new OperationProgress(
+            ProgressActivityId,
+            activity,
+            string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.TableRows:N0} of {p.TableTotal:N0} rows (table {p.TableIndex + 1} of {tables.Count})"),
+            p.Total == 0 ? 100 : (int)(p.Rows * 100 / p.Total))));
+        var written = await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);
+        reporter.Verbose($"Backup of user {userId} written to {written.Path} ({written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
+        return written;
+    }
+
+    /// <summary>
+    /// The user's rows of <paramref name="table"/>: by its own owner column, and, under a parent, only
+    /// rows whose parent is NULL or is itself in the backup (a row hanging under another user's parent
+    /// could not be restored). One parameter per level: owner columns of different types each get theirs.
+    /// </summary>
+    internal static BackupTableSource Source(BackupTable table, string userId)
+    {
+        var parameters = new List<object?>();
+        var where = new StringBuilder();
+        AppendFilter(where, parameters, table, table.Name.Quoted, userId, depth: 0);
+        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name);
+    }
+
+    private static void AppendFilter(StringBuilder where, List<object?> parameters, BackupTable table, string qualifier, string userId, int depth)
+    {
+        parameters.Add(ParameterBinder.ForColumn(userId, table.User));
+        where.Append(qualifier).Append('.').Append(SqlIdentifier.Quote(table.User.Name))
+            .Append(" = $").Append(parameters.Count.ToString(CultureInfo.InvariantCulture));
+        if (table.Parent is not { } parent)
+        {
+            return;
+        }
+
+        var field = $"{qualifier}.{SqlIdentifier.Quote(parent.Field.Name)}";
+        var alias = SqlIdentifier.Quote(string.Create(CultureInfo.InvariantCulture, $"p{depth + 1}"));
+        where.Append(" AND (").Append(field).Append(" IS NULL OR ").Append(field)
+            .Append(" IN (SELECT ").Append(alias).Append('.').Append(SqlIdentifier.Quote(parent.Table.Pk.Name))
+            .Append(" FROM ").Append(parent.Table.Name.Quoted).Append(' ').Append(alias).Append(" WHERE ");
+        AppendFilter(where, parameters, parent.Table, alias, userId, depth + 1);
+        where.Append("))");
+    }
+
+    /// <summary>
+    /// Counts each table's rows for the metadata and, in the same scan, the user's rows the parent
+    /// filter leaves out, which a warning reports so none vanish unnoticed.
+    /// </summary>
+    private static async Task<List<BackupTableSource>> CountAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, List<BackupTableSource> sources, IOperationReporter reporter, CancellationToken ct)
+    {
+        var counted = new List<BackupTableSource>();
+        for (var i = 0; i < tables.Count; i++)
+        {
+            // $1 is the table's own owner parameter (the filter starts with it).
+            var owner = $"{tables[i].Name.Quoted}.{SqlIdentifier.Quote(tables[i].User.Name)}";
+            var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE {sources[i].Where}), count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1", connection);
+            await using (command.ConfigureAwait(false))
+            {
+                foreach (var value in sources[i].Parameters!)
+                {
+                    command.Parameters.Add(((NpgsqlParameter)value!).Clone());
+                }
+
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                long taken, owned;
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
+                }
+
+                if (owned > taken && tables[i].Parent is { } parent)
+                {
+                    reporter.Warning(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{owned - taken} row(s) of {tables[i].Key} owned by the user hang under a {parent.Table.Key} row that is not in the backup (another user's, or missing): they are left out, since a restore could not attach them."));
+                }
+
+                counted.Add(sources[i] with { Count = taken });
+            }
+        }
+
+        return counted;
+    }
+}
