@@ -188,6 +188,29 @@ public sealed class FixObjectTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task An_added_column_gets_back_the_primary_key_a_later_alter_gave_it_and_the_foreign_keys_into_it()
+    {
+        const string Notes = """
+            CREATE TABLE notes (body text);
+            ALTER TABLE notes ADD COLUMN id integer;
+            ALTER TABLE notes ADD CONSTRAINT notes_pkey PRIMARY KEY (id);
+            CREATE TABLE tags (note_id integer, tag text);
+            ALTER TABLE tags ADD FOREIGN KEY (note_id) REFERENCES notes (id);
+            """;
+        await using var bed = await RepairTestBed.CreateAsync(database, Notes);
+        await bed.ExecuteAsync("ALTER TABLE notes DROP COLUMN id CASCADE;");
+
+        var plan = await bed.PlanAsync(Notes);
+
+        Assert.Equal(
+            [(FixOperation.AddColumn, "notes"), (FixOperation.AddConstraint, "notes"), (FixOperation.AddConstraint, "tags")],
+            plan.Steps.Select(s => (s.Operation, s.Table)));
+        await bed.ApplyAsync(plan);
+        AssertIdentical(await bed.CompareAsync(Notes));
+        Assert.Equal(["notes_pkey p", "tags_note_id_fkey f"], await bed.QueryAsync("SELECT conname || ' ' || contype::text FROM pg_constraint WHERE conrelid IN ('notes'::regclass, 'tags'::regclass) ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task A_rebuilt_table_keeps_the_foreign_keys_into_it_and_gets_its_triggers_back()
     {
         const string Shop = """
