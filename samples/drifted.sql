@@ -24,3 +24,5 @@ CREATE TABLE items (
 );
 
 CREATE TABLE audit_notes (id SERIAL PRIMARY KEY, note TEXT);
+
+CREATE INDEX products_category_idx ON products (category_id);

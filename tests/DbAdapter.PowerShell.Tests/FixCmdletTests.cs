@@ -70,6 +70,46 @@ public sealed class FixCmdletTests(SchemaDatabases db) : IClassFixture<SchemaDat
     }
 
     [Fact]
+    public async Task A_dropped_foreign_key_is_a_missing_object_an_extra_index_is_reported_and_the_fix_brings_the_key_back_validated()
+    {
+        var (name, folder) = await DriftedAsync(SchemaDatabases.SchemaSql + """
+            INSERT INTO categories (slug, name) VALUES ('c1', 'One');
+            INSERT INTO products (slug, name, category_id) VALUES ('p1', 'P1', 1), ('p2', 'P2', NULL);
+            ALTER TABLE products DROP CONSTRAINT products_category_id_fkey;
+            CREATE INDEX items_c_idx ON items (c);
+            """);
+        using var host = new ModuleHost(folder);
+
+        var report = Assert.Single(host.Run("Test-DbSchema -Profile target").ShouldSucceed().Output);
+        Assert.False((bool)report.Properties["IsValid"].Value);
+        Assert.Equal(1, report.Properties["ErrorCount"].Value);
+        var missing = PSObject.AsPSObject(Assert.Single((object[])report.Properties["MissingObjects"].Value));
+        Assert.Equal("DbAdapter.DbObjectRef", missing.BaseObject.GetType().FullName);
+        Assert.Equal(
+            ("ForeignKey", "public", "products", "products_category_id_fkey", "FOREIGN KEY (category_id) REFERENCES categories(id)"),
+            ((string)missing.Properties["Kind"].Value, (string)missing.Properties["Schema"].Value, (string)missing.Properties["Table"].Value, (string)missing.Properties["Name"].Value, (string)missing.Properties["Definition"].Value));
+        var extra = PSObject.AsPSObject(Assert.Single((object[])report.Properties["ExtraObjects"].Value));
+        Assert.Equal(("Index", "items_c_idx"), ((string)extra.Properties["Kind"].Value, (string)extra.Properties["Name"].Value));
+
+        // The summaries the table view shows, and the display form, are there but hidden from Format-List.
+        Assert.DoesNotContain("MissingSummary", report.Properties.Select(p => p.Name));
+        Assert.Equal("1 fk", host.Run("(Test-DbSchema -Profile target).MissingSummary").ShouldSucceed().Output.Single().BaseObject);
+
+        var plan = Assert.Single(host.Run("$report = Test-DbSchema -Profile target; $report | Get-DbFixPlan").ShouldSucceed().Output);
+        var step = PSObject.AsPSObject(Assert.Single((object[])plan.Properties["Steps"].Value));
+        Assert.Equal(("AddConstraint", "products"), ((string)step.Properties["Operation"].Value, (string)step.Properties["Table"].Value));
+        var hazard = PSObject.AsPSObject(Assert.Single((object[])step.Properties["Hazards"].Value));
+        Assert.Equal(("ValidatesExistingRows", false), ((string)hazard.Properties["Kind"].Value, (bool)hazard.Properties["Blocking"].Value));
+
+        var result = Assert.Single(host.Run("Get-DbFixPlan -Profile target | Invoke-DbFix -Confirm:$false").ShouldSucceed().Output);
+        Assert.Equal((1, 0, 0), ((int)result.Properties["ObjectsCreated"].Value, (int)result.Properties["ColumnsAdded"].Value, (int)result.Properties["TablesCreated"].Value));
+        var after = Assert.Single(host.Run("Test-DbSchema -Profile target").ShouldSucceed().Output);
+        Assert.True((bool)after.Properties["IsValid"].Value);
+        Assert.Single((object[])after.Properties["ExtraObjects"].Value);
+        Assert.Equal(["t"], await Dump(name, "SELECT convalidated FROM pg_constraint WHERE conname = 'products_category_id_fkey'"));
+    }
+
+    [Fact]
     public async Task A_column_defs_value_carrying_a_second_statement_is_refused_and_nothing_is_planned_or_dropped()
     {
         var (name, folder) = await DriftedAsync(SchemaDatabases.DriftedSql + "\nCREATE TABLE victims (id int); INSERT INTO victims VALUES (1), (2);");

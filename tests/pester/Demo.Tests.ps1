@@ -27,8 +27,8 @@ Describe 'The demo' {
         $text | Should -Match '(?m)^Name\s+Current\s+Host\s+Port\s+Database\s*$'
         $text | Should -Match '(?m)^Profile\s+Database\s+Server\s+Schema\s+Tables\s+Rows\s*$'
         $text | Should -Match '(?m)^Order\s+Table\s+Description\s+Hazards\s*$'
-        $text | Should -Match '(?m)^drifted\s+False\s+5 5 columns\s+1 table\s+0\s*$'
-        $text | Should -Match '(?m)^drifted\s+True\s+0 none\s+1 table\s+1\s*$'
+        $text | Should -Match '(?m)^drifted\s+False\s+5 5 col\s+1 tbl\s+0\s*$'
+        $text | Should -Match '(?m)^drifted\s+True\s+0 none\s+1 tbl\s+1\s*$'
     }
 
     It 'prints one What if line per step of the plan, and one for each dry run of the restore and the sync' {

@@ -6,7 +6,7 @@
 BeforeDiscovery {
     $script:rendered = @(
         'DbAdapter.DbProfileInfo', 'DbAdapter.DbConnectionInfo', 'DbAdapter.DbTableCount',
-        'DbAdapter.DbSchemaReport', 'DbAdapter.DbColumnRef', 'DbAdapter.DbColumnDifference',
+        'DbAdapter.DbSchemaReport', 'DbAdapter.DbColumnRef', 'DbAdapter.DbColumnDifference', 'DbAdapter.DbObjectRef',
         'DbAdapter.DbFixPlan', 'DbAdapter.DbFixStep', 'DbAdapter.DbFixHazard', 'DbAdapter.DbFixResult',
         'DbAdapter.DbBackupResult', 'DbAdapter.DbTableBackup', 'DbAdapter.DbBackupValidation',
         'DbAdapter.DbRestoreResult', 'DbAdapter.DbTableRestore', 'DbAdapter.DbRowFailure',
@@ -31,7 +31,7 @@ BeforeAll {
     $seed = Get-Content -Raw -Path (Join-Path $repo 'samples/seed.sql')
     $drift = (Get-Content -Raw -Path (Join-Path $repo 'samples/drifted.sql')) + (Get-Content -Raw -Path (Join-Path $repo 'samples/seed-drifted.sql'))
     Invoke-DbTestSql -Server $server -Database $databases[0] -Sql "SET ROLE $role; $schema $seed"
-    Invoke-DbTestSql -Server $server -Database $databases[1] -Sql "SET ROLE $role; $drift ALTER TABLE categories ALTER COLUMN name TYPE varchar(20);"
+    Invoke-DbTestSql -Server $server -Database $databases[1] -Sql "SET ROLE $role; $drift ALTER TABLE categories ALTER COLUMN name TYPE varchar(20); DROP INDEX products_category_idx;"
     Invoke-DbTestSql -Server $server -Database $databases[2] -Sql "SET ROLE $role; $schema"
     $toml = @"
 [profiles.local-development-copy]
@@ -72,6 +72,7 @@ file = "schema.sql"
         'DbAdapter.DbSchemaReport'     = @($report, (Test-DbSchema -Profile local-development-copy -ConfigPath $config))
         'DbAdapter.DbColumnRef'        = @($report.MissingColumns)
         'DbAdapter.DbColumnDifference' = @($report.Differences)
+        'DbAdapter.DbObjectRef'        = @($report.MissingObjects)
         'DbAdapter.DbFixPlan'          = @($plan)
         'DbAdapter.DbFixStep'          = @($plan.Steps)
         'DbAdapter.DbFixHazard'        = @($plan.Steps.Hazards)
@@ -171,11 +172,11 @@ Describe 'What the tables show' {
 
     It 'sums up the drift in words' {
         $text = $objects['DbAdapter.DbSchemaReport'][0] | Out-String -Width 80
-        $text | Should -Match 'drifted\s+False\s+6 5 columns\s+1 table\s+1'
+        $text | Should -Match 'drifted\s+False\s+7 5 col, 1 idx\s+1 tbl\s+1'
     }
 
     It 'says a -WhatIf result changed nothing yet' {
         $text = $objects['DbAdapter.DbFixResult'] | Out-String -Width 80
-        $text | Should -Match 'drifted\s+True\s+True\s+5 columns added'
+        $text | Should -Match 'drifted\s+True\s+True\s+5 columns added, 1 object'
     }
 }

@@ -15,7 +15,6 @@ namespace DbAdapter.Core.Repair;
 /// A partition is created as a table of its own and attached afterwards (as pg_dump does): the table
 /// then has its own defaults, and attaching brings the parent's keys, foreign keys and indexes. An
 /// inheritance child lists every column (the server merges those of its parents) with its own checks.
-/// Exclusion constraints are not introspected yet and are not created.
 /// </remarks>
 internal static class CatalogDdl
 {
@@ -30,24 +29,29 @@ internal static class CatalogDdl
 
         if (table.PrimaryKey.Count > 0 && !table.PrimaryKeyInherited)
         {
-            elements.Add($"{Named(table.PrimaryKeyName)}PRIMARY KEY ({Columns(table.PrimaryKey)})");
+            elements.Add(ConstraintDdl.Named(table.PrimaryKeyName) + ConstraintDdl.PrimaryKey(table.PrimaryKey, table.PrimaryKeyTiming));
         }
 
         foreach (var unique in table.Uniques.Where(u => !u.IsInherited))
         {
-            elements.Add($"{Named(unique.Name)}UNIQUE ({Columns(unique.Columns)})");
+            elements.Add(ConstraintDdl.Named(unique.Name) + ConstraintDdl.Unique(unique));
         }
 
         // A partition must have its parent's checks before it can be attached; an inheritance child
         // receives them from INHERITS.
         foreach (var check in table.Checks.Where(k => table.IsPartition || !k.IsInherited))
         {
-            elements.Add($"{Named(check.Name)}{check.Expression}");
+            elements.Add(ConstraintDdl.Named(check.Name) + check.Expression);
         }
 
         foreach (var foreignKey in table.ForeignKeys.Where(f => !f.IsInherited))
         {
-            elements.Add($"{Named(foreignKey.Name)}FOREIGN KEY ({Columns(foreignKey.Columns)}) {References(foreignKey)}");
+            elements.Add(ConstraintDdl.Named(foreignKey.Name) + ConstraintDdl.ForeignKey(foreignKey));
+        }
+
+        foreach (var exclusion in table.Exclusions.Where(x => !x.IsInherited))
+        {
+            elements.Add(ConstraintDdl.Named(exclusion.Name) + exclusion.Definition);
         }
 
         var text = new StringBuilder(table.Persistence == "UNLOGGED" ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ");
@@ -79,27 +83,47 @@ internal static class CatalogDdl
     {
         var text = new StringBuilder(Shape(column));
         var only = new[] { column.Name };
-        if (table.PrimaryKey.SequenceEqual(only) && !table.PrimaryKeyInherited)
+        foreach (var constraint in MadeByColumn(table, column.Name))
         {
-            text.Append(' ').Append(Named(table.PrimaryKeyName)).Append("PRIMARY KEY");
+            text.Append(' ').Append(ConstraintDdl.Named(constraint.Name)).Append(constraint switch
+            {
+                UniqueModel unique => "UNIQUE" + unique.Timing.Suffix,
+                ForeignKeyModel foreignKey => ConstraintDdl.References(foreignKey),
+                CheckModel check => check.Expression,
+                _ => string.Empty,
+            });
         }
 
-        foreach (var unique in table.Uniques.Where(u => !u.IsInherited && u.Columns.SequenceEqual(only)))
+        if (table.PrimaryKey.SequenceEqual(only) && !table.PrimaryKeyInherited)
         {
-            text.Append(' ').Append(Named(unique.Name)).Append("UNIQUE");
+            text.Append(' ').Append(ConstraintDdl.Named(table.PrimaryKeyName)).Append("PRIMARY KEY").Append(table.PrimaryKeyTiming.Suffix);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The constraints <see cref="ColumnDefinition"/> writes into a column's definition: the unique,
+    /// foreign key and check constraints that concern only that column (a single-column primary key too,
+    /// see <see cref="ColumnDefinition"/>).
+    /// </summary>
+    public static IEnumerable<ConstraintModel> MadeByColumn(TableModel table, string column)
+    {
+        string[] only = [column];
+        foreach (var unique in table.Uniques.Where(u => !u.IsInherited && !u.NullsNotDistinct && u.Columns.SequenceEqual(only)))
+        {
+            yield return unique;
         }
 
         foreach (var foreignKey in table.ForeignKeys.Where(f => !f.IsInherited && f.Columns.SequenceEqual(only)))
         {
-            text.Append(' ').Append(Named(foreignKey.Name)).Append(References(foreignKey));
+            yield return foreignKey;
         }
 
         foreach (var check in table.Checks.Where(k => !k.IsInherited && k.Columns.SequenceEqual(only)))
         {
-            text.Append(' ').Append(Named(check.Name)).Append(check.Expression);
+            yield return check;
         }
-
-        return text.ToString();
     }
 
     /// <summary>The indexes of <paramref name="table"/> that no constraint and no parent index makes.</summary>
@@ -158,30 +182,34 @@ internal static class CatalogDdl
         return text.ToString();
     }
 
-    private static string References(ForeignKeyModel foreignKey)
+    /// <summary>CREATE [MATERIALIZED] VIEW with the query as the catalog prints it.</summary>
+    public static string CreateView(ViewModel view) =>
+        $"CREATE {(view.IsMaterialized ? "MATERIALIZED " : string.Empty)}VIEW {view.QualifiedName.Quoted} AS {view.Query.Trim().TrimEnd(';').TrimEnd()}";
+
+    /// <summary>CREATE TYPE ... AS ENUM with every label in order.</summary>
+    public static string CreateEnum(EnumModel type) =>
+        $"CREATE TYPE {type.QualifiedName.Quoted} AS ENUM ({string.Join(", ", type.Labels.Select(SqlLiteral.Quote))})";
+
+    /// <summary>CREATE DOMAIN with its base type, default, NOT NULL and named checks as the catalog has them.</summary>
+    public static string CreateDomain(DomainModel domain)
     {
-        var text = new StringBuilder("REFERENCES ")
-            .Append(new TableName(foreignKey.ReferencedSchema, foreignKey.ReferencedTable).Quoted);
-        if (foreignKey.ReferencedColumns.Count > 0)
+        var text = new StringBuilder("CREATE DOMAIN ").Append(domain.QualifiedName.Quoted).Append(" AS ").Append(domain.BaseType);
+        if (domain.Default is { } @default)
         {
-            text.Append(" (").Append(Columns(foreignKey.ReferencedColumns)).Append(')');
+            text.Append(" DEFAULT ").Append(@default);
         }
 
-        if (foreignKey.Match != "SIMPLE")
+        if (domain.NotNull)
         {
-            text.Append(" MATCH ").Append(foreignKey.Match);
+            text.Append(" NOT NULL");
         }
 
-        text.Append(" ON UPDATE ").Append(foreignKey.OnUpdate).Append(" ON DELETE ").Append(foreignKey.OnDelete);
-        if (foreignKey.Deferrable)
+        foreach (var check in domain.Checks)
         {
-            text.Append(foreignKey.InitiallyDeferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+            text.Append(' ').Append(ConstraintDdl.Named(check.Name)).Append(check.Expression);
         }
 
         return text.ToString();
     }
 
-    private static string Named(string? name) => name is null ? string.Empty : $"CONSTRAINT {SqlIdentifier.Quote(name)} ";
-
-    private static string Columns(IEnumerable<string> names) => string.Join(", ", names.Select(SqlIdentifier.Quote));
 }

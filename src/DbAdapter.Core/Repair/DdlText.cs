@@ -119,9 +119,6 @@ internal static class DdlText
         return result;
     }
 
-    /// <summary>A string literal of <paramref name="value"/> ('it''s'), for DDL text that cannot take parameters.</summary>
-    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-
     private static List<ForeignKeyClause> FindInlineReferences(string text, IReadOnlyList<SqlToken> tokens, int start, int end, string column)
     {
         var result = new List<ForeignKeyClause>();

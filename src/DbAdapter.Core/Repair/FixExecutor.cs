@@ -281,22 +281,35 @@ public static class FixExecutor
 
     private static async Task RunStepAsync(DbClient client, FixStep step, CancellationToken ct)
     {
+        string? broken = null;
+        (TableName Table, string Constraint)? validated = null;
         try
         {
-            await client.UseConnectionAsync(async (connection, token) =>
+            broken = await client.UseConnectionAsync(async (connection, token) =>
             {
                 // One command per statement: the server refuses a command whose text holds two, so
-                // nothing a user file carries can run as a statement of its own.
-                var batch = new NpgsqlBatch(connection);
-                await using (batch.ConfigureAwait(false))
+                // nothing a user file carries can run as a statement of its own. A VALIDATE CONSTRAINT
+                // runs on its own, so that a row breaking the constraint can be named.
+                var pending = new List<string>();
+                foreach (var statement in step.Statements)
                 {
-                    foreach (var statement in step.Statements)
+                    if (ConstraintValidation.Parse(statement) is not { } target)
                     {
-                        batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                        pending.Add(statement);
+                        continue;
                     }
 
-                    return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                    await RunAsync(connection, pending, token).ConfigureAwait(false);
+                    pending.Clear();
+                    validated = target;
+                    if (await ConstraintValidation.RunAsync(connection, statement, target, token).ConfigureAwait(false) is { } row)
+                    {
+                        return row;
+                    }
                 }
+
+                await RunAsync(connection, pending, token).ConfigureAwait(false);
+                return null;
             }, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException && !ct.IsCancellationRequested && !LockConflicts.IsLockTimeout(ex))
@@ -307,6 +320,35 @@ public static class FixExecutor
                 $"Step {step.Order} ({step.Description}) on {step.Target} failed: {ConnectionErrors.ServerMessage(ex, client.Target)} The whole fix was rolled back; nothing was changed.",
                 step.Target,
                 ex);
+        }
+
+        if (broken is not null && validated is { } failed)
+        {
+            throw new DbAdapterException(
+                ErrorIds.FixFailed,
+                DbErrorKind.InvalidData,
+                $"Step {step.Order} ({step.Description}) failed: existing rows of {failed.Table} break constraint {failed.Constraint}: {broken}. " +
+                "The whole fix was rolled back; nothing was changed. Correct those rows (or the constraint in the schema file), then plan again.",
+                step.Target);
+        }
+
+        static async Task RunAsync(NpgsqlConnection connection, List<string> statements, CancellationToken token)
+        {
+            if (statements.Count == 0)
+            {
+                return;
+            }
+
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
+            {
+                foreach (var statement in statements)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+
+                await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
         }
     }
 
@@ -356,10 +398,19 @@ public static class FixExecutor
             problems.Add($"column {comparison.Display(column)} is still missing{StepNote(step)}");
         }
 
+        foreach (var item in comparison.MissingObjects)
+        {
+            var owner = item.Table ?? item.Name;
+            var step = plan.Steps.FirstOrDefault(s => s.Schema == item.Schema && s.Table == owner && s.Operation != FixOperation.AddColumn && s.Description.Contains(item.Name, StringComparison.Ordinal))
+                ?? plan.Steps.FirstOrDefault(s => s.Schema == item.Schema && s.Table == owner && s.Operation is FixOperation.CreateTable or FixOperation.RecreateTable);
+            problems.Add($"{Schema.ObjectText.KindWords(item.Kind)} {comparison.Display(item)} ({item.Definition}) is still missing{StepNote(step)}");
+        }
+
         var made = plan.Steps.Select(s => new TableName(s.Schema, s.Table)).ToHashSet();
         var cause = plan.Fingerprint is null
             ? "Whether the database changed since the plan was made is not known (the plan carries no fingerprint of its tables)."
-            : comparison.MissingTables.Concat(comparison.MissingColumns.Select(c => new TableName(c.Schema, c.Table))).All(made.Contains)
+            : comparison.MissingTables.Concat(comparison.MissingColumns.Select(c => new TableName(c.Schema, c.Table)))
+                .Concat(comparison.MissingObjects.Select(o => new TableName(o.Schema, o.Table ?? o.Name))).All(made.Contains)
                 ? "The tables the plan changes were as the plan expected before the first step (checked), so the plan's statements do not produce what the schema file declares: report this with the plan's statements."
                 : "The tables the plan changes were as the plan expected before the first step (checked); what no step makes went missing elsewhere since the plan was made: make a new plan.";
         throw new DbAdapterException(

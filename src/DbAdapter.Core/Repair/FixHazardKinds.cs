@@ -15,6 +15,12 @@ public static class FixHazardKinds
     /// <summary>Warning: a UNIQUE or PRIMARY KEY column is added to a table that already has rows.</summary>
     public const string UniqueOnExistingRows = nameof(UniqueOnExistingRows);
 
-    /// <summary>Warning: the step holds an ACCESS EXCLUSIVE lock while it reads every row.</summary>
+    /// <summary>Warning: the step holds a lock on a table with rows while it reads every row (a column, constraint or index it builds).</summary>
     public const string LocksTable = nameof(LocksTable);
+
+    /// <summary>
+    /// Warning: a check or foreign key is added NOT VALID and validated against the table's existing
+    /// rows in the same transaction; a row that breaks it rolls the whole fix back.
+    /// </summary>
+    public const string ValidatesExistingRows = nameof(ValidatesExistingRows);
 }

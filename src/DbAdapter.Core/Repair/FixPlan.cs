@@ -76,9 +76,13 @@ public sealed class FixPlan
     /// </summary>
     public CatalogFingerprint? Fingerprint { get; }
 
-    /// <summary>The tables the steps change, each once, in byte order: what the fingerprint covers.</summary>
+    /// <summary>
+    /// The tables the steps change (a type, sequence, function or view a step creates is no table),
+    /// each once, in byte order: what the fingerprint covers.
+    /// </summary>
     public IReadOnlyList<TableName> ChangedTables =>
-        Steps.Select(s => new TableName(s.Schema, s.Table))
+        Steps.Where(s => s.Operation is not (FixOperation.CreateType or FixOperation.CreateSequence or FixOperation.CreateFunction or FixOperation.CreateView))
+            .Select(s => new TableName(s.Schema, s.Table))
             .Distinct()
             .OrderBy(t => t.Schema, StringComparer.Ordinal)
             .ThenBy(t => t.Name, StringComparer.Ordinal)

@@ -99,6 +99,9 @@ public static class FixPlanner
             .Where(c => !AddedByAncestor(c, comparison.MissingColumns.ToHashSet(), live))
             .ToLookup(c => new TableName(c.Schema, c.Table));
         var context = new StepContext(expected, schemas, expected.FromCatalog ? SchemaIntrospector.PrintPath(schemas) : null, new StepSequences(expected, live, expected.FromCatalog ? SchemaIntrospector.PrintPath(schemas) : null));
+
+        // Sequences of their own steps (CreateSequence) are not made again by a table or column that uses them.
+        context.Sequences.Reserve(comparison.MissingObjects.Where(o => o.Kind == ObjectKind.Sequence).Select(o => new TableName(o.Schema, o.Name)));
         var recreateNames = new HashSet<TableName>();
         foreach (var table in recreate)
         {
@@ -113,7 +116,10 @@ public static class FixPlanner
         }
 
         // One query counts the rows of every existing table a step changes: hazards depend on them.
-        var counted = recreateNames.Concat(missingColumns.Select(g => g.Key)).Distinct().ToList();
+        var counted = recreateNames.Concat(missingColumns.Select(g => g.Key))
+            .Concat(comparison.MissingObjects.Where(o => o.Table is not null).Select(o => new TableName(o.Schema, o.Table!)))
+            .Distinct()
+            .ToList();
         var counts = await RowCounter.CountAsync(connection, counted, ct).ConfigureAwait(false);
         var rows = counted.Select((t, i) => (t, counts[i])).ToDictionary(p => p.t, p => p.Item2);
 
@@ -165,9 +171,20 @@ public static class FixPlanner
 
         await AssessAdditionsAsync(connection, additions, warnings, ct).ConfigureAwait(false);
 
+        // Constraints, indexes, types, sequences, functions, views and triggers the database lacks.
+        var objectInput = new ObjectPlanInput(
+            expected,
+            comparison,
+            context.CatalogPath,
+            rows,
+            missingTables,
+            steps.Where(s => s.Operation == FixOperation.RecreateTable).Select(s => s.Table).ToHashSet(),
+            additions.ToDictionary(a => new ColumnRef(a.Step.Table.Schema, a.Step.Table.Name, a.Step.Column!), a => a.Addition));
+        steps.AddRange(ObjectSteps.Plan(objectInput, ref sequence, warnings));
+
         var ordered = StepOrdering.Order(steps, (step, clause) => Resolve(step, clause, expected, schemas));
         var lockedWithRows = ordered
-            .Where(s => s.Operation != FixOperation.CreateTable && s.Rows > 0)
+            .Where(s => s.Operation is FixOperation.AddColumn or FixOperation.RecreateTable or FixOperation.AddConstraint && s.Rows > 0)
             .Select(s => s.Display)
             .Distinct()
             .ToList();

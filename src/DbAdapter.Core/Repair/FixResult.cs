@@ -9,6 +9,9 @@ namespace DbAdapter.Core.Repair;
 /// <param name="Duration">Wall time of the apply.</param>
 public sealed record FixResult(bool Success, int TablesCreated, int ColumnsAdded, int TablesRecreated, string? BackupPath, TimeSpan Duration)
 {
+    /// <summary>Steps applied that create objects beyond tables and columns (constraints, indexes, types, sequences, functions, views, triggers).</summary>
+    public int ObjectsCreated { get; init; }
+
     /// <summary>The result of applying <paramref name="plan"/> whole: what a real run reports, and what -WhatIf previews.</summary>
     public static FixResult Of(FixPlan plan, string? backupPath, TimeSpan duration)
     {
@@ -19,6 +22,9 @@ public sealed record FixResult(bool Success, int TablesCreated, int ColumnsAdded
             plan.Steps.Count(s => s.Operation == FixOperation.AddColumn),
             plan.Steps.Count(s => s.Operation == FixOperation.RecreateTable),
             backupPath,
-            duration);
+            duration)
+        {
+            ObjectsCreated = plan.Steps.Count(s => s.Operation is not (FixOperation.CreateTable or FixOperation.AddColumn or FixOperation.RecreateTable)),
+        };
     }
 }

@@ -13,8 +13,8 @@ namespace DbAdapter.Core.Repair;
 /// </summary>
 /// <remarks>
 /// The tables come from the statements themselves, so any kind of step is covered without knowing
-/// it: ALTER TABLE and DROP TABLE take ACCESS EXCLUSIVE, CREATE INDEX ... ON takes SHARE, a table
-/// named after REFERENCES takes SHARE ROW EXCLUSIVE. Names are resolved by the server (to_regclass,
+/// it: ALTER TABLE and DROP TABLE take ACCESS EXCLUSIVE, CREATE INDEX ... ON takes SHARE, CREATE
+/// TRIGGER ... ON and a table named after REFERENCES take SHARE ROW EXCLUSIVE. Names are resolved by the server (to_regclass,
 /// with the transaction's search_path, as the statements will be); tables that do not exist yet,
 /// like the one a CREATE TABLE makes, need no lock.
 /// </remarks>
@@ -53,17 +53,26 @@ internal static class PlanLocks
                 }
                 while (cursor.AcceptSymbol(","));
             }
-            else if (cursor.AcceptWord("create") && (cursor.AcceptWords("unique", "index") || cursor.AcceptWord("index")))
+            else if (cursor.AcceptWord("create"))
             {
-                while (!cursor.AtEnd && !cursor.IsWord("on"))
+                // CREATE [UNIQUE] INDEX ... ON t locks t against writes (SHARE); CREATE [OR REPLACE]
+                // [CONSTRAINT] TRIGGER ... ON t takes SHARE ROW EXCLUSIVE.
+                cursor.AcceptWords("or", "replace");
+                var mode = cursor.AcceptWords("unique", "index") || cursor.AcceptWord("index") ? TableLockMode.Share
+                    : cursor.AcceptWord("trigger") || cursor.AcceptWords("constraint", "trigger") ? TableLockMode.ShareRowExclusive
+                    : (TableLockMode?)null;
+                if (mode is { } lockMode)
                 {
-                    cursor.Position++;
-                }
+                    while (!cursor.AtEnd && !cursor.IsWord("on"))
+                    {
+                        cursor.Position++;
+                    }
 
-                if (cursor.AcceptWord("on"))
-                {
-                    cursor.AcceptWord("only");
-                    Add(requests, cursor, TableLockMode.Share);
+                    if (cursor.AcceptWord("on"))
+                    {
+                        cursor.AcceptWord("only");
+                        Add(requests, cursor, lockMode);
+                    }
                 }
             }
 

@@ -14,6 +14,9 @@ internal sealed class PlannedStep
 
     public string? Column { get; init; }
 
+    /// <summary>A step for an object of a schema (type, sequence, function, view): its name, shown where a table's would be.</summary>
+    public string? ObjectName { get; init; }
+
     /// <summary>The table as reports show it (bare in the first schema).</summary>
     public required string Display { get; init; }
 
@@ -49,6 +52,18 @@ internal sealed class PlannedStep
 
     /// <summary>Tables this step needs to exist first besides the ones its foreign keys name: its partition or inheritance parents.</summary>
     public List<TableName> DependsOn { get; } = [];
+
+    /// <summary>
+    /// When the step runs: 0 before the tables (types, sequences, functions they use), 1 with the tables
+    /// (ordered by what each needs), 2 after them (views, triggers, functions that read tables).
+    /// </summary>
+    public int Phase { get; init; } = 1;
+
+    /// <summary>The step needs its own table complete first (every column added to it): a constraint or an index.</summary>
+    public bool AfterOwnTable { get; init; }
+
+    /// <summary>The step gives its table a key others may reference (a primary key or unique constraint it adds).</summary>
+    public bool ProvidesKey { get; init; }
 
     public List<FixHazard> Hazards { get; } = [];
 
@@ -89,7 +104,7 @@ internal sealed class PlannedStep
             Order = order,
             Operation = Operation,
             Schema = Table.Schema,
-            Table = Table.Name,
+            Table = ObjectName ?? Table.Name,
             Column = Column,
             Statements = statements.ConvertAll(s => s.Trim().TrimEnd(';').TrimEnd()),
             Hazards = Hazards.ToArray(),

@@ -11,15 +11,26 @@ namespace DbAdapter.Core.Repair;
 /// </summary>
 internal static class StepOrdering
 {
-    /// <param name="steps">The steps in schema.sql order.</param>
+    /// <param name="all">The steps in schema.sql order.</param>
     /// <param name="resolve">The table a foreign key clause of a step points at.</param>
-    public static List<PlannedStep> Order(IReadOnlyList<PlannedStep> steps, Func<PlannedStep, ForeignKeyClause, TableName> resolve)
+    public static List<PlannedStep> Order(IReadOnlyList<PlannedStep> all, Func<PlannedStep, ForeignKeyClause, TableName> resolve)
     {
-        var creates = steps.Where(s => s.Operation != FixOperation.AddColumn).ToDictionary(s => s.Table);
+        // Types, sequences and functions come first and views and triggers last, each in schema.sql's
+        // order; the tables and what belongs to them are ordered by what each needs.
+        var before = all.Where(s => s.Phase == 0).OrderBy(s => s.Sequence).ToList();
+        var after = all.Where(s => s.Phase == 2).OrderBy(s => s.Operation switch
+        {
+            FixOperation.CreateFunction => 0,
+            FixOperation.CreateView => 1,
+            _ => 2,
+        }).ThenBy(s => s.Sequence).ToList();
+        var steps = all.Where(s => s.Phase == 1).ToList();
+        var creates = steps.Where(s => s.Operation is FixOperation.CreateTable or FixOperation.RecreateTable).ToDictionary(s => s.Table);
         var adds = steps.Where(s => s.Operation == FixOperation.AddColumn).ToLookup(s => s.Table);
+        var keys = steps.Where(s => s.ProvidesKey).ToLookup(s => s.Table);
 
-        // A step needs every step that builds a table it references: the table's creation, or the
-        // columns added to it (one of them may be the referenced key).
+        // A step needs every step that builds a table it references: the table's creation, the
+        // columns added to it (one of them may be the referenced key), and the key added to it.
         IEnumerable<PlannedStep> Builders(PlannedStep step, TableName referenced)
         {
             if (referenced == step.Table)
@@ -32,7 +43,26 @@ internal static class StepOrdering
                 yield return create;
             }
 
-            foreach (var add in adds[referenced])
+            foreach (var add in adds[referenced].Concat(keys[referenced]))
+            {
+                yield return add;
+            }
+        }
+
+        // A constraint or index of a table needs the table whole first.
+        IEnumerable<PlannedStep> OwnBuilders(PlannedStep step)
+        {
+            if (!step.AfterOwnTable)
+            {
+                yield break;
+            }
+
+            if (creates.TryGetValue(step.Table, out var create))
+            {
+                yield return create;
+            }
+
+            foreach (var add in adds[step.Table])
             {
                 yield return add;
             }
@@ -48,9 +78,12 @@ internal static class StepOrdering
             s => s,
             s => clauseTargets[s].SelectMany(t => t.Needs).Concat(alterTargets[s].SelectMany(t => t.Needs))
                 .Concat(s.DependsOn.SelectMany(parent => Builders(s, parent)))
+                .Concat(OwnBuilders(s))
+                .Where(d => d != s)
                 .Distinct().OrderBy(d => d.Sequence).ToList());
 
-        var ordered = new List<PlannedStep>(steps.Count);
+        var ordered = new List<PlannedStep>(all.Count);
+        ordered.AddRange(before);
         foreach (var component in StronglyConnected(steps.OrderBy(s => s.Sequence).ToList(), dependencies))
         {
             var members = component.OrderBy(s => s.Sequence).ToList();
@@ -62,6 +95,7 @@ internal static class StepOrdering
             ordered.AddRange(members);
         }
 
+        ordered.AddRange(after);
         return ordered;
     }
 

@@ -26,6 +26,9 @@ internal sealed class StepSequences
         _catalogPath = catalogPath;
     }
 
+    /// <summary>Counts <paramref name="names"/> as existing: steps of their own create them before any table needs them.</summary>
+    public void Reserve(IEnumerable<TableName> names) => _existing.UnionWith(names);
+
     /// <summary>
     /// Adds to <paramref name="step"/> the sequences <paramref name="columns"/> of <paramref name="table"/>
     /// need: created before its main statement, owned (OWNED BY) right after it. Sequences named in

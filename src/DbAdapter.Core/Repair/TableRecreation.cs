@@ -186,7 +186,7 @@ internal static class TableRecreation
                 ? $"(SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END FROM {sequence.Quoted} AS s)"
                 : "NULL";
             step.After.Add(
-                $"SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({DdlText.Literal(table.Quoted)}, {DdlText.Literal(column.Name)}), " +
+                $"SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({SqlLiteral.Quote(table.Quoted)}, {SqlLiteral.Quote(column.Name)}), " +
                 $"GREATEST(p.m, 1), p.m >= 1) FROM (SELECT GREATEST(COALESCE((SELECT max({quoted}) FROM {table.Quoted}), 0), COALESCE({oldPosition}, 0)) AS m) AS p");
         }
 

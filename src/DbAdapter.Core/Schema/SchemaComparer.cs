@@ -5,9 +5,10 @@ namespace DbAdapter.Core.Schema;
 
 /// <summary>
 /// Compares an expected schema (from schema.sql, spelled as a person writes it) with a live one (from
-/// <see cref="SchemaIntrospector"/>). Types and defaults are compared in the server's own canonical
-/// spelling, which the server produces for the expected side in one round trip, so a database built
-/// by running schema.sql shows no difference at all.
+/// <see cref="SchemaIntrospector"/>): tables and columns here, the objects beyond them in
+/// <see cref="ObjectComparer"/>. Types, defaults and every expression are compared in the server's own
+/// canonical spelling, which the server produces for the expected side in one round trip, so a
+/// database built by running schema.sql shows no difference at all.
 /// </summary>
 public static class SchemaComparer
 {
@@ -55,6 +56,7 @@ public static class SchemaComparer
         }
 
         var pairs = new List<ColumnPair>();
+        var tables = new List<(TableModel Expected, TableModel Live)>();
         var expectedNames = new HashSet<TableName>();
         foreach (var table in expected.Tables)
         {
@@ -76,6 +78,7 @@ public static class SchemaComparer
                 continue;
             }
 
+            tables.Add((table, liveTable));
             var liveColumns = liveTable.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
             var expectedColumns = new HashSet<string>(StringComparer.Ordinal);
             foreach (var column in table.Columns)
@@ -108,26 +111,8 @@ public static class SchemaComparer
             }
         }
 
-        var canonical = await CanonicalizeAsync(pairs, connection, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
-        foreach (var pair in pairs)
-        {
-            CompareColumn(pair, canonical, result);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// One server round trip for every distinct (type, default, search_path) the expected side spells,
-    /// answered in the spelling the introspector prints the live side in.
-    /// </summary>
-    private static async Task<Dictionary<ProbeItem, ProbeAnswer>> CanonicalizeAsync(
-        List<ColumnPair> pairs,
-        NpgsqlConnection connection,
-        SearchPath printPath,
-        SchemaQueryStatistics? statistics,
-        CancellationToken ct)
-    {
+        // One probe for every column shape and object the server must spell, in one round trip.
+        var objects = new ObjectComparer(expected, live, schemas, tables);
         var items = new List<ProbeItem>();
         var seen = new HashSet<ProbeItem>();
         foreach (var pair in pairs)
@@ -138,14 +123,22 @@ public static class SchemaComparer
             }
         }
 
-        var answers = await ServerProbe.RunAsync(connection, items, printPath, statistics, ct).ConfigureAwait(false);
-        var map = new Dictionary<ProbeItem, ProbeAnswer>(items.Count);
-        for (var i = 0; i < items.Count; i++)
+        var columnCount = items.Count;
+        items.AddRange(objects.TypeProbes);
+        var (answers, objectAnswers) = await ServerProbe.RunAsync(connection, items, objects.Probes, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
+        var canonical = new Dictionary<ProbeItem, ProbeAnswer>(columnCount);
+        for (var i = 0; i < columnCount; i++)
         {
-            map[items[i]] = answers[i];
+            canonical[items[i]] = answers[i];
         }
 
-        return map;
+        foreach (var pair in pairs)
+        {
+            CompareColumn(pair, canonical, result);
+        }
+
+        objects.Compare(objectAnswers, answers.Skip(columnCount).ToList(), result);
+        return result;
     }
 
     private static void CompareColumn(ColumnPair pair, Dictionary<ProbeItem, ProbeAnswer> canonical, SchemaComparison result)

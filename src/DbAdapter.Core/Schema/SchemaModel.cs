@@ -27,6 +27,15 @@ public sealed class SchemaModel
     /// </summary>
     public List<SequenceModel> Sequences { get; } = [];
 
+    /// <summary>Views and materialized views, in file (or creation) order: a view may use the ones before it.</summary>
+    public List<ViewModel> Views { get; } = [];
+
+    /// <summary>Enum types, labels in their order.</summary>
+    public List<EnumModel> Enums { get; } = [];
+
+    /// <summary>Domains with their base type, default, NOT NULL and checks.</summary>
+    public List<DomainModel> Domains { get; } = [];
+
     /// <summary>Non-fatal findings of the reader ("line 12: skipped ..."), in file order.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -66,11 +75,17 @@ public sealed class TableModel : IQualifiedObject
     /// <summary>Primary key columns in key order (empty when none).</summary>
     public List<string> PrimaryKey { get; } = [];
 
-    /// <summary>Live: the primary key constraint's name.</summary>
+    /// <summary>The primary key constraint's name (schema.sql: only when the file names it).</summary>
     public string? PrimaryKeyName { get; set; }
 
     /// <summary>Live: the primary key came from a partitioned parent (the partition did not declare it).</summary>
     public bool PrimaryKeyInherited { get; set; }
+
+    /// <summary>The primary key is DEFERRABLE (and whether INITIALLY DEFERRED).</summary>
+    public ConstraintTiming PrimaryKeyTiming { get; set; }
+
+    /// <summary>schema.sql only: the column whose own definition declares the primary key (PRIMARY KEY written inline), or null.</summary>
+    public string? PrimaryKeyInline { get; set; }
 
     /// <summary>Unique constraints (each a column list).</summary>
     public List<UniqueModel> Uniques { get; } = [];
@@ -175,43 +190,72 @@ public sealed class ColumnModel
     public override string ToString() => $"{Name} {Type}";
 }
 
-public sealed class UniqueModel
+/// <summary>When a constraint is checked: DEFERRABLE, and whether INITIALLY DEFERRED.</summary>
+/// <param name="Deferrable">DEFERRABLE.</param>
+/// <param name="InitiallyDeferred">INITIALLY DEFERRED (only with <paramref name="Deferrable"/>).</param>
+public readonly record struct ConstraintTiming(bool Deferrable, bool InitiallyDeferred)
 {
-    public string? Name { get; set; }
-
-    public List<string> Columns { get; } = [];
-
-    /// <summary>Live: the constraint came from a partitioned parent.</summary>
-    public bool IsInherited { get; set; }
+    /// <summary>" DEFERRABLE", " DEFERRABLE INITIALLY DEFERRED" or nothing, as pg_get_constraintdef ends a definition.</summary>
+    public string Suffix => !Deferrable ? string.Empty : InitiallyDeferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
 }
 
-public sealed class CheckModel
+/// <summary>What every table constraint of the model has besides its own parts.</summary>
+public abstract class ConstraintModel
 {
+    /// <summary>The constraint's name: live always; schema.sql only when the file names it (the server chooses one otherwise).</summary>
     public string? Name { get; set; }
 
+    /// <summary>Live: the constraint came from a parent (a partitioned parent, or an inherited check).</summary>
+    public bool IsInherited { get; set; }
+
+    /// <summary>DEFERRABLE / INITIALLY DEFERRED (unique, primary key, foreign key and exclusion constraints).</summary>
+    public ConstraintTiming Timing { get; set; }
+
+    /// <summary>
+    /// schema.sql only: the column whose own definition declares the constraint (UNIQUE, CHECK or
+    /// REFERENCES written inline), or null for a table constraint. Adding that column adds the constraint.
+    /// </summary>
+    public string? InlineColumn { get; set; }
+
+    /// <summary>schema.sql only: the search_path the constraint was written under (its expression resolves there).</summary>
+    public SearchPath? SearchPath { get; set; }
+
+    /// <summary>schema.sql only: line where the constraint is written.</summary>
+    public int Line { get; set; }
+}
+
+public sealed class UniqueModel : ConstraintModel
+{
+    public List<string> Columns { get; } = [];
+
+    /// <summary>NULLS NOT DISTINCT: two rows with NULL in the key collide.</summary>
+    public bool NullsNotDistinct { get; set; }
+}
+
+public sealed class CheckModel : ConstraintModel
+{
     /// <summary>The expression (live: pg_get_constraintdef, "CHECK (...)"; schema.sql: as written, inside the parentheses).</summary>
     public required string Expression { get; set; }
 
     /// <summary>Live: the columns the check names.</summary>
     public List<string> Columns { get; } = [];
 
-    /// <summary>Live: the check is inherited from a parent and not declared by the table itself.</summary>
-    public bool IsInherited { get; set; }
+    /// <summary>NO INHERIT: the check does not reach inheritance children.</summary>
+    public bool NoInherit { get; set; }
 }
 
-/// <summary>An exclusion constraint, kept as text: nothing compares its parts.</summary>
-public sealed class ExclusionModel
+/// <summary>An exclusion constraint (EXCLUDE USING gist (room WITH =, during WITH &amp;&amp;)).</summary>
+public sealed class ExclusionModel : ConstraintModel
 {
-    public string? Name { get; set; }
-
-    /// <summary>The constraint from EXCLUDE on (schema.sql: as written, whitespace normalised).</summary>
+    /// <summary>The constraint from EXCLUDE on (live: pg_get_constraintdef; schema.sql: as written, whitespace normalised).</summary>
     public required string Definition { get; set; }
+
+    /// <summary>The columns the constraint names, where known (live: conkey; schema.sql: plain column elements).</summary>
+    public List<string> Columns { get; } = [];
 }
 
-public sealed class ForeignKeyModel
+public sealed class ForeignKeyModel : ConstraintModel
 {
-    public string? Name { get; set; }
-
     public List<string> Columns { get; } = [];
 
     public required string ReferencedSchema { get; set; }
@@ -228,13 +272,6 @@ public sealed class ForeignKeyModel
 
     /// <summary>MATCH SIMPLE (the default), FULL or PARTIAL.</summary>
     public string Match { get; set; } = "SIMPLE";
-
-    public bool Deferrable { get; set; }
-
-    public bool InitiallyDeferred { get; set; }
-
-    /// <summary>Live: the key came from a partitioned parent.</summary>
-    public bool IsInherited { get; set; }
 }
 
 public sealed class IndexModel
@@ -245,14 +282,30 @@ public sealed class IndexModel
     /// <summary>The table (settable: follows a rename of its table in schema.sql).</summary>
     public required string Table { get; set; }
 
+    /// <summary>The name (schema.sql: the server's choice for an unnamed index, without its collision suffix).</summary>
     public required string Name { get; init; }
 
+    /// <summary>schema.sql only: the file gives the index no name (the server chooses one).</summary>
+    public bool NameGenerated { get; init; }
+
     public bool IsUnique { get; set; }
+
+    /// <summary>The access method (btree, gin, gist...), lower case.</summary>
+    public string Method { get; set; } = "btree";
 
     /// <summary>Key columns; an expression key appears as its expression text.</summary>
     public List<string> Columns { get; } = [];
 
-    /// <summary>Partial index predicate, or null.</summary>
+    /// <summary>Each key: its column (or null for an expression) and its options, parallel to <see cref="Columns"/>.</summary>
+    public List<IndexKey> Keys { get; } = [];
+
+    /// <summary>INCLUDE columns (stored, not part of the key).</summary>
+    public List<string> Include { get; } = [];
+
+    /// <summary>NULLS NOT DISTINCT (a unique index where NULLs collide).</summary>
+    public bool NullsNotDistinct { get; set; }
+
+    /// <summary>Partial index predicate, or null (live: pg_get_expr; schema.sql: as written).</summary>
     public string? Predicate { get; set; }
 
     /// <summary>The full CREATE INDEX statement (live: pg_get_indexdef; schema.sql: as written).</summary>
@@ -267,6 +320,15 @@ public sealed class IndexModel
     /// <summary>schema.sql only: the CREATE INDEX statement (for repair).</summary>
     public FileStatement? Statement { get; set; }
 }
+
+/// <summary>One key of an index: a column or an expression, and how it is ordered and compared.</summary>
+/// <param name="Column">The column name, or null when the key is an expression (its text is in <see cref="IndexModel.Columns"/>).</param>
+/// <param name="Options">
+/// What follows the key, in the server's words and order: a non-default operator class, then
+/// "DESC", "NULLS FIRST" (ascending) or "NULLS LAST" (descending) where they differ from the default;
+/// empty for none.
+/// </param>
+public sealed record IndexKey(string? Column, string Options);
 
 public sealed class TriggerModel
 {
@@ -284,19 +346,98 @@ public sealed class TriggerModel
     /// <summary>Every event: INSERT, UPDATE, DELETE, TRUNCATE.</summary>
     public List<string> Events { get; } = [];
 
+    /// <summary>UPDATE OF: the columns an UPDATE must name to fire the trigger (empty: any UPDATE).</summary>
+    public List<string> UpdateColumns { get; } = [];
+
+    /// <summary>FOR EACH ROW (true) or FOR EACH STATEMENT.</summary>
+    public bool ForEachRow { get; set; }
+
+    /// <summary>
+    /// The function, as written (schema.sql: possibly unqualified) or schema-qualified (live).
+    /// </summary>
     public string? Function { get; set; }
+
+    /// <summary>The arguments passed to the function, as the strings it receives.</summary>
+    public List<string> Arguments { get; } = [];
+
+    /// <summary>The WHEN condition (live: as pg_get_triggerdef prints it; schema.sql: as written), or null.</summary>
+    public string? When { get; set; }
+
+    /// <summary>CREATE CONSTRAINT TRIGGER: a trigger that can be deferred.</summary>
+    public bool IsConstraint { get; set; }
+
+    /// <summary>A constraint trigger's DEFERRABLE / INITIALLY DEFERRED.</summary>
+    public ConstraintTiming Deferral { get; set; }
+
+    /// <summary>REFERENCING OLD TABLE AS ... / NEW TABLE AS ...: the transition table names, or null.</summary>
+    public string? OldTable { get; set; }
+
+    /// <summary>REFERENCING NEW TABLE AS name, or null.</summary>
+    public string? NewTable { get; set; }
+
+    /// <summary>Live: a partition's clone of its partitioned parent's trigger.</summary>
+    public bool IsInherited { get; set; }
+
+    /// <summary>Live: the definition as pg_get_triggerdef prints it; schema.sql: the statement as written.</summary>
+    public string? Definition { get; set; }
+
+    /// <summary>schema.sql only: the CREATE TRIGGER statement (for repair).</summary>
+    public FileStatement? Statement { get; set; }
+
+    /// <summary>schema.sql only: the search_path the trigger was written under (its function resolves there).</summary>
+    public SearchPath? SearchPath { get; set; }
+
+    /// <summary>schema.sql only: line of the CREATE TRIGGER statement.</summary>
+    public int Line { get; set; }
 }
 
 public sealed class FunctionModel
 {
-    public required string Schema { get; init; }
+    public required string Schema { get; set; }
 
-    public required string Name { get; init; }
+    public required string Name { get; set; }
 
-    /// <summary>Identity arguments (pg_get_function_identity_arguments), telling overloads apart.</summary>
-    public required string Arguments { get; init; }
+    /// <summary>
+    /// Identity arguments (live: pg_get_function_identity_arguments, telling overloads apart; schema.sql:
+    /// the argument list as written).
+    /// </summary>
+    public required string Arguments { get; set; }
 
     public string? ReturnType { get; set; }
+
+    /// <summary>A procedure (CREATE PROCEDURE) rather than a function.</summary>
+    public bool IsProcedure { get; set; }
+
+    /// <summary>The language, lower case (plpgsql, sql, c...).</summary>
+    public string? Language { get; set; }
+
+    /// <summary>
+    /// The body: the string after AS, exactly as the function receives it (live: prosrc), or, for a
+    /// SQL-standard body (BEGIN ATOMIC / RETURN), the server's text of it.
+    /// </summary>
+    public string? Body { get; set; }
+
+    /// <summary>
+    /// Everything but the body that makes the function behave as it does, in the server's words
+    /// ("VOLATILE", "STABLE STRICT SECURITY DEFINER", "IMMUTABLE PARALLEL SAFE"...). Live, and
+    /// schema.sql once the server has read it.
+    /// </summary>
+    public string? Attributes { get; set; }
+
+    /// <summary>Live: CREATE OR REPLACE FUNCTION as pg_get_functiondef prints it (repair in shadow mode runs it).</summary>
+    public string? Definition { get; set; }
+
+    /// <summary>schema.sql only: the CREATE FUNCTION / PROCEDURE statement (for repair and for the server to read).</summary>
+    public FileStatement? Statement { get; set; }
+
+    /// <summary>schema.sql only: where the argument list starts in <see cref="Statement"/>'s text (what follows the name is what the server reads).</summary>
+    internal int RestOffset { get; set; }
+
+    /// <summary>schema.sql only: line of the statement.</summary>
+    public int Line { get; set; }
+
+    /// <summary>"name(arguments)", the way the report names a function.</summary>
+    public string Signature => $"{Name}({Arguments})";
 }
 
 /// <summary>
@@ -322,8 +463,14 @@ public sealed class SequenceModel : IQualifiedObject
     /// <summary>schema.sql only: the ALTER SEQUENCE statements that follow it (OWNED BY, RESTART...).</summary>
     public List<FileStatement> AlterStatements { get; } = [];
 
-    /// <summary>Live: the data type (format_type of seqtypid: "integer", "bigint").</summary>
+    /// <summary>The data type (live: format_type of seqtypid, "integer", "bigint"; schema.sql: AS type as written, null for the default bigint).</summary>
     public string? DataType { get; set; }
+
+    /// <summary>
+    /// Made by the comparison for a SERIAL column of schema.sql: the sequence the server creates for
+    /// it, which the file does not write as a statement of its own.
+    /// </summary>
+    public bool IsImplicit { get; set; }
 
     public long Start { get; set; } = 1;
 

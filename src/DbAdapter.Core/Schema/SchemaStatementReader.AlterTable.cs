@@ -93,12 +93,14 @@ internal sealed partial class SchemaStatementReader
             if (!isColumn && TableElementReader.StartsTableConstraint(a))
             {
                 TableElementReader.ReadTableConstraint(a, delta, _defaultSchema);
+                SetPaths(delta);
                 alter.Changes.Add(table => MergeConstraints(table, delta));
             }
             else
             {
                 var column = TableElementReader.ReadColumn(a, delta, _defaultSchema);
                 column.SearchPath = _searchPath;
+                SetPaths(delta);
                 alter.Changes.Add(table =>
                 {
                     AddColumnTo(Reach(table, only), column, ifNotExists, first.Line);
@@ -393,6 +395,9 @@ internal sealed partial class SchemaStatementReader
             }
 
             table.PrimaryKey.AddRange(delta.PrimaryKey);
+            table.PrimaryKeyName = delta.PrimaryKeyName;
+            table.PrimaryKeyTiming = delta.PrimaryKeyTiming;
+            table.PrimaryKeyInline = delta.PrimaryKeyInline;
             foreach (var name in delta.PrimaryKey)
             {
                 if (table.FindColumn(name) is { } column)
@@ -411,13 +416,12 @@ internal sealed partial class SchemaStatementReader
 
     private static void DropConstraint(TableModel table, string name)
     {
-        table.Uniques.RemoveAll(u => u.Name == name);
-        table.Checks.RemoveAll(k => k.Name == name);
-        table.ForeignKeys.RemoveAll(f => f.Name == name);
-        table.Exclusions.RemoveAll(x => x.Name == name);
-
-        // An unnamed primary key is named "<table>_pkey" by the server.
-        if (name == $"{table.Name}_pkey")
+        // An unnamed constraint goes by the name the server gave it.
+        table.Uniques.RemoveAll(u => NameOf(table, u) == name);
+        table.Checks.RemoveAll(k => NameOf(table, k) == name);
+        table.ForeignKeys.RemoveAll(f => NameOf(table, f) == name);
+        table.Exclusions.RemoveAll(x => NameOf(table, x) == name);
+        if (name == (table.PrimaryKeyName ?? ConstraintNames.PrimaryKey(table.Name)))
         {
             foreach (var column in table.Columns)
             {
@@ -425,29 +429,43 @@ internal sealed partial class SchemaStatementReader
             }
 
             table.PrimaryKey.Clear();
+            table.PrimaryKeyName = null;
+            table.PrimaryKeyInline = null;
+        }
+    }
+
+    /// <summary>A constraint's name: the one the file gives it, or the one the server chooses.</summary>
+    internal static string NameOf(TableModel table, ConstraintModel constraint) => constraint.Name ?? constraint switch
+    {
+        UniqueModel unique => ConstraintNames.Unique(table.Name, unique.Columns),
+        ForeignKeyModel foreignKey => ConstraintNames.ForeignKey(table.Name, foreignKey.Columns),
+        ExclusionModel exclusion => ConstraintNames.Exclusion(table.Name, exclusion.Columns),
+        CheckModel check => ConstraintNames.Check(table.Name, check.Expression, table.Columns.Select(c => c.Name)),
+        _ => throw new ArgumentOutOfRangeException(nameof(constraint)),
+    };
+
+    /// <summary>The search_path the constraints just read were written under, where none is set yet.</summary>
+    private void SetPaths(TableModel table)
+    {
+        foreach (var constraint in table.Uniques.Concat<ConstraintModel>(table.Checks).Concat(table.ForeignKeys).Concat(table.Exclusions))
+        {
+            constraint.SearchPath ??= _searchPath;
         }
     }
 
     private static void RenameConstraint(TableModel table, string from, string to)
     {
-        foreach (var unique in table.Uniques.Where(u => u.Name == from))
+        foreach (var constraint in table.Uniques.Concat<ConstraintModel>(table.Checks).Concat(table.ForeignKeys).Concat(table.Exclusions))
         {
-            unique.Name = to;
+            if (NameOf(table, constraint) == from)
+            {
+                constraint.Name = to;
+            }
         }
 
-        foreach (var check in table.Checks.Where(k => k.Name == from))
+        if (table.PrimaryKey.Count > 0 && (table.PrimaryKeyName ?? ConstraintNames.PrimaryKey(table.Name)) == from)
         {
-            check.Name = to;
-        }
-
-        foreach (var foreignKey in table.ForeignKeys.Where(f => f.Name == from))
-        {
-            foreignKey.Name = to;
-        }
-
-        foreach (var exclusion in table.Exclusions.Where(x => x.Name == from))
-        {
-            exclusion.Name = to;
+            table.PrimaryKeyName = to;
         }
     }
 

@@ -274,8 +274,40 @@ internal sealed partial class SchemaStatementReader
             {
                 if (index.Schema == target.Schema && index.Table == target.Name)
                 {
-                    Replace(index.Columns, from, to);
+                    for (var k = 0; k < index.Columns.Count; k++)
+                    {
+                        index.Columns[k] = index.Columns[k] == from ? to : SqlText.RenameName(index.Columns[k], from, to);
+                    }
+
+                    index.Predicate = index.Predicate is null ? null : SqlText.RenameName(index.Predicate, from, to);
+                    Replace(index.Include, from, to);
+                    for (var k = 0; k < index.Keys.Count; k++)
+                    {
+                        if (index.Keys[k].Column == from)
+                        {
+                            index.Keys[k] = index.Keys[k] with { Column = to };
+                        }
+                    }
                 }
+            }
+
+            foreach (var trigger in _model.Triggers)
+            {
+                if (trigger.Schema == target.Schema && trigger.Table == target.Name)
+                {
+                    Replace(trigger.UpdateColumns, from, to);
+                }
+            }
+
+            foreach (var exclusion in target.Exclusions)
+            {
+                Replace(exclusion.Columns, from, to);
+            }
+
+            // Expressions name the column too: the server follows the rename in what it stores.
+            foreach (var check in target.Checks)
+            {
+                check.Expression = SqlText.RenameName(check.Expression, from, to);
             }
 
             foreach (var sequence in _model.Sequences)
@@ -359,6 +391,22 @@ internal sealed partial class SchemaStatementReader
 
             target.Uniques.RemoveAll(u => u.Columns.Contains(name));
             target.ForeignKeys.RemoveAll(f => f.Columns.Contains(name));
+
+            // Checks, exclusion constraints and indexes that use the column go with it.
+            target.Checks.RemoveAll(k => ConstraintNames.ColumnsIn(k.Expression, [name]).Count > 0);
+            target.Exclusions.RemoveAll(x => x.Columns.Contains(name) || ConstraintNames.ColumnsIn(x.Definition, [name]).Count > 0);
+            _model.Indexes.RemoveAll(i =>
+            {
+                var dropped = i.Schema == target.Schema && i.Table == target.Name &&
+                    (i.Columns.Any(k => k == name || ConstraintNames.ColumnsIn(k, [name]).Count > 0) || i.Include.Contains(name) ||
+                     (i.Predicate is { } predicate && ConstraintNames.ColumnsIn(predicate, [name]).Count > 0));
+                if (dropped)
+                {
+                    _indexes.Remove((i.Schema, i.Name));
+                }
+
+                return dropped;
+            });
             DropOwnedSequences(target, name);
         }
     }

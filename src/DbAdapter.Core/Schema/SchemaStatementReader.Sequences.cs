@@ -69,11 +69,35 @@ internal sealed partial class SchemaStatementReader
         sequence.AlterStatements.Add(kept);
     }
 
-    /// <summary>Finds OWNED BY [schema.]table.column (or NONE) among the options and records the owner.</summary>
+    /// <summary>
+    /// Reads the options: AS type, INCREMENT [BY] n, and OWNED BY [schema.]table.column (or NONE),
+    /// which records the owner; the others are kept only in the statement.
+    /// </summary>
     private void ReadOwnedBy(SqlStatement statement, FileStatement kept, TokenCursor c, SequenceModel sequence)
     {
         while (!c.AtEnd)
         {
+            if (c.AcceptWord("as"))
+            {
+                var typeStart = c.Position;
+                c.ReadQualifiedName(string.Empty, "a type");
+                sequence.DataType = c.Render(typeStart, c.Position);
+                continue;
+            }
+
+            if (c.AcceptWord("increment"))
+            {
+                c.AcceptWord("by");
+                var negative = c.AcceptSymbol("-");
+                if (c.Peek() is { Kind: SqlTokenKind.Number } number && long.TryParse(number.Text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var increment))
+                {
+                    c.Next();
+                    sequence.Increment = negative ? -increment : increment;
+                }
+
+                continue;
+            }
+
             if (!c.AcceptWords("owned", "by"))
             {
                 c.SkipItem();

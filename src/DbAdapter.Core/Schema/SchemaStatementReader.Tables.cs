@@ -69,6 +69,7 @@ internal sealed partial class SchemaStatementReader
             column.SearchPath ??= _searchPath;
         }
 
+        SetPaths(table);
         AddTable(table);
         foreach (var (parent, partition) in parents)
         {

@@ -23,7 +23,7 @@ internal sealed partial class SchemaStatementReader
 
     private static readonly HashSet<string> HarmlessCreateKinds =
     [
-        "extension", "type", "view", "materialized", "recursive", "policy", "schema", "domain",
+        "extension", "policy", "schema",
         "role", "user", "group", "publication", "subscription", "aggregate", "operator", "cast", "collation",
         "conversion", "default", "event", "rule", "server", "foreign", "statistics", "text", "language",
         "trusted", "procedural", "tablespace", "database", "access", "transform",
@@ -41,6 +41,9 @@ internal sealed partial class SchemaStatementReader
     private readonly Dictionary<(string Schema, string Table, string Name), TriggerModel> _triggers = [];
     private readonly Dictionary<(string Schema, string Name, string Arguments), FunctionModel> _functions = [];
     private readonly Dictionary<(string Schema, string Name), SequenceModel> _sequences = [];
+    private readonly Dictionary<(string Schema, string Name), ViewModel> _views = [];
+    private readonly Dictionary<(string Schema, string Name), EnumModel> _enums = [];
+    private readonly Dictionary<(string Schema, string Name), DomainModel> _domains = [];
 
     // Partitions and inheritance children of each table, so a change to a parent reaches them.
     private readonly Dictionary<TableModel, List<TableModel>> _children = [];
@@ -189,6 +192,18 @@ internal sealed partial class SchemaStatementReader
                     {
                         ReadAlterSequence(statement, c);
                     }
+                    else if (c.AcceptWord("type"))
+                    {
+                        ReadAlterType(statement, c);
+                    }
+                    else if (c.AcceptWord("domain"))
+                    {
+                        ReadAlterDomain(statement, c);
+                    }
+                    else if (c.AcceptWord("view") || c.AcceptWords("materialized", "view"))
+                    {
+                        ReadAlterView(c);
+                    }
 
                     break;
                 case "drop":
@@ -265,13 +280,37 @@ internal sealed partial class SchemaStatementReader
                 ReadCreateSequence(statement, c);
             }
         }
-        else if (c.AcceptWord("function") || c.AcceptWord("procedure"))
+        else if (c.IsWord("function") || c.IsWord("procedure"))
         {
-            ReadCreateFunction(c);
+            ReadCreateFunction(statement, c);
         }
-        else if (c.AcceptWord("trigger") || c.AcceptWords("constraint", "trigger"))
+        else if (c.AcceptWord("trigger"))
         {
-            ReadCreateTrigger(c);
+            ReadCreateTrigger(statement, c, constraint: false);
+        }
+        else if (c.AcceptWords("constraint", "trigger"))
+        {
+            ReadCreateTrigger(statement, c, constraint: true);
+        }
+        else if (c.AcceptWord("view") || c.AcceptWords("recursive", "view"))
+        {
+            // A temporary view lives only in the session that made it.
+            if (persistence != "TEMP")
+            {
+                ReadCreateView(statement, c, materialized: false, recursive: c.Tokens[c.Position - 2].IsWord("recursive"));
+            }
+        }
+        else if (c.AcceptWords("materialized", "view"))
+        {
+            ReadCreateView(statement, c, materialized: true, recursive: false);
+        }
+        else if (c.AcceptWord("type"))
+        {
+            ReadCreateType(statement, c);
+        }
+        else if (c.AcceptWord("domain"))
+        {
+            ReadCreateDomain(statement, c);
         }
         else if (!(c.Peek() is { Kind: SqlTokenKind.Identifier } kind && HarmlessCreateKinds.Contains(kind.Value)))
         {
@@ -443,6 +482,66 @@ internal sealed partial class SchemaStatementReader
                 if (_indexes.Remove((schema, name), out var index))
                 {
                     _model.Indexes.Remove(index);
+                }
+            }
+        }
+        else if (c.AcceptWord("view") || c.AcceptWords("materialized", "view"))
+        {
+            c.AcceptWords("if", "exists");
+            foreach (var (schema, name) in ReadNameList(c))
+            {
+                if (_views.Remove((schema, name), out var view))
+                {
+                    _model.Views.Remove(view);
+                }
+            }
+        }
+        else if (c.AcceptWord("type") || c.AcceptWord("domain"))
+        {
+            c.AcceptWords("if", "exists");
+            foreach (var (schema, name) in ReadNameList(c))
+            {
+                if (_enums.Remove((schema, name), out var type))
+                {
+                    _model.Enums.Remove(type);
+                }
+
+                if (_domains.Remove((schema, name), out var domain))
+                {
+                    _model.Domains.Remove(domain);
+                }
+            }
+        }
+        else if (c.AcceptWord("trigger"))
+        {
+            c.AcceptWords("if", "exists");
+            var name = c.ReadName("a trigger name");
+            c.ExpectWord("on");
+            var (schema, table) = c.ReadQualifiedName(_defaultSchema);
+            if (_triggers.Remove((schema, table, name), out var trigger))
+            {
+                _model.Triggers.Remove(trigger);
+            }
+        }
+        else if (c.AcceptWord("function") || c.AcceptWord("procedure"))
+        {
+            c.AcceptWords("if", "exists");
+            foreach (var (start, end) in TokenCursor.SplitTopLevel(c.Tokens, c.Position, c.End))
+            {
+                var part = new TokenCursor(c.Tokens, start, end);
+                var (schema, name) = part.ReadQualifiedName(_defaultSchema, "a function name");
+                string? arguments = null;
+                if (part.IsSymbol("("))
+                {
+                    var (argumentsStart, argumentsEnd) = part.ReadParenthesized();
+                    arguments = part.Render(argumentsStart, argumentsEnd);
+                }
+
+                // Without an argument list the name must be unique, and then that one goes.
+                foreach (var function in _model.Functions.Where(f => f.Schema == schema && f.Name == name && (arguments is null || f.Arguments == arguments)).ToList())
+                {
+                    _functions.Remove((schema, name, function.Arguments));
+                    _model.Functions.Remove(function);
                 }
             }
         }

@@ -18,9 +18,11 @@ internal readonly record struct ProbeItem(string Type, string? Default, bool Che
 internal sealed record ProbeAnswer(string? Type, string? Default, string? TypeError, string? DefaultError, bool Rewrites);
 
 /// <summary>
-/// Asks the server about column shapes written in a user file without running anything of the file on
-/// live data: each item becomes a column of a temporary table created under a savepoint that is always
-/// rolled back. Comparing the server's spelling with the live catalog means "VARCHAR(50)" equals
+/// Asks the server about column shapes and objects written in a user file without running anything of
+/// the file on live data: each column shape becomes a column of a temporary table, each expression a
+/// constraint of one (an index key or predicate as a CHECK that holds it), each query the body of a
+/// temporary function, each function and domain a temporary one, all created under a savepoint that is
+/// always rolled back. Comparing the server's spelling with the live catalog means "VARCHAR(50)" equals
 /// "character varying(50)" without this code knowing PostgreSQL's casting rules; and an ADD COLUMN on
 /// an EMPTY temporary table tells whether the real one would be rewritten (its file node changes),
 /// which PostgreSQL decides from the default's volatility and the type, not from the rows.
@@ -37,9 +39,14 @@ internal sealed record ProbeAnswer(string? Type, string? Default, string? TypeEr
 /// <para>Each item's names are resolved under the search_path it was written under (the file's), and
 /// the answers are printed under the path the caller reads the live catalog with, so "mood" written
 /// under "app, pg_catalog" answers "app.mood" exactly when the introspector prints the live column so.</para>
+/// <para>Objects are created and never used: no row is ever inserted into a temporary table, a
+/// function is created with check_function_bodies off and never called, a trigger never fires. A
+/// function is shown to the server only in a language whose creation runs nothing of it (SQL,
+/// PL/pgSQL); creating one in C would load its library.</para>
 /// <para>One round trip for any number of items. When the server rejects an item (a type or a
-/// function that does not exist there), the batch is rolled back and the items are asked one by one,
-/// so each failure is told apart and the others still get their answers.</para>
+/// function that does not exist there), the batch is rolled back and the items are asked one by one
+/// (the column shapes first, kept when only an object failed), so each failure is told apart and the
+/// others still get their answers.</para>
 /// </remarks>
 internal static class ServerProbe
 {
@@ -62,10 +69,24 @@ internal static class ServerProbe
         IReadOnlyList<ProbeItem> items,
         SearchPath? printPath,
         SchemaQueryStatistics? statistics,
+        CancellationToken ct) =>
+        (await RunAsync(connection, items, [], printPath, statistics, ct).ConfigureAwait(false)).Columns;
+
+    /// <summary>
+    /// Answers for column shapes and objects, each in item order, in one round trip when the server
+    /// can read every item. The connection must be inside a transaction, which is left as it was.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ProbeAnswer> Columns, IReadOnlyList<ObjectAnswer> Objects)> RunAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<ProbeItem> items,
+        IReadOnlyList<ObjectProbe> objects,
+        SearchPath? printPath,
+        SchemaQueryStatistics? statistics,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(objects);
         var answers = new ProbeAnswer?[items.Count];
         var sent = new List<Sent>(items.Count);
         for (var i = 0; i < items.Count; i++)
@@ -89,30 +110,106 @@ internal static class ServerProbe
             answers[i] = new ProbeAnswer(null, null, null, defaultRefused, false);
         }
 
-        if (sent.Count > 0)
+        // Objects: the same text under the same path is asked once (and checked once).
+        var objectAnswers = new ObjectAnswer?[objects.Count];
+        var distinct = new List<ObjectProbe>();
+        var refusedObjects = new Dictionary<string, ObjectAnswer>(StringComparer.Ordinal);
+        var slotOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var slots = new int[objects.Count];
+        for (var i = 0; i < objects.Count; i++)
         {
+            var key = Key(objects[i]);
+            slots[i] = -1;
+            if (refusedObjects.TryGetValue(key, out var answer))
+            {
+                objectAnswers[i] = answer;
+                continue;
+            }
+
+            if (!slotOf.TryGetValue(key, out var slot))
+            {
+                if (objects[i].Problem is { } problem)
+                {
+                    objectAnswers[i] = refusedObjects[key] = new ObjectAnswer(null, $"not sent to the server: {problem}");
+                    continue;
+                }
+
+                slot = distinct.Count;
+                slotOf[key] = slot;
+                distinct.Add(objects[i]);
+            }
+
+            slots[i] = slot;
+        }
+
+        var distinctAnswers = new ObjectAnswer?[distinct.Count];
+        if (sent.Count > 0 || distinct.Count > 0)
+        {
+            var state = new BatchState();
             try
             {
-                await AllAtOnceAsync(connection, sent, answers, printPath, statistics, ct).ConfigureAwait(false);
+                await AllAtOnceAsync(connection, sent, answers, distinct, distinctAnswers, printPath, state, statistics, ct).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (IsItemError(ex))
             {
                 await ExecuteAsync(connection, statistics, ct, $"ROLLBACK TO SAVEPOINT {Savepoint}", $"RELEASE SAVEPOINT {Savepoint}").ConfigureAwait(false);
-                foreach (var item in sent)
+                if (!state.ColumnsRead)
                 {
-                    answers[item.Index] = await OneAsync(connection, item, printPath, answers[item.Index]!.DefaultError, statistics, ct).ConfigureAwait(false);
+                    foreach (var item in sent)
+                    {
+                        answers[item.Index] = await OneAsync(connection, item, printPath, answers[item.Index]!.DefaultError, statistics, ct).ConfigureAwait(false);
+                    }
                 }
+
+                // The objects of the sections read in full keep their answers; the others are asked
+                // again, in halves, until each failing one is found.
+                var answered = new HashSet<int>();
+                if (state.Layout is { } layout)
+                {
+                    answered.UnionWith(layout.Answered(state.ObjectSetsRead));
+                    layout.Answer(state.Results, distinctAnswers, answered);
+                }
+
+                var rest = Enumerable.Range(0, distinct.Count).Where(i => !answered.Contains(i)).ToList();
+                await BisectAsync(connection, distinct, rest, distinctAnswers, printPath, statistics, ct).ConfigureAwait(false);
             }
         }
 
-        return answers!;
+        for (var i = 0; i < objects.Count; i++)
+        {
+            if (slots[i] >= 0)
+            {
+                objectAnswers[i] = distinctAnswers[slots[i]] ?? new ObjectAnswer(null, "the server gave no answer");
+            }
+        }
+
+        return (answers!, objectAnswers!);
     }
+
+    private static string Key(ObjectProbe item) =>
+        string.Join(
+            '\u0001',
+            item.Kind,
+            item.Text,
+            item.Path?.Text ?? "\u0002",
+            string.Join('\u0003', item.Columns.Select(c => c.Name + "\u0004" + c.Type)),
+            item.TriggerHead,
+            string.Join('\u0003', item.ColumnNames),
+            item.Recursive,
+            item.IsProcedure,
+            item.Domain is null ? string.Empty : Identity(item.Domain));
+
+    // Domains are not shared: each is asked as itself.
+    private static string Identity(object value) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value).ToString(CultureInfo.InvariantCulture);
 
     private static async Task AllAtOnceAsync(
         NpgsqlConnection connection,
         List<Sent> sent,
         ProbeAnswer?[] answers,
+        List<ObjectProbe> objects,
+        ObjectAnswer?[] objectAnswers,
         SearchPath? printPath,
+        BatchState state,
         SchemaQueryStatistics? statistics,
         CancellationToken ct)
     {
@@ -145,7 +242,7 @@ internal static class ServerProbe
                 }
             }
 
-            if (printPath is not null)
+            if (printPath is not null && sent.Count > 0)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(printPath.SetLocalStatement));
             }
@@ -164,6 +261,9 @@ internal static class ServerProbe
                 batch.BatchCommands.Add(rewritten);
             }
 
+            // Objects after the columns, so that the columns' answers are read even when an object fails.
+            var layout = ObjectBatch.Add(batch, objects, connection.PostgreSqlVersion, printPath);
+            state.Layout = layout;
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
             statistics?.Record(batch.BatchCommands.Count);
@@ -171,15 +271,27 @@ internal static class ServerProbe
             var types = new string?[sent.Count];
             var defaults = new string?[sent.Count];
             var rewrote = new bool[sent.Count];
+            var columnSets = chunks.Count + (rewrites.Count > 0 ? 1 : 0);
+            var results = state.Results;
             var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                // Rows of the column queries have 3 fields, those of the rewrite query 2: each row says
-                // which item it answers, so the order of result sets does not matter.
+                // Rows of the column queries have an integer first field (3 fields; the rewrite query
+                // 2), object rows a text tag: each row says which item it answers, so the order of
+                // result sets does not matter. Once every column query is read the column answers are
+                // kept, whatever an object does to the rest of the batch.
                 do
                 {
+                    var isColumnSet = reader.FieldCount > 0 && reader.GetFieldType(0) == typeof(int);
+                    var isObjectSet = reader.FieldCount > 0 && reader.GetFieldType(0) == typeof(string);
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))
                     {
+                        if (reader.GetFieldType(0) == typeof(string))
+                        {
+                            results.Read(reader);
+                            continue;
+                        }
+
                         var i = reader.GetInt32(0);
                         if (reader.FieldCount == 3)
                         {
@@ -191,14 +303,105 @@ internal static class ServerProbe
                             rewrote[i] = reader.GetBoolean(1);
                         }
                     }
+
+                    if (isColumnSet && --columnSets == 0)
+                    {
+                        Keep(sent, answers, types, defaults, rewrote);
+                        state.ColumnsRead = true;
+                    }
+
+                    if (isObjectSet)
+                    {
+                        state.ObjectSetsRead++;
+                    }
                 }
                 while (await reader.NextResultAsync(ct).ConfigureAwait(false));
             }
 
+            if (!state.ColumnsRead)
+            {
+                Keep(sent, answers, types, defaults, rewrote);
+                state.ColumnsRead = true;
+            }
+
+            layout.Answer(results, objectAnswers, null);
+        }
+
+        static void Keep(List<Sent> sent, ProbeAnswer?[] answers, string?[] types, string?[] defaults, bool[] rewrote)
+        {
             for (var i = 0; i < sent.Count; i++)
             {
                 var index = sent[i].Index;
                 answers[index] = answers[index]! with { Type = types[i], Default = defaults[i], Rewrites = rewrote[i] };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks <paramref name="items"/> (indices into <paramref name="objects"/>) in a savepoint of their
+    /// own; when the server rejects one of them, asks each half again, so a failing object is found in
+    /// a few round trips and every other gets its answer. A single failing object is answered with the
+    /// server's reason.
+    /// </summary>
+    private static async Task BisectAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<ObjectProbe> objects,
+        List<int> items,
+        ObjectAnswer?[] answers,
+        SearchPath? printPath,
+        SchemaQueryStatistics? statistics,
+        CancellationToken ct)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var subset = items.Select(i => objects[i]).ToList();
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SAVEPOINT {ItemSavepoint}"));
+            var layout = ObjectBatch.Add(batch, subset, connection.PostgreSqlVersion, printPath);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {ItemSavepoint}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {ItemSavepoint}"));
+            statistics?.Record(batch.BatchCommands.Count);
+            var results = new ObjectBatch.Results();
+            try
+            {
+                var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    do
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            results.Read(reader);
+                        }
+                    }
+                    while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+                }
+            }
+            catch (PostgresException ex) when (IsItemError(ex))
+            {
+                await ExecuteAsync(connection, statistics, ct, $"ROLLBACK TO SAVEPOINT {ItemSavepoint}", $"RELEASE SAVEPOINT {ItemSavepoint}").ConfigureAwait(false);
+                if (items.Count == 1)
+                {
+                    answers[items[0]] = new ObjectAnswer(null, ex.MessageText);
+                    return;
+                }
+
+                var half = items.Count / 2;
+                await BisectAsync(connection, objects, items[..half], answers, printPath, statistics, ct).ConfigureAwait(false);
+                await BisectAsync(connection, objects, items[half..], answers, printPath, statistics, ct).ConfigureAwait(false);
+                return;
+            }
+
+            var subsetAnswers = new ObjectAnswer?[subset.Count];
+            layout.Answer(results, subsetAnswers, null);
+            for (var k = 0; k < items.Count; k++)
+            {
+                answers[items[k]] = subsetAnswers[k];
             }
         }
     }
@@ -275,7 +478,7 @@ internal static class ServerProbe
     }
 
     /// <summary>Resolves names under <paramref name="path"/>, or the session's own path when null, until the savepoint is rolled back.</summary>
-    private static string PathStatement(SearchPath? path) => path?.SetLocalStatement ?? SearchPath.SetLocalDefaultStatement;
+    internal static string PathStatement(SearchPath? path) => path?.SetLocalStatement ?? SearchPath.SetLocalDefaultStatement;
 
     /// <summary>"name type [DEFAULT expr]" with the name quoted (it is ours) and the items as checked.</summary>
     private static string Column(string name, string type, string? @default) =>
@@ -351,4 +554,17 @@ internal static class ServerProbe
 
     /// <summary>An item sent to the server, with its place in the caller's list.</summary>
     private readonly record struct Sent(int Index, string Type, string? Default, bool CheckRewrite, SearchPath? Path);
+
+    /// <summary>How far reading the batch got: the answers read before a failing statement are kept.</summary>
+    private sealed class BatchState
+    {
+        public bool ColumnsRead { get; set; }
+
+        public ObjectBatch.Layout? Layout { get; set; }
+
+        public ObjectBatch.Results Results { get; } = new();
+
+        /// <summary>Object result sets read to their end.</summary>
+        public int ObjectSetsRead { get; set; }
+    }
 }

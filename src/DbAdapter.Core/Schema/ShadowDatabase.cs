@@ -340,7 +340,7 @@ public static class ShadowDatabase
         {
             try
             {
-                return await SchemaIntrospector.ReadAsync(connection, schemas, ct).ConfigureAwait(false);
+                return await SchemaIntrospector.ReadAsync(connection, schemas, forRepair: true, statistics: null, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, shadow, "reading the shadow database's catalog", null, whileOpening: false, out var translated))
             {

@@ -90,6 +90,10 @@ internal static class TableElementReader
     {
         string? constraintName = null;
         var clauseStart = c.Position;
+
+        // DEFERRABLE and INITIALLY belong to the key, unique or foreign key just before them.
+        Action<ConstraintTiming>? setTiming = null;
+        var timing = default(ConstraintTiming);
         while (!c.AtEnd)
         {
             var line = c.Current.Line;
@@ -120,25 +124,39 @@ internal static class TableElementReader
                 column.IsPrimaryKey = true;
                 column.NotNull = true;
                 SetPrimaryKey(table, [column.Name], line);
+                table.PrimaryKeyName = constraintName;
+                table.PrimaryKeyInline = column.Name;
                 SkipIndexParameters(c);
+                timing = default;
+                setTiming = t => table.PrimaryKeyTiming = t;
             }
             else if (c.AcceptWord("unique"))
             {
-                SkipNullsDistinct(c);
+                var unique = new UniqueModel { Name = constraintName, Columns = { column.Name }, InlineColumn = column.Name, Line = line, NullsNotDistinct = ReadNullsNotDistinct(c) };
                 SkipIndexParameters(c);
                 column.IsUnique = true;
-                table.Uniques.Add(new UniqueModel { Name = constraintName, Columns = { column.Name } });
+                table.Uniques.Add(unique);
+                timing = default;
+                setTiming = t => unique.Timing = t;
             }
             else if (c.AcceptWord("check"))
             {
-                table.Checks.Add(ReadCheck(c, constraintName));
+                var check = ReadCheck(c, constraintName);
+                check.InlineColumn = column.Name;
+                check.Line = line;
+                table.Checks.Add(check);
+                setTiming = null;
             }
             else if (c.AcceptWord("references"))
             {
                 var foreignKey = ReadReferences(c, defaultSchema);
                 foreignKey.Name = constraintName;
                 foreignKey.Columns.Add(column.Name);
+                foreignKey.InlineColumn = column.Name;
+                foreignKey.Line = line;
                 table.ForeignKeys.Add(foreignKey);
+                timing = default;
+                setTiming = t => foreignKey.Timing = t;
             }
             else if (c.AcceptWord("generated"))
             {
@@ -149,16 +167,9 @@ internal static class TableElementReader
             {
                 c.ReadQualifiedName(string.Empty, "a collation name");
             }
-            else if (c.AcceptWords("not", "deferrable") || c.AcceptWord("deferrable"))
+            else if (ReadTiming(c, ref timing))
             {
-                // Timing of constraint checks does not change the table's shape.
-            }
-            else if (c.AcceptWord("initially"))
-            {
-                if (!c.AcceptWord("deferred") && !c.AcceptWord("immediate"))
-                {
-                    throw c.Unexpected("DEFERRED or IMMEDIATE");
-                }
+                setTiming?.Invoke(timing);
             }
             else if (c.AcceptWord("compression") || c.AcceptWord("storage"))
             {
@@ -186,27 +197,33 @@ internal static class TableElementReader
         }
 
         var line = c.Line;
+        Action<ConstraintTiming>? setTiming = null;
         if (c.AcceptWords("primary", "key"))
         {
             SetPrimaryKey(table, ReadColumnList(c), line);
+            table.PrimaryKeyName = name;
             SkipIndexParameters(c);
+            setTiming = t => table.PrimaryKeyTiming = t;
         }
         else if (c.AcceptWord("unique"))
         {
-            SkipNullsDistinct(c);
+            var nullsNotDistinct = ReadNullsNotDistinct(c);
             if (c.AreWords("using", "index"))
             {
                 throw c.Error("UNIQUE USING INDEX names an existing index whose columns this file does not show");
             }
 
-            var unique = new UniqueModel { Name = name };
+            var unique = new UniqueModel { Name = name, Line = line, NullsNotDistinct = nullsNotDistinct };
             unique.Columns.AddRange(ReadColumnList(c));
             table.Uniques.Add(unique);
             SkipIndexParameters(c);
+            setTiming = t => unique.Timing = t;
         }
         else if (c.AcceptWord("check"))
         {
-            table.Checks.Add(ReadCheck(c, name));
+            var check = ReadCheck(c, name);
+            check.Line = line;
+            table.Checks.Add(check);
         }
         else if (c.AcceptWords("foreign", "key"))
         {
@@ -214,6 +231,7 @@ internal static class TableElementReader
             c.ExpectWord("references");
             var foreignKey = ReadReferences(c, defaultSchema);
             foreignKey.Name = name;
+            foreignKey.Line = line;
             foreignKey.Columns.AddRange(columns);
             if (foreignKey.ReferencedColumns.Count > 0 && foreignKey.ReferencedColumns.Count != columns.Count)
             {
@@ -221,13 +239,11 @@ internal static class TableElementReader
             }
 
             table.ForeignKeys.Add(foreignKey);
+            setTiming = t => foreignKey.Timing = t;
         }
         else if (c.IsWord("exclude"))
         {
-            // Nothing compares exclusion constraints part by part; the text is all repair needs.
-            var definitionStart = c.Position;
-            c.Position = c.End;
-            table.Exclusions.Add(new ExclusionModel { Name = name, Definition = c.Render(definitionStart, c.End) });
+            table.Exclusions.Add(ReadExclusion(c, name, line));
             return;
         }
         else
@@ -235,20 +251,114 @@ internal static class TableElementReader
             throw c.Unexpected("PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY or EXCLUDE");
         }
 
+        var timing = default(ConstraintTiming);
         while (!c.AtEnd)
         {
-            if (c.AcceptWords("not", "deferrable") || c.AcceptWord("deferrable") || c.AcceptWords("not", "valid") || c.AcceptWords("no", "inherit"))
+            if (ReadTiming(c, ref timing))
+            {
+                setTiming?.Invoke(timing);
+                continue;
+            }
+
+            if (c.AcceptWords("not", "valid"))
             {
                 continue;
             }
 
-            if (c.AcceptWord("initially") && (c.AcceptWord("deferred") || c.AcceptWord("immediate")))
+            if (c.AcceptWords("no", "inherit"))
             {
+                if (table.Checks.Count > 0)
+                {
+                    table.Checks[^1].NoInherit = true;
+                }
+
                 continue;
             }
 
             throw c.Unexpected($"the end of the constraint that starts with '{c.Tokens[start].Text}'");
         }
+    }
+
+    /// <summary>
+    /// EXCLUDE [USING method] (element WITH operator, ...) [INCLUDE ...] [WHERE (...)] [DEFERRABLE...]:
+    /// kept as written up to its timing; the plain column elements are its columns.
+    /// </summary>
+    private static ExclusionModel ReadExclusion(TokenCursor c, string? name, int line)
+    {
+        var definitionStart = c.Position;
+        c.ExpectWord("exclude");
+        if (c.AcceptWord("using"))
+        {
+            c.ReadName("an index method");
+        }
+
+        var columns = new List<string>();
+        var (start, end) = c.ReadParenthesized();
+        foreach (var (partStart, partEnd) in TokenCursor.SplitTopLevel(c.Tokens, start, end))
+        {
+            var first = c.Tokens[partStart];
+            columns.Add(first.IsName && partStart + 1 < partEnd && c.Tokens[partStart + 1].Kind == SqlTokenKind.Identifier ? first.Value : "expr");
+        }
+
+        // Everything up to DEFERRABLE / INITIALLY is the constraint itself.
+        while (!c.AtEnd && !c.IsWord("deferrable") && !c.AreWords("not", "deferrable") && !c.IsWord("initially"))
+        {
+            c.SkipItem();
+        }
+
+        var exclusion = new ExclusionModel { Name = name, Definition = c.Render(definitionStart, c.Position), Line = line };
+        exclusion.Columns.AddRange(columns);
+        var timing = default(ConstraintTiming);
+        while (!c.AtEnd)
+        {
+            if (!ReadTiming(c, ref timing))
+            {
+                throw c.Unexpected("DEFERRABLE, INITIALLY or the end of the exclusion constraint");
+            }
+        }
+
+        exclusion.Timing = timing;
+        return exclusion;
+    }
+
+    /// <summary>
+    /// [NOT] DEFERRABLE and INITIALLY DEFERRED | IMMEDIATE, folded into <paramref name="timing"/>;
+    /// false when the cursor is at neither.
+    /// </summary>
+    private static bool ReadTiming(TokenCursor c, ref ConstraintTiming timing)
+    {
+        if (c.AcceptWords("not", "deferrable"))
+        {
+            timing = default;
+            return true;
+        }
+
+        if (c.AcceptWord("deferrable"))
+        {
+            timing = timing with { Deferrable = true };
+            return true;
+        }
+
+        if (c.AcceptWord("initially"))
+        {
+            if (c.AcceptWord("deferred"))
+            {
+                // INITIALLY DEFERRED implies DEFERRABLE.
+                timing = new ConstraintTiming(true, true);
+            }
+            else if (c.AcceptWord("immediate"))
+            {
+                timing = timing with { InitiallyDeferred = false };
+            }
+            else
+            {
+                throw c.Unexpected("DEFERRED or IMMEDIATE");
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -302,7 +412,7 @@ internal static class TableElementReader
         }
 
         var check = new CheckModel { Name = name, Expression = c.Render(start, end) };
-        c.AcceptWords("no", "inherit");
+        check.NoInherit = c.AcceptWords("no", "inherit");
         return check;
     }
 
@@ -362,10 +472,8 @@ internal static class TableElementReader
         {
             if (c.AcceptWord("match"))
             {
-                if (!c.AcceptWord("full") && !c.AcceptWord("partial") && !c.AcceptWord("simple"))
-                {
-                    throw c.Unexpected("FULL, PARTIAL or SIMPLE after MATCH");
-                }
+                foreignKey.Match = c.AcceptWord("full") ? "FULL" : c.AcceptWord("partial") ? "PARTIAL" : c.AcceptWord("simple") ? "SIMPLE"
+                    : throw c.Unexpected("FULL, PARTIAL or SIMPLE after MATCH");
             }
             else if (c.AcceptWords("on", "delete"))
             {
@@ -444,12 +552,16 @@ internal static class TableElementReader
         table.PrimaryKey.AddRange(columns);
     }
 
-    private static void SkipNullsDistinct(TokenCursor c)
+    /// <summary>NULLS [NOT] DISTINCT after UNIQUE: true for NOT DISTINCT.</summary>
+    private static bool ReadNullsNotDistinct(TokenCursor c)
     {
-        if (!c.AcceptWords("nulls", "not", "distinct"))
+        if (c.AcceptWords("nulls", "not", "distinct"))
         {
-            c.AcceptWords("nulls", "distinct");
+            return true;
         }
+
+        c.AcceptWords("nulls", "distinct");
+        return false;
     }
 
     private static void SkipIndexParameters(TokenCursor c)

@@ -7,9 +7,23 @@ namespace DbAdapter.Core.Sql;
 /// </summary>
 internal sealed class SharedTokenStrings
 {
-    private int[] _buckets = new int[1024];
-    private Entry[] _entries = new Entry[1024];
+    private int[] _buckets;
+    private Entry[] _entries;
     private int _count;
+
+    /// <summary>A table sized for a text of <paramref name="length"/> characters: a fragment (a default, a check) gets a small one.</summary>
+    public SharedTokenStrings(int length)
+    {
+        // A distinct token per 8 characters is plenty for a fragment; a file grows the table as it needs.
+        var size = 16;
+        while (size < 1024 && size * 8 < length)
+        {
+            size *= 2;
+        }
+
+        _buckets = new int[size];
+        _entries = new Entry[size];
+    }
 
     /// <summary>Finds the strings for <paramref name="text"/>, or adds them with <paramref name="valueOf"/>.</summary>
     public (string Text, string Value) GetOrAdd(ReadOnlySpan<char> text, SqlTokenKind kind, Func<SqlTokenKind, string, string> valueOf)

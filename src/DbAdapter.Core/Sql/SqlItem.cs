@@ -86,6 +86,79 @@ internal static class SqlItem
         return open.Count > 0 ? "its parentheses do not pair up (a '(' or '[' is never closed)" : null;
     }
 
+    /// <summary>
+    /// Null when <paramref name="text"/> is (the rest of) exactly one statement, as the statement splitter
+    /// that reads schema.sql cuts statements (a ';' ends one, except inside parentheses or a BEGIN
+    /// ATOMIC body); otherwise what is wrong with it. Unlike <see cref="FindProblem"/> it allows a list at
+    /// the top level (a query's select list, a function's SET clause).
+    /// </summary>
+    public static string? FindStatementProblem(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "it is empty";
+        }
+
+        IReadOnlyList<SqlToken> tokens;
+        try
+        {
+            tokens = SqlTokenizer.Tokenize(text);
+        }
+        catch (DbAdapterException)
+        {
+            return "it holds an unterminated string, quoted name, comment or dollar quote";
+        }
+
+        if (tokens.FirstOrDefault(t => t.Kind == SqlTokenKind.MetaCommand) is { Text: { } meta } && meta.Length > 0)
+        {
+            return $"it holds a psql meta-command ('{meta}')";
+        }
+
+        var statements = SqlStatementSplitter.Split(text, tokens);
+        if (statements.Count != 1 || statements[0].End != tokens.Count)
+        {
+            return "it holds a ';' (the end of a statement)";
+        }
+
+        // The splitter does not end a statement at a ';' inside parentheses (psql does not either);
+        // only a SQL-standard function body (BEGIN ATOMIC ... END) may hold one here.
+        var depth = 0;
+        var atomic = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.IsSymbol("(") || token.IsSymbol("["))
+            {
+                depth++;
+            }
+            else if (token.IsSymbol(")") || token.IsSymbol("]"))
+            {
+                if (--depth < 0)
+                {
+                    return $"its parentheses do not pair up (an unexpected '{token.Text}')";
+                }
+            }
+            else if (depth == 0 && token.IsWord("begin") && i + 1 < tokens.Count && tokens[i + 1].IsWord("atomic"))
+            {
+                atomic++;
+            }
+            else if (atomic > 0 && depth == 0 && token.IsWord("case"))
+            {
+                atomic++;
+            }
+            else if (atomic > 0 && depth == 0 && token.IsWord("end"))
+            {
+                atomic--;
+            }
+            else if (atomic == 0 && token.IsSymbol(";"))
+            {
+                return "it holds a ';' (the end of a statement)";
+            }
+        }
+
+        return depth > 0 ? "its parentheses do not pair up (a '(' or '[' is never closed)" : null;
+    }
+
     /// <summary>True when <paramref name="text"/> is one item (see <see cref="FindProblem"/>).</summary>
     public static bool IsOne(string text) => FindProblem(text) is null;
 

@@ -49,6 +49,39 @@ internal static class SqlText
         });
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with every name <paramref name="from"/> (a column: not a function call)
+    /// written as <paramref name="to"/>, found by tokens so strings and comments are never touched.
+    /// </summary>
+    public static string RenameName(string text, string from, string to)
+    {
+        IReadOnlyList<SqlToken> tokens;
+        try
+        {
+            tokens = SqlTokenizer.Tokenize(text);
+        }
+        catch (Diagnostics.DbAdapterException)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.IsName || !string.Equals(token.Value, from, StringComparison.Ordinal) || (i + 1 < tokens.Count && tokens[i + 1].IsSymbol("(")))
+            {
+                continue;
+            }
+
+            builder.Append(text, position, token.Start - position).Append(SqlIdentifier.QuoteIfNeeded(to));
+            position = token.End;
+        }
+
+        return position == 0 ? text : builder.Append(text, position, text.Length - position).ToString();
+    }
+
     /// <summary>Removes the given character ranges and tidies the gaps they leave.</summary>
     public static string Cut(string text, IEnumerable<(int Start, int End)> cuts)
     {

@@ -23,7 +23,7 @@ public sealed class SqlTokenizer
     // A schema file repeats a small vocabulary (key words, type names, column names, punctuation) over
     // and over: each distinct token text gets its Text and Value strings once per file, not once per
     // token, which is most of what tokenizing used to allocate.
-    private readonly SharedTokenStrings _shared = new();
+    private readonly SharedTokenStrings _shared;
     private int _pos;
 
     // Lines are counted forward as tokens are added (tokens come in source order), not looked up per token.
@@ -34,6 +34,7 @@ public sealed class SqlTokenizer
     {
         _sql = sql;
         _sourceName = sourceName;
+        _shared = new SharedTokenStrings(sql.Length);
 
         // Typical DDL has a token every 4-5 characters; reserving that up front spares the list's
         // regrowth copies (each one a large-object allocation) for the usual schema file.
@@ -161,12 +162,12 @@ public sealed class SqlTokenizer
         switch (kind)
         {
             case SqlTokenKind.Identifier:
-                return FoldIdentifier(text);
+                return Truncate(FoldIdentifier(text));
             case SqlTokenKind.QuotedIdentifier:
             {
                 // Any prefix (U&) comes before the opening quote; the closing quote is the last character.
                 var quote = text.IndexOf('"', StringComparison.Ordinal);
-                return text[(quote + 1)..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+                return Truncate(text[(quote + 1)..^1].Replace("\"\"", "\"", StringComparison.Ordinal));
             }
 
             case SqlTokenKind.String:
@@ -467,6 +468,32 @@ public sealed class SqlTokenizer
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// A name cut to 63 bytes, as the server cuts every identifier longer than that (NAMEDATALEN),
+    /// never inside a character: a longer name in a file means the cut one.
+    /// </summary>
+    private static string Truncate(string name)
+    {
+        // 21 characters are at most 63 bytes: almost every name needs no counting.
+        if (name.Length <= 21 || Encoding.UTF8.GetByteCount(name) <= 63)
+        {
+            return name;
+        }
+
+        var length = name.Length;
+        while (length > 0 && Encoding.UTF8.GetByteCount(name.AsSpan(0, length)) > 63)
+        {
+            length--;
+        }
+
+        if (length > 0 && char.IsHighSurrogate(name[length - 1]))
+        {
+            length--;
+        }
+
+        return name[..length];
     }
 
     // Most identifiers in a file are already lower case: those keep their text as their value.

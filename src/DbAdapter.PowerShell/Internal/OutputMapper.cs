@@ -5,6 +5,7 @@ using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
 using DbAdapter.Core.Rows;
 using DbAdapter.Core.Schema;
+using DbAdapter.Core.Sql;
 using DbAdapter.Core.Sync;
 
 namespace DbAdapter.PowerShell.Internal;
@@ -39,14 +40,59 @@ internal static class OutputMapper
             ErrorCount = comparison.ErrorCount(strict),
             Strict = strict,
             MissingTables = comparison.MissingTables.Select(comparison.Display).ToArray(),
-            MissingColumns = comparison.MissingColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column)).ToArray(),
+            MissingColumns = comparison.MissingColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column, comparison.Display(c))).ToArray(),
             ExtraTables = comparison.ExtraTables.Select(comparison.Display).ToArray(),
-            ExtraColumns = comparison.ExtraColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column)).ToArray(),
-            Differences = comparison.Differences.Select(d => new DbColumnDifference(d.Schema, d.Table, d.Column, d.Kind.ToString(), d.Expected, d.Actual)).ToArray(),
+            ExtraColumns = comparison.ExtraColumns.Select(c => new DbColumnRef(c.Schema, c.Table, c.Column, comparison.Display(c))).ToArray(),
+            Differences = comparison.Differences.Select(d => new DbColumnDifference(
+                d.Schema, d.Table, d.Column, d.Kind.ToString(), d.Expected, d.Actual,
+                d.Table.Length == 0 ? comparison.Display(new TableName(d.Schema, d.Column)) : $"{comparison.Display(new TableName(d.Schema, d.Table))}.{d.Column}")).ToArray(),
+            MissingObjects = comparison.MissingObjects.Select(o => ToObjectRef(comparison, o)).ToArray(),
+            ExtraObjects = comparison.ExtraObjects.Select(o => ToObjectRef(comparison, o)).ToArray(),
+            MissingSummary = Summary(comparison.MissingTables.Count, comparison.MissingColumns.Count, comparison.MissingObjects),
+            ExtraSummary = Summary(comparison.ExtraTables.Count, comparison.ExtraColumns.Count, comparison.ExtraObjects),
             Warnings = result.Expected.Warnings.Concat(comparison.Warnings).ToArray(),
             Source = resolved,
             ShadowDatabase = shadowDatabase,
         };
+    }
+
+    private static DbObjectRef ToObjectRef(SchemaComparison comparison, ObjectRef item) =>
+        new(item.Kind.ToString(), item.Schema, item.Table, item.Name, item.Definition, comparison.Display(item));
+
+    /// <summary>"1 tbl, 5 col, 3 fk": a count per kind, in a fixed order, short enough for a table column.</summary>
+    private static string Summary(int tables, int columns, IReadOnlyList<ObjectRef> objects)
+    {
+        var parts = new List<string>();
+        Add(tables, "tbl");
+        Add(columns, "col");
+        foreach (var kind in Enum.GetValues<ObjectKind>())
+        {
+            Add(objects.Count(o => o.Kind == kind), kind switch
+            {
+                ObjectKind.PrimaryKey => "pk",
+                ObjectKind.Unique => "uq",
+                ObjectKind.Check => "ck",
+                ObjectKind.ForeignKey => "fk",
+                ObjectKind.Exclusion => "excl",
+                ObjectKind.Index => "idx",
+                ObjectKind.Sequence => "seq",
+                ObjectKind.Enum => "enum",
+                ObjectKind.Domain => "dom",
+                ObjectKind.View => "view",
+                ObjectKind.Function => "fn",
+                _ => "trg",
+            });
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+
+        void Add(int count, string word)
+        {
+            if (count > 0)
+            {
+                parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} {word}"));
+            }
+        }
     }
 
     public static DbProfileInfo ToProfileInfo(DbConfig config, ProfileListEntry entry) => new()
@@ -83,6 +129,7 @@ internal static class OutputMapper
             Sql = step.Sql,
             Statements = step.Statements.ToArray(),
             Description = step.Description,
+            TableDisplay = new SchemaComparison(plan.Schemas).Display(new TableName(step.Schema, step.Table)),
             Hazards = step.Hazards.Select(h => new DbFixHazard(h.Kind, h.Blocking, h.Message)).ToArray(),
         }).ToArray(),
         Source = new FixPlanSource(resolved, plan),
@@ -95,6 +142,7 @@ internal static class OutputMapper
         TablesCreated = result.TablesCreated,
         ColumnsAdded = result.ColumnsAdded,
         TablesRecreated = result.TablesRecreated,
+        ObjectsCreated = result.ObjectsCreated,
         BackupPath = result.BackupPath,
         Duration = result.Duration,
         WhatIf = whatIf,

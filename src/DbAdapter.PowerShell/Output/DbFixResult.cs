@@ -18,6 +18,9 @@ public sealed class DbFixResult
 
     public int TablesRecreated { get; internal init; }
 
+    /// <summary>Steps that created objects beyond tables and columns: constraints, indexes, types, sequences, functions, views, triggers.</summary>
+    public int ObjectsCreated { get; internal init; }
+
     /// <summary>The pre-fix backup written before a rewriting plan, or null.</summary>
     public string? BackupPath { get; internal init; }
 

@@ -10,7 +10,7 @@ namespace DbAdapter.Core.Tests.Corpus;
 /// headers, fully qualified names, serial columns as CREATE SEQUENCE + OWNED BY + SET DEFAULT,
 /// identity columns as ALTER COLUMN ... ADD GENERATED, partitions as tables of their own attached
 /// with ATTACH PARTITION, inheritance, keys and foreign keys as ALTER TABLE ONLY ... ADD CONSTRAINT,
-/// an enum, a domain, a trigger function, comments and grants. Any size: a number of units
+/// an enum, a domain, a trigger function, a view per unit, comments and grants. Any size: a number of units
 /// repeats one small accounting schema (5 tables, 2 of them partitions; every fifth unit adds an
 /// inheritance pair), about 270 lines each. Uses no DbAdapter type, so the benchmarks link it too.
 /// </summary>
@@ -109,6 +109,7 @@ public static class PgDumpCorpus
         {
             text.Append(CultureInfo.InvariantCulture, $"""
                 DROP TRIGGER IF EXISTS account_{u}_touch ON app.account_{u};
+                DROP VIEW IF EXISTS app.account_{u}_open;
                 ALTER TABLE IF EXISTS ONLY app.ledger_{u} DROP CONSTRAINT IF EXISTS ledger_{u}_account_fkey;
                 ALTER TABLE IF EXISTS app.entry_{u} DROP CONSTRAINT IF EXISTS entry_{u}_account_fkey;
                 DROP INDEX IF EXISTS app.entry_{u}_booked_idx;
@@ -243,6 +244,15 @@ public static class PgDumpCorpus
 
             """);
         Entry(text, $"ledger_{u}_id_seq", "SEQUENCE OWNED BY", $"ALTER SEQUENCE app.ledger_{u}_id_seq OWNED BY app.ledger_{u}.id;");
+
+        Entry(text, $"account_{u}_open", "VIEW", string.Create(CultureInfo.InvariantCulture, $"""
+            CREATE VIEW app.account_{u}_open AS
+             SELECT account_{u}.id,
+                account_{u}.code,
+                lower((account_{u}.name)::text) AS name
+               FROM app.account_{u}
+              WHERE (account_{u}.balance > (0)::numeric);
+            """));
 
         if (HasInheritance(u))
         {

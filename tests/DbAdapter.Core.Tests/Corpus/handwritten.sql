@@ -104,4 +104,21 @@ $$;
 CREATE TRIGGER tasks_touch BEFORE UPDATE ON tasks
     FOR EACH ROW EXECUTE FUNCTION touch_updated_at();
 
+CREATE TRIGGER tasks_renumber AFTER UPDATE OF project_id ON tasks
+    FOR EACH ROW WHEN (OLD.project_id IS DISTINCT FROM NEW.project_id) EXECUTE FUNCTION touch_updated_at();
+
+-- What the dashboard reads.
+CREATE VIEW open_tasks AS
+    SELECT t.id, t.title, p.key AS project_key, t.priority
+    FROM tasks t JOIN projects p ON p.id = t.project_id
+    WHERE t.status IN ('open', 'doing');
+
+CREATE MATERIALIZED VIEW task_counts AS
+    SELECT project_id, count(*) AS tasks FROM tasks GROUP BY project_id
+    WITH NO DATA;
+
+CREATE FUNCTION task_count(workspace uuid) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT count(*) FROM tasks t JOIN projects p ON p.id = t.project_id WHERE p.workspace_id = workspace $$;
+
 COMMENT ON TABLE tasks IS 'Work items; number is per project.';

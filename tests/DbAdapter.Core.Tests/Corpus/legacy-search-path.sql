@@ -107,6 +107,12 @@ CREATE UNIQUE INDEX index_people_on_mail ON people USING btree (mail) WHERE (mai
 ALTER TABLE ONLY posts
     ADD CONSTRAINT fk_rails_posts_person FOREIGN KEY (person_id) REFERENCES people(id);
 
+CREATE VIEW published_posts AS
+ SELECT posts.id,
+    posts.title
+   FROM posts
+  WHERE posts.published;
+
 SET search_path = public, pg_catalog;
 
 CREATE TABLE schema_migrations (

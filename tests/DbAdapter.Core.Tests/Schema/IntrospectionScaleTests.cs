@@ -5,7 +5,10 @@ using static DbAdapter.Core.Tests.Schema.SchemaTestHelpers;
 
 namespace DbAdapter.Core.Tests.Schema;
 
-/// <summary>The work is a fixed number of catalog queries: the same for 10 tables and 1,000.</summary>
+/// <summary>
+/// The work is a fixed number of catalog queries and round trips: the same for 10 tables and 1,000,
+/// with their constraints, indexes, triggers and views, and the probe that reads schema.sql's.
+/// </summary>
 public sealed class IntrospectionScaleTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     [Fact]
@@ -19,6 +22,8 @@ public sealed class IntrospectionScaleTests(TestDatabase database) : IClassFixtu
         Assert.All(large.Tables, t => Assert.Equal(20, t.Columns.Count));
         Assert.Equal(999, large.Tables.Sum(t => t.ForeignKeys.Count));
         Assert.Equal(1000 * 4, large.Indexes.Count);
+        Assert.Equal(1000, large.Triggers.Count);
+        Assert.Equal(1000, large.Views.Count);
         Assert.Equal(["id", "parent_id", "col_02"], large.FindTable("public", "t0999")!.Columns.Take(3).Select(c => c.Name).ToArray());
 
         Assert.Equal(smallStatistics.Statements, largeStatistics.Statements);

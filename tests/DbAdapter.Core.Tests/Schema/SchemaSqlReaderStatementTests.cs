@@ -123,11 +123,18 @@ public sealed class SchemaSqlReaderStatementTests
         SchemaAssert.NoWarnings(model);
         Assert.Equal(
             [
-                ("app", "items", "items_slug_user", true, "slug|lower(name) DESC|user_id", "deleted_at IS NULL"),
+                ("app", "items", "items_slug_user", true, "slug|lower(name)|user_id", "deleted_at IS NULL"),
                 ("app", "items", "items_name_idx", false, "name", null),
-                ("app", "items", "Items_Expr", false, "(id + 1)", null),
+                ("app", "items", "Items_Expr", false, "id + 1", null),
             ],
             model.Indexes.Select(i => (i.Schema, i.Table, i.Name, i.IsUnique, string.Join('|', i.Columns), i.Predicate)));
+
+        // Each key: its column (none for an expression) and its options in the server's words; the
+        // method, INCLUDE columns and whether the file named the index.
+        var partial = model.Indexes[0];
+        Assert.Equal([new IndexKey("slug", string.Empty), new IndexKey(null, "DESC"), new IndexKey("user_id", "text_pattern_ops")], partial.Keys);
+        Assert.Equal(("btree", "id", false), (partial.Method, string.Join('|', partial.Include), partial.NameGenerated));
+        Assert.True(model.Indexes[1].NameGenerated);
         Assert.Equal(Partial, model.Indexes[0].Definition);
     }
 

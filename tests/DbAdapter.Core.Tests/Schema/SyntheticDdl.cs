@@ -30,11 +30,13 @@ internal static class SyntheticDdl
 
     /// <summary>
     /// <paramref name="tables"/> tables of <paramref name="columns"/> columns: a SERIAL key, a foreign
-    /// key to the previous table, a unique and a check constraint, and two secondary indexes each.
+    /// key to the previous table, a unique and a check constraint, two secondary indexes (4 with the
+    /// key's and the unique constraint's), a trigger (all calling one function) and a view each.
     /// </summary>
     public static string Generate(int tables, int columns)
     {
         var ddl = new StringBuilder();
+        ddl.Append("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n");
         foreach (var table in Tables(tables, columns))
         {
             var name = table.Name;
@@ -52,6 +54,8 @@ internal static class SyntheticDdl
             ddl.Append(CultureInfo.InvariantCulture, $", UNIQUE (id, col_02), CHECK (id > 0));\n");
             ddl.Append(CultureInfo.InvariantCulture, $"CREATE INDEX {name}_c3 ON {name} (col_03);\n");
             ddl.Append(CultureInfo.InvariantCulture, $"CREATE INDEX {name}_expr ON {name} ((id % 7)) WHERE id > 100;\n");
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE TRIGGER {name}_touch BEFORE UPDATE ON {name} FOR EACH ROW EXECUTE FUNCTION touch();\n");
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE VIEW {name}_recent AS SELECT id, col_02, col_03 FROM {name} WHERE id > 10;\n");
         }
 
         return ddl.ToString();
