@@ -48,7 +48,7 @@ internal static class DataApiBackup
                         activity,
                         string.Create(CultureInfo.InvariantCulture, $"Reading {table.Key} (table {i + 1} of {chosen.Count})"),
                         i * 50 / chosen.Count));
-                    var columns = table.Columns.Columns.ToDictionary(c => c.Name, BackupColumn.From, StringComparer.Ordinal);
+                    var columns = table.Columns.Columns.ToDictionary(c => c.Name, SpooledColumn.From, StringComparer.Ordinal);
                     spool.BeginTable();
                     await rows.ReadAsync(table, userId, (row, token) => AddAsync(spool, row, columns, table, client, token), ct).ConfigureAwait(false);
                 }
@@ -75,7 +75,7 @@ internal static class DataApiBackup
         }
     }
 
-    private static async ValueTask AddAsync(RowSpool spool, System.Text.Json.JsonElement row, IReadOnlyDictionary<string, BackupColumn> columns, BackupTable table, DataApiClient client, CancellationToken ct)
+    private static async ValueTask AddAsync(RowSpool spool, System.Text.Json.JsonElement row, IReadOnlyDictionary<string, SpooledColumn> columns, BackupTable table, DataApiClient client, CancellationToken ct)
     {
         try
         {

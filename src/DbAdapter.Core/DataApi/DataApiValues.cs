@@ -12,8 +12,12 @@ namespace DbAdapter.Core.DataApi;
 /// </summary>
 internal static class DataApiValues
 {
+    /// <param name="writer">The row being written.</param>
+    /// <param name="value">The value as PostgREST sent it.</param>
+    /// <param name="column">How the backup writes the column.</param>
+    /// <param name="typeName">The pg_type name of the column's (element) type: the few types whose cast to text differs from their output are told apart by it.</param>
     /// <exception cref="FormatException">The value's JSON shape does not fit the column's type.</exception>
-    public static void Write(Utf8JsonWriter writer, JsonElement value, BackupColumn column)
+    public static void Write(Utf8JsonWriter writer, JsonElement value, BackupColumn column, string typeName)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -21,15 +25,15 @@ internal static class DataApiValues
         }
         else if (column.IsArray)
         {
-            WriteArray(writer, value, column.Kind);
+            WriteArray(writer, value, column.Kind, typeName);
         }
         else
         {
-            WriteScalar(writer, value, column.Kind);
+            WriteScalar(writer, value, column.Kind, typeName);
         }
     }
 
-    private static void WriteArray(Utf8JsonWriter writer, JsonElement value, BackupValueKind kind)
+    private static void WriteArray(Utf8JsonWriter writer, JsonElement value, BackupValueKind kind, string typeName)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -46,18 +50,18 @@ internal static class DataApiValues
             else if (element.ValueKind == JsonValueKind.Array && kind != BackupValueKind.Json)
             {
                 // The next dimension of a multi-dimensional array (an array inside json[] is a JSON value).
-                WriteArray(writer, element, kind);
+                WriteArray(writer, element, kind, typeName);
             }
             else
             {
-                WriteScalar(writer, element, kind);
+                WriteScalar(writer, element, kind, typeName);
             }
         }
 
         writer.WriteEndArray();
     }
 
-    private static void WriteScalar(Utf8JsonWriter writer, JsonElement value, BackupValueKind kind)
+    private static void WriteScalar(Utf8JsonWriter writer, JsonElement value, BackupValueKind kind, string typeName)
     {
         switch (kind)
         {
@@ -105,7 +109,7 @@ internal static class DataApiValues
                 // Dates, numeric, enums and the rest: the text PostgreSQL gives them (numbers as sent).
                 writer.WriteStringValue(value.ValueKind switch
                 {
-                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.String => AsCastToText(value.GetString()!, typeName),
                     JsonValueKind.Number => value.GetRawText(),
                     JsonValueKind.True => "true",
                     JsonValueKind.False => "false",
@@ -114,6 +118,18 @@ internal static class DataApiValues
                 break;
         }
     }
+
+    /// <summary>
+    /// The text a database backup gets for the value: it casts to text, and for two types that cast
+    /// is not their output (which JSON shows): character(n) loses its padding, inet always shows its
+    /// netmask ("::1" is "::1/128").
+    /// </summary>
+    private static string AsCastToText(string text, string typeName) => typeName switch
+    {
+        "bpchar" => text.TrimEnd(' '),
+        "inet" when !text.Contains('/', StringComparison.Ordinal) => text + (text.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"),
+        _ => text,
+    };
 
     /// <summary>bytea as PostgreSQL's JSON renders it: "\x" and two hex digits per byte.</summary>
     private static byte[] Hex(string text) =>

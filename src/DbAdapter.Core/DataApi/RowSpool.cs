@@ -2,8 +2,18 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using DbAdapter.Core.Backup;
+using DbAdapter.Core.Client;
 
 namespace DbAdapter.Core.DataApi;
+
+/// <summary>How a column's values go into the spool: as the backup writes them, by the pg_type name of its (element) type.</summary>
+/// <param name="Backup">How the backup writes the column.</param>
+/// <param name="TypeName">The (element) type's pg_type name.</param>
+internal sealed record SpooledColumn(BackupColumn Backup, string TypeName)
+{
+    public static SpooledColumn From(ColumnInfo column) =>
+        new(BackupColumn.From(column), (column.IsArray ? column.ElementTypeName : column.TypeName) ?? string.Empty);
+}
 
 /// <summary>
 /// Rows already written in the backup's JSON, kept in a temporary file until every table is read:
@@ -39,7 +49,7 @@ internal sealed class RowSpool : IAsyncDisposable
 
     /// <summary>Adds one row of the current table, its values written as a backup writes them.</summary>
     /// <exception cref="FormatException">A value does not fit its column (the message names the column).</exception>
-    public async ValueTask AddAsync(JsonElement row, IReadOnlyDictionary<string, BackupColumn> columns, CancellationToken ct)
+    public async ValueTask AddAsync(JsonElement row, IReadOnlyDictionary<string, SpooledColumn> columns, CancellationToken ct)
     {
         _row.ResetWrittenCount();
         _writer.Reset();
@@ -52,7 +62,7 @@ internal sealed class RowSpool : IAsyncDisposable
             _writer.WritePropertyName(field.Name);
             try
             {
-                DataApiValues.Write(_writer, field.Value, column);
+                DataApiValues.Write(_writer, field.Value, column.Backup, column.TypeName);
             }
             catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException)
             {

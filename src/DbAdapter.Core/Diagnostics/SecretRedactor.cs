@@ -13,6 +13,9 @@ internal static partial class SecretRedactor
 {
     public const string Mask = "***";
 
+    // Supabase's keys are long (a JWT, or sb_secret_ and 32 more characters); a short odd value is a typo, not a key.
+    private const int MinimumKeyLength = 20;
+
     /// <summary>
     /// The settings of a connection string that hold secrets: what Npgsql marks as password text, and
     /// the password of the SSL client key, which it does not mark.
@@ -100,11 +103,12 @@ internal static partial class SecretRedactor
 
         foreach (Match m in TomlKeyEnvLine().Matches(toml))
         {
-            // supabase_key_env holds a variable's name; anything else there is likely the key itself.
-            var value = m.Groups["value"].Value.Trim().Trim('"', '\'');
-            if (!IsVariableName(value))
+            // supabase_key_env holds a variable's name; a long string that is none is likely the key itself.
+            var raw = m.Groups["value"].Value.Trim();
+            var value = raw.Trim('"', '\'');
+            if (raw.Length > 0 && raw[0] is '"' or '\'' && value.Length >= MinimumKeyLength && !IsVariableName(value))
             {
-                secrets.Add(m.Groups["value"].Value.Trim());
+                secrets.Add(raw);
                 secrets.Add(value);
             }
         }
