@@ -69,6 +69,26 @@ public sealed class DataApiTarget
         ProfileName,
         hint: ErrorHint.AddDatabaseUrl);
 
+    /// <summary>
+    /// True when <paramref name="database"/> is this Supabase project's own database: the direct host
+    /// db.&lt;ref&gt;.supabase.co, or a pooler's user postgres.&lt;ref&gt; (a sync from one to the other
+    /// would copy the rows onto themselves).
+    /// </summary>
+    public bool IsProjectOf(ConnectionTarget database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        const string Suffix = ".supabase.co";
+        var host = ProjectUrl.Host;
+        if (!host.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase) || host.Count(c => c == '.') != 2)
+        {
+            return false;
+        }
+
+        var reference = host[..host.IndexOf('.', StringComparison.Ordinal)];
+        return string.Equals(database.Host, $"db.{reference}{Suffix}", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(database.UserName, $"postgres.{reference}", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Never the key.</summary>
     public override string ToString() => $"{ProfileName}: Data API {RestUrl} (key from {KeyVariable})";
 }

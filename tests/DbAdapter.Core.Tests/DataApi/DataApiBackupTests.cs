@@ -131,6 +131,54 @@ public sealed partial class DataApiBackupTests(TestDatabase database) : IClassFi
         Assert.Equal(["1|s1|" + A + "|kept"], await bed.QueryAsync("items", "SELECT * FROM items"));
     }
 
+    [Fact]
+    public async Task A_sync_from_a_Data_API_profile_writes_the_same_rows_as_a_sync_from_its_database()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, EveryTypeSchema.Sql, EveryTypeSchema.BackupSchemaJson, "source", "viadb", "viaapi");
+        await bed.ExecuteAsync("source", EveryTypeSchema.Seed(B, "b-") + EveryTypeSchema.Seed(A, "a-"));
+        await using var api = Endpoint(bed, "source");
+        api.TimeZone = "America/St_Johns";
+        api.MaxRows = 2;
+        WriteApiConfig(bed, api, keepDatabase: true);
+
+        var fromDatabase = await bed.SyncAsync("source", "viadb");
+        var fromApi = await bed.SyncAsync("api", "viaapi");
+
+        Assert.True(fromApi.Committed);
+        Assert.Equal(
+            fromDatabase.Tables.Select(t => (t.Table, t.SourceRows, t.Inserted)),
+            fromApi.Tables.Select(t => (t.Table, t.SourceRows, t.Inserted)));
+        Assert.Equal([3L, 4L, 3L, 2L], fromApi.Tables.Select(t => t.Inserted));
+        var expected = await bed.QueryAsync("source", EveryTypeSchema.Dump(A));
+        Assert.Equal(expected, await bed.QueryAsync("viadb", EveryTypeSchema.Dump(A)));
+        Assert.Equal(expected, await bed.QueryAsync("viaapi", EveryTypeSchema.Dump(A)));
+        Assert.Empty(await bed.QueryAsync("viaapi", EveryTypeSchema.Dump(B)));
+        Assert.All(api.Requests, r => Assert.Equal("GET", r.Method));
+
+        // Again from both: rows with a natural key are matched and skipped, the same way from either source.
+        var againDatabase = await bed.SyncAsync("source", "viadb");
+        var againApi = await bed.SyncAsync("api", "viaapi");
+        Assert.Equal(againDatabase.Tables.Select(t => (t.Inserted, t.Skipped)), againApi.Tables.Select(t => (t.Inserted, t.Skipped)));
+        Assert.Equal(3L, againApi.Tables[0].Skipped);
+        Assert.Equal(await bed.QueryAsync("viadb", EveryTypeSchema.Dump(A)), await bed.QueryAsync("viaapi", EveryTypeSchema.Dump(A)));
+    }
+
+    [Fact]
+    public async Task A_sync_whose_Data_API_source_refuses_the_key_writes_nothing()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, ItemsSql, ItemsSchema, "source", "target");
+        await bed.ExecuteAsync("source", $"INSERT INTO items VALUES (1, 's1', '{A}', 'x')");
+        await using var api = Endpoint(bed, "source");
+        WriteApiConfig(bed, api, keepDatabase: true);
+        bed.Environment[KeyVariable] = "sb_secret_not-the-right-one-0123456789";
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => bed.SyncAsync("api", "target", userId: A));
+
+        Assert.Equal(ErrorIds.AuthenticationFailed, ex.ErrorId);
+        Assert.DoesNotContain("sb_secret_not-the-right-one", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("0", await bed.ScalarAsync("target", "SELECT count(*) FROM items"));
+    }
+
     private const string ItemsSql = "CREATE TABLE items (id integer PRIMARY KEY, slug text, user_id text NOT NULL, body text);";
 
     private const string ItemsSchema = """{ "tables": [ { "name": "items" } ] }""";
