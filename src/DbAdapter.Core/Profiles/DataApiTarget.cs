@@ -65,7 +65,7 @@ public sealed class DataApiTarget
         DbErrorKind.InvalidOperation,
         $"Profile '{ProfileName}' reaches its project only through the Data API ({ProjectUrl}), and this needs a database connection (a url in db.toml): " +
         "schema validation and repair run on PostgreSQL itself, and rows are written only inside one database transaction, which the Data API cannot give (every request stands alone, so a restore or sync could stop half-way). " +
-        "Through the Data API a user's rows can only be read (a backup, or the source of a sync).",
+        "Nothing was read or written.",
         ProfileName,
         hint: ErrorHint.AddDatabaseUrl);
 
