@@ -41,6 +41,9 @@ public sealed class DataApiCmdletTests(BackupDatabases db) : IClassFixture<Backu
         await using var _ = api;
         using var host = new ModuleHost(folder);
 
+        var listed = Assert.Single(host.Run("Get-DbProfile api").ShouldSucceed().Output);
+        Assert.Equal(("supabase", "127.0.0.1", api.Port), ((string)listed.Properties["Provider"].Value, (string)listed.Properties["Host"].Value, (int)listed.Properties["Port"].Value));
+
         var result = host.Run($"""
             Backup-Database -Profile api -UserId {A} -Path ./api.json -Verbose
             Backup-Database -Profile source -UserId {A} -Path ./db.json

@@ -65,6 +65,11 @@ internal static class DataApiKeys
             throw node.Invalid(UrlKey, "must be the project's base URL without /rest/v1 (the Data API's path is added to it).");
         }
 
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+        {
+            node.Warn(UrlKey, "is an http:// URL of another machine: the key would travel unencrypted; use https://.");
+        }
+
         return new Uri(uri.GetLeftPart(UriPartial.Authority) + path + "/");
     }
 }

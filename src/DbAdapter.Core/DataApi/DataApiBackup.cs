@@ -23,16 +23,15 @@ internal static class DataApiBackup
     /// <param name="overwrite">Replace an existing file once the new one is complete.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the backup; no file is left behind.</param>
-    /// <param name="handler">The HTTP handler (tests); null for the platform's.</param>
     public static async Task<BackupWriteResult> WriteAsync(
-        ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct, HttpMessageHandler? handler = null)
+        ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct)
     {
         var target = resolved.DataApi ?? throw new InvalidOperationException("The profile has no Data API.");
         var activity = $"Backing up user {userId} from '{resolved.DisplayName}' through the Data API";
         reporter.Progress(new OperationProgress(UserBackup.ProgressActivityId, activity, "Reading the Data API's description", 0));
         try
         {
-            using var client = new DataApiClient(target, handler);
+            using var client = new DataApiClient(target);
             reporter.Verbose($"Reading user {userId}'s rows through the Data API at {target.RestUrl} (profile '{target.ProfileName}' has no database url).");
             var set = await DataApiRows.BindAsync(client, schema, ct).ConfigureAwait(false);
             var chosen = UserBackup.Choose(set, tables, reporter);

@@ -22,13 +22,12 @@ internal sealed class DataApiClient : IDisposable
     private readonly string _key;
 
     /// <param name="target">The profile's Data API; its key must be set (ConfigInvalid naming the variable otherwise).</param>
-    /// <param name="handler">The HTTP handler (tests); null for the platform's.</param>
-    public DataApiClient(DataApiTarget target, HttpMessageHandler? handler = null)
+    public DataApiClient(DataApiTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
         _key = target.RequireKey();
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }, disposeHandler: handler is null)
+        _http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All }, disposeHandler: true)
         {
             BaseAddress = target.RestUrl,
 

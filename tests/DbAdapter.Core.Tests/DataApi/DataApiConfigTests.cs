@@ -74,6 +74,18 @@ public sealed class DataApiConfigTests : IDisposable
     }
 
     [Fact]
+    public async Task An_http_url_of_another_machine_is_a_warning_with_file_and_line()
+    {
+        var path = _folder.Write("db.toml", "[profiles.p]\nprovider = \"supabase\"\nsupabase_url = \"http://supabase.internal:8000\"\nsupabase_key_env = \"K\"\n");
+
+        var config = await ConfigLoader.LoadAsync(path, CancellationToken.None);
+
+        var warning = Assert.Single(config.Warnings);
+        Assert.Contains($"{path}(3,1): profiles.p.supabase_url", warning, StringComparison.Ordinal);
+        Assert.Contains("unencrypted", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_pasted_into_supabase_key_env_is_refused_without_being_quoted_even_when_the_file_does_not_parse()
     {
         var pasted = _folder.Write("db.toml", $"[profiles.p]\nprovider = \"supabase\"\nsupabase_url = \"https://a.supabase.co\"\nsupabase_key_env = \"{Key}\"\n");
