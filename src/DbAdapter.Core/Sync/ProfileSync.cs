@@ -33,49 +33,39 @@ internal static class ProfileSync
     /// <param name="options">Mode, WhatIf, the user, and the sync's words for a failed row.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the sync; nothing is committed.</param>
-    public static async Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct)
-    {
-        var activity = Activity(source, destination, options);
-        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
-        Progress("Connecting", 0);
-        try
+    public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
+        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        SyncAsync(source, destinationClient, destination, options, reporter, async progress =>
         {
-            // The source first: an unreachable source stops the sync before the destination is touched.
-            var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (sourceScope.ConfigureAwait(false))
+            try
             {
-                var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await using (destinationScope.ConfigureAwait(false))
+                // The source first: an unreachable source stops the sync before the destination is touched.
+                var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (sourceScope.ConfigureAwait(false))
                 {
-                    var (staged, counts) = await destinationClient.UseConnectionAsync(
-                        (target, t1) => sourceClient.UseConnectionAsync(
-                            (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, Progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
-                            t1),
-                        ct).ConfigureAwait(false);
+                    var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    await using (destinationScope.ConfigureAwait(false))
+                    {
+                        var (staged, counts) = await destinationClient.UseConnectionAsync(
+                            (target, t1) => sourceClient.UseConnectionAsync(
+                                (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
+                                t1),
+                            ct).ConfigureAwait(false);
 
-                    // A read-only snapshot has nothing to commit; ending it now frees the source.
-                    await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
-                    return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, Progress, ct).ConfigureAwait(false);
+                        // A read-only snapshot has nothing to commit; ending it now frees the source.
+                        await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
+                        return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
+                    }
                 }
             }
-        }
-        catch (SourceReadException ex) when (!ct.IsCancellationRequested)
-        {
-            var inner = ex.InnerException!;
-            throw LockConflicts.IsLockTimeout(inner)
-                ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
-                : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
-        }
-        catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
-        {
-            throw await RowTransaction.TranslateAsync(ex, destinationClient, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
-        }
-    }
+            catch (SourceReadException ex) when (!ct.IsCancellationRequested)
+            {
+                var inner = ex.InnerException!;
+                throw LockConflicts.IsLockTimeout(inner)
+                    ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
+                    : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
+            }
+        }, ct);
 
     /// <summary>
     /// Syncs from a profile that has only the Data API: its rows are read through PostgREST
@@ -83,22 +73,30 @@ internal static class ProfileSync
     /// from a database, the destination written in its one transaction. The Data API has no snapshot:
     /// the tables are read one after the other, parents first.
     /// </summary>
-    public static async Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct)
-    {
-        var activity = Activity(source, destination, options);
-        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
-        Progress("Connecting", 0);
-        try
+    public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
+        DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        SyncAsync(source, destinationClient, destination, options, reporter, async progress =>
         {
             var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (destinationScope.ConfigureAwait(false))
             {
                 var (staged, counts) = await destinationClient.UseConnectionAsync(
-                    (target, t1) => StageAsync(target, destination, tables, options.UserId, reporter, Progress, (chosen, copied, t2) => DataApiSourceAsync(api, source, destination, chosen, tables, options.UserId, reporter, copied, t2), t1),
+                    (target, t1) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t2) => DataApiSourceAsync(api, source, destination, chosen, tables, options.UserId, reporter, copied, t2), t1),
                     ct).ConfigureAwait(false);
-                return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, Progress, ct).ConfigureAwait(false);
+                return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
             }
+        }, ct);
+
+    /// <summary>The frame of a sync: its progress activity (closed with a Completed record, also on failure) and the destination's failures translated.</summary>
+    private static async Task<IReadOnlyList<TableSyncResult>> SyncAsync(
+        ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Func<Action<string, int>, Task<IReadOnlyList<TableSyncResult>>> work, CancellationToken ct)
+    {
+        var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
+        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
+        Progress("Connecting", 0);
+        try
+        {
+            return await work(Progress).ConfigureAwait(false);
         }
         catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
         {
@@ -109,9 +107,6 @@ internal static class ProfileSync
             reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Done", 100, Completed: true));
         }
     }
-
-    private static string Activity(ResolvedProfile source, ResolvedProfile destination, RowRestoreOptions options) =>
-        $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
 
     /// <summary>Matches, remaps and writes the staged rows in the destination's transaction, and commits unless WhatIf.</summary>
     private static async Task<IReadOnlyList<TableSyncResult>> WriteAsync(
