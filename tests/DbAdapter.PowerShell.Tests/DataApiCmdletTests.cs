@@ -118,7 +118,7 @@ public sealed class DataApiCmdletTests(BackupDatabases db) : IClassFixture<Backu
             Assert.Contains(KeyVariable, error.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain(Wrong, result.AllText(), StringComparison.Ordinal);
             Assert.DoesNotContain(Key, result.AllText(), StringComparison.Ordinal);
-            Assert.Empty(Directory.GetFiles(folder, "*.json*", SearchOption.AllDirectories).Where(f => !f.EndsWith("backup-schema.json", StringComparison.Ordinal)));
+            Assert.Equal(["backup-schema.json"], Directory.GetFiles(folder, "*.json*", SearchOption.AllDirectories).Select(Path.GetFileName));
             Assert.Equal(ProgressRecordType.Completed, result.Progress.Last(p => p.ActivityId == 2).RecordType);
         }
         finally

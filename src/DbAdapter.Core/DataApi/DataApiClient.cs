@@ -18,6 +18,9 @@ internal sealed class DataApiClient : IDisposable
     /// <summary>How long one request may take before the Data API counts as unreachable.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
 
+    // Rows nest a jsonb value two levels down, and jsonb nests far deeper than the parser's default 64.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 1000 };
+
     private readonly HttpClient _http;
     private readonly string _key;
 
@@ -77,7 +80,7 @@ internal sealed class DataApiClient : IDisposable
             {
                 try
                 {
-                    var document = await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
+                    var document = await JsonDocument.ParseAsync(stream, ParseOptions, timeout.Token).ConfigureAwait(false);
                     // PostgREST's Content-Range has no unit ("0-999/*"), which the typed header refuses.
                     var range = response.Content.Headers.NonValidated.TryGetValues("Content-Range", out var values) ? values.ToString() : null;
                     return (document, range);

@@ -35,35 +35,25 @@ internal static class ProfileSync
     /// <param name="ct">Cancels the sync; nothing is committed.</param>
     public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
         DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
-        SyncAsync(source, destinationClient, destination, options, reporter, async progress =>
+        SyncAsync(sourceClient, source, destinationClient, destination, options, reporter, async progress =>
         {
-            try
+            // The source first: an unreachable source stops the sync before the destination is touched.
+            var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (sourceScope.ConfigureAwait(false))
             {
-                // The source first: an unreachable source stops the sync before the destination is touched.
-                var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
-                await using (sourceScope.ConfigureAwait(false))
+                var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (destinationScope.ConfigureAwait(false))
                 {
-                    var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
-                    await using (destinationScope.ConfigureAwait(false))
-                    {
-                        var (staged, counts) = await destinationClient.UseConnectionAsync(
-                            (target, t1) => sourceClient.UseConnectionAsync(
-                                (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
-                                t1),
-                            ct).ConfigureAwait(false);
+                    var (staged, counts) = await destinationClient.UseConnectionAsync(
+                        (target, t1) => sourceClient.UseConnectionAsync(
+                            (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
+                            t1),
+                        ct).ConfigureAwait(false);
 
-                        // A read-only snapshot has nothing to commit; ending it now frees the source.
-                        await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
-                        return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
-                    }
+                    // A read-only snapshot has nothing to commit; ending it now frees the source.
+                    await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
+                    return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
                 }
-            }
-            catch (SourceReadException ex) when (!ct.IsCancellationRequested)
-            {
-                var inner = ex.InnerException!;
-                throw LockConflicts.IsLockTimeout(inner)
-                    ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
-                    : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
             }
         }, ct);
 
@@ -75,7 +65,7 @@ internal static class ProfileSync
     /// </summary>
     public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
         DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
-        SyncAsync(source, destinationClient, destination, options, reporter, async progress =>
+        SyncAsync(null, source, destinationClient, destination, options, reporter, async progress =>
         {
             var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (destinationScope.ConfigureAwait(false))
@@ -87,9 +77,12 @@ internal static class ProfileSync
             }
         }, ct);
 
-    /// <summary>The frame of a sync: its progress activity (closed with a Completed record, also on failure) and the destination's failures translated.</summary>
+    /// <summary>
+    /// The frame of a sync: its progress activity (closed with a Completed record, also on failure),
+    /// and its failures translated, each against its own side (the source's only for a database source).
+    /// </summary>
     private static async Task<IReadOnlyList<TableSyncResult>> SyncAsync(
-        ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Func<Action<string, int>, Task<IReadOnlyList<TableSyncResult>>> work, CancellationToken ct)
+        DbClient? sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Func<Action<string, int>, Task<IReadOnlyList<TableSyncResult>>> work, CancellationToken ct)
     {
         var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
         void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
@@ -97,6 +90,13 @@ internal static class ProfileSync
         try
         {
             return await work(Progress).ConfigureAwait(false);
+        }
+        catch (SourceReadException ex) when (sourceClient is not null && !ct.IsCancellationRequested)
+        {
+            var inner = ex.InnerException!;
+            throw LockConflicts.IsLockTimeout(inner)
+                ? await sourceClient.LockTimeoutAsync(inner, TableLockMode.AccessShare, ct).ConfigureAwait(false)
+                : ConnectionErrors.Translate(inner, source.Target, "reading the rows to sync (nothing was committed)");
         }
         catch (Exception ex) when (RowTransaction.IsFailure(ex) && !ct.IsCancellationRequested)
         {

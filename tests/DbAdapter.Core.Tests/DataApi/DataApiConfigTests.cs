@@ -120,6 +120,19 @@ public sealed class DataApiConfigTests : IDisposable
         Assert.Equal("x *** y *** z", set.Redact($"x {Key} y sb_secret_AbC-123 z"));
     }
 
+    [Theory]
+    [InlineData("postgresql://postgres@db.abcd.supabase.co:5432/postgres", true)]
+    [InlineData("postgresql://postgres.abcd@aws-0-eu-central-1.pooler.supabase.com:6543/postgres", true)]
+    [InlineData("postgresql://postgres@db.other.supabase.co:5432/postgres", false)]
+    [InlineData("postgresql://postgres@localhost:5432/abcd", false)]
+    public async Task A_sync_knows_the_projects_own_database_from_its_host_or_pooler_user(string url, bool same)
+    {
+        var path = _folder.Write("db.toml", "[profiles.api]\nprovider = \"supabase\"\nsupabase_url = \"https://abcd.supabase.co\"\nsupabase_key_env = \"K\"\n");
+        var profile = (await ConfigLoader.LoadAsync(path, CancellationToken.None)).FindProfile("api")!;
+
+        Assert.Equal(same, DataApiTarget.For(profile, Env())!.IsProjectOf(ConnectionResolver.ResolveDirect(url, null)));
+    }
+
     [Fact]
     public void The_redactor_masks_key_shaped_tokens_it_was_not_told_about()
     {
