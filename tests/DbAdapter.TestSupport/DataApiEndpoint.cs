@@ -53,6 +53,9 @@ public sealed partial class DataApiEndpoint : IAsyncDisposable
     /// <summary>The session time zone the rows are rendered in (PostgREST uses the database's; a test can move it).</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>Called with the number of requests so far as each one arrives (a test's hook, e.g. to cancel mid-way).</summary>
+    public Action<int>? OnRequest { get; set; }
+
     /// <summary>Every request received: method, path and query as sent, and the headers.</summary>
     public ConcurrentQueue<DataApiRequest> Requests { get; } = new();
 
@@ -117,6 +120,7 @@ public sealed partial class DataApiEndpoint : IAsyncDisposable
         var request = context.Request;
         var headers = request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => request.Headers[k] ?? string.Empty, StringComparer.OrdinalIgnoreCase);
         Requests.Enqueue(new DataApiRequest(request.HttpMethod, request.RawUrl ?? string.Empty, headers));
+        OnRequest?.Invoke(Requests.Count);
         try
         {
             var (status, body, range) = await AnswerAsync(request, headers).ConfigureAwait(false);

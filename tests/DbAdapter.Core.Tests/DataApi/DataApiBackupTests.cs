@@ -88,6 +88,31 @@ public sealed partial class DataApiBackupTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Ctrl_C_stops_a_Data_API_backup_between_pages_and_leaves_no_file_and_no_spool()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, ItemsSql, ItemsSchema, "items");
+        await bed.ExecuteAsync("items", $"INSERT INTO items SELECT i, 's' || i, '{A}', 'x' FROM generate_series(1, 200) i");
+        await using var api = Endpoint(bed, "items");
+        api.MaxRows = 1;
+        WriteApiConfig(bed, api);
+        using var cancel = new CancellationTokenSource();
+        var reporter = new RecordingReporter();
+        api.OnRequest = count =>
+        {
+            if (count == 5)
+            {
+                cancel.Cancel();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bed.BackupAsync("items", userId: A, reporter: reporter, ct: cancel.Token));
+
+        Assert.True(api.Requests.Count < 20);
+        Assert.Equal(["backup-schema.json", "db.toml"], Directory.GetFiles(bed.Folder).Select(Path.GetFileName).Order());
+        Assert.True(reporter.ProgressRecords[^1].Completed);
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_AuthenticationFailed_naming_the_variable_never_the_key_and_no_file_is_left()
     {
         using var bed = await BackupTestBed.CreateAsync(database, ItemsSql, ItemsSchema, "items");
