@@ -14,7 +14,7 @@ namespace DbAdapter.TestSupport;
 /// port): <c>GET /rest/v1/</c> answers the OpenAPI (Swagger 2.0) description built from the catalog
 /// (definitions, properties, format as PostgREST spells types; a domain over a built-in type shows
 /// that type); <c>GET /rest/v1/&lt;table&gt;</c> takes <c>select=*</c>, filters
-/// <c>&lt;col&gt;=eq|neq|gt|gte|lt|lte.&lt;literal&gt;</c> (PostgREST's double-quoted literals decoded),
+/// <c>&lt;col&gt;=eq|neq|gt|gte|lt|lte.&lt;value&gt;</c> (the value taken as it is, a double-quoted column name decoded, as PostgREST's grammar has it),
 /// <c>order=&lt;col&gt;.asc|desc,...</c>, <c>limit</c>/<c>offset</c> and a <c>Range: a-b</c> header,
 /// caps every answer at <see cref="MaxRows"/> like PostgREST's max-rows, answers Content-Range, and
 /// renders rows with PostgreSQL's own json_agg, as PostgREST does. It checks the apikey and
@@ -231,7 +231,9 @@ public sealed partial class DataApiEndpoint : IAsyncDisposable
                     var column = $"c{variables.Count}";
                     variables[column] = Unquote(key);
                     var literal = $"v{variables.Count}";
-                    variables[literal] = Unquote(value[(dot + 1)..]);
+
+                    // PostgREST takes a filter's single value as it is, quotes and all (only lists unquote).
+                    variables[literal] = value[(dot + 1)..];
                     where.Add($":\"{column}\" {sqlOp} :'{literal}'");
                     break;
             }
@@ -276,7 +278,7 @@ public sealed partial class DataApiEndpoint : IAsyncDisposable
         return (200, body, n == 0 ? "*/*" : string.Create(CultureInfo.InvariantCulture, $"{offset}-{offset + n - 1}/*"));
     }
 
-    /// <summary>PostgREST's literal: "a,b" in double quotes with \" and \\ escapes, or the text as it is.</summary>
+    /// <summary>A column name as PostgREST reads it: "a.b" in double quotes with \" and \\ escapes, or the text as it is.</summary>
     private static string Unquote(string text)
     {
         if (text.Length < 2 || text[0] != '"' || text[^1] != '"')

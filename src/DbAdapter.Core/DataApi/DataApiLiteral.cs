@@ -3,27 +3,36 @@ using System.Text;
 namespace DbAdapter.Core.DataApi;
 
 /// <summary>
-/// Names and values as they go into a PostgREST URL: a value (or a column name) holding one of
-/// PostgREST's reserved characters (, . : ( ) " \) or white space is written between double quotes
-/// with " and \ escaped by a backslash, and the result is percent-encoded. Nothing is ever pasted
-/// into a URL as given: an id such as "a,b" or "1)" cannot change the filter it is part of.
+/// Names and values as they go into a PostgREST URL, following its query grammar
+/// (PostgREST's QueryParams: a filter's single value is everything after "eq.", taken as it is; a
+/// column name is an identifier, or any text in double quotes with " and \ escaped). A value is
+/// therefore percent-encoded and never quoted (quotes would become part of it and match nothing); a
+/// name other than letters, digits, _ and $ is quoted, then percent-encoded. Nothing is pasted into a
+/// URL as given: an id such as "a,b&amp;x=1" or "1)" cannot change the request it is part of.
 /// </summary>
 internal static class DataApiLiteral
 {
-    /// <summary>The percent-encoded PostgREST literal for <paramref name="value"/>.</summary>
-    public static string Encode(string value) => Uri.EscapeDataString(Quote(value));
-
-    /// <summary>The PostgREST literal for <paramref name="value"/>, quoted when it needs to be (not yet percent-encoded).</summary>
-    public static string Quote(string value)
+    /// <summary>A filter's value (after "eq.", "gt."...), percent-encoded.</summary>
+    public static string Value(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > 0 && !value.Any(NeedsQuotes))
+        return Uri.EscapeDataString(value);
+    }
+
+    /// <summary>A column name for a filter or order, quoted when PostgREST would not read it as one identifier, percent-encoded.</summary>
+    public static string Name(string name) => Uri.EscapeDataString(QuoteName(name));
+
+    /// <summary>The name as PostgREST reads it: as it is when it is letters, digits, _ and $ only, else in double quotes.</summary>
+    public static string QuoteName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$'))
         {
-            return value;
+            return name;
         }
 
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        var quoted = new StringBuilder(name.Length + 2).Append('"');
+        foreach (var c in name)
         {
             if (c is '"' or '\\')
             {
@@ -35,6 +44,4 @@ internal static class DataApiLiteral
 
         return quoted.Append('"').ToString();
     }
-
-    private static bool NeedsQuotes(char c) => c is ',' or '.' or ':' or '(' or ')' or '"' or '\\' || char.IsWhiteSpace(c);
 }

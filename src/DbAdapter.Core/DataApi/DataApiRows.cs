@@ -118,14 +118,14 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
         return taken;
     }
 
-    /// <summary>The request for one page: every name and value a PostgREST literal, percent-encoded.</summary>
+    /// <summary>The request for one page: names quoted where PostgREST needs it, every part percent-encoded.</summary>
     internal string PageUri(BackupTable table, string userId, string? after)
     {
-        var pk = DataApiLiteral.Encode(table.Pk.Name);
+        var pk = DataApiLiteral.Name(table.Pk.Name);
         var uri = string.Create(
             CultureInfo.InvariantCulture,
-            $"{Uri.EscapeDataString(table.Name.Name)}?select=*&{DataApiLiteral.Encode(table.User.Name)}=eq.{DataApiLiteral.Encode(userId)}&order={pk}.asc&limit={PageSize}");
-        return after is null ? uri : $"{uri}&{pk}=gt.{DataApiLiteral.Encode(after)}";
+            $"{Uri.EscapeDataString(table.Name.Name)}?select=*&{DataApiLiteral.Name(table.User.Name)}=eq.{DataApiLiteral.Value(userId)}&order={pk}.asc&limit={PageSize}");
+        return after is null ? uri : $"{uri}&{pk}=gt.{DataApiLiteral.Value(after)}";
     }
 
     /// <summary>A key as text: a string as it is, a number as written (so a parent's key and a child's reference compare equal).</summary>

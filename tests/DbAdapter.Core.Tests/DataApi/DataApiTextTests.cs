@@ -2,26 +2,38 @@ using DbAdapter.Core.DataApi;
 
 namespace DbAdapter.Core.Tests.DataApi;
 
-/// <summary>The texts of the Data API's URLs and answers: PostgREST literals, and PostgreSQL's ISO times in any zone.</summary>
+/// <summary>The texts of the Data API's URLs and answers: names and values as PostgREST's grammar reads them, and PostgreSQL's ISO times in any zone.</summary>
 public sealed class DataApiTextTests
 {
     [Theory]
-    [InlineData("42", "42")]
-    [InlineData("aaaaaaaa-0000-0000-0000-00000000000a", "aaaaaaaa-0000-0000-0000-00000000000a")]
+    [InlineData("user_id", "user_id")]
+    [InlineData("Ünïcode_$1", "Ünïcode_$1")]
+    [InlineData("information.cpe", "\"information.cpe\"")]
     [InlineData("a,b", "\"a,b\"")]
-    [InlineData("v1.2", "\"v1.2\"")]
-    [InlineData("12:00", "\"12:00\"")]
-    [InlineData("f(x)", "\"f(x)\"")]
+    [InlineData("json->key", "\"json->key\"")]
+    [InlineData("two words", "\"two words\"")]
     [InlineData("say \"hi\"", "\"say \\\"hi\\\"\"")]
     [InlineData("back\\slash", "\"back\\\\slash\"")]
-    [InlineData("two words", "\"two words\"")]
     [InlineData("", "\"\"")]
-    [InlineData("or=(id.gt.0)", "\"or=(id.gt.0)\"")]
-    public void A_value_that_holds_a_reserved_character_is_quoted_and_escaped(string value, string literal)
+    public void A_name_that_is_not_one_plain_identifier_is_quoted_and_escaped(string name, string quoted)
     {
-        Assert.Equal(literal, DataApiLiteral.Quote(value));
-        Assert.Equal(Uri.EscapeDataString(literal), DataApiLiteral.Encode(value));
-        Assert.DoesNotContain("&", DataApiLiteral.Encode(value + "&x=1"), StringComparison.Ordinal);
+        Assert.Equal(quoted, DataApiLiteral.QuoteName(name));
+        Assert.Equal(Uri.EscapeDataString(quoted), DataApiLiteral.Name(name));
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("a,b")]
+    [InlineData("\"quoted\"")]
+    [InlineData("x&id=gt.0")]
+    [InlineData("or=(id.gt.0)")]
+    public void A_value_is_sent_as_it_is_percent_encoded_so_it_cannot_add_a_parameter(string value)
+    {
+        var encoded = DataApiLiteral.Value(value);
+
+        Assert.Equal(value, Uri.UnescapeDataString(encoded));
+        Assert.DoesNotContain("&", encoded, StringComparison.Ordinal);
+        Assert.DoesNotContain("=", encoded, StringComparison.Ordinal);
     }
 
     [Theory]
