@@ -20,13 +20,10 @@ namespace DbAdapter.Core.DataApi;
 /// </summary>
 internal sealed class DataApiRows(DataApiClient client, IOperationReporter reporter)
 {
-    /// <summary>Rows asked for per request (Supabase's default max-rows is 1000 too).</summary>
-    public const int DefaultPageSize = 1000;
+    /// <summary>Rows asked for per request (Supabase's default max-rows is 1000 too; a lower cap only makes pages smaller).</summary>
+    public const int PageSize = 1000;
 
     private readonly Dictionary<BackupTable, HashSet<string>> _taken = [];
-
-    /// <summary>Rows asked for per request.</summary>
-    public int PageSize { get; init; } = DefaultPageSize;
 
     /// <summary>
     /// Binds <paramref name="schema"/> to the tables the Data API describes in the profile's schemas
@@ -119,7 +116,7 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
     }
 
     /// <summary>The request for one page: names quoted where PostgREST needs it, every part percent-encoded.</summary>
-    internal string PageUri(BackupTable table, string userId, string? after)
+    internal static string PageUri(BackupTable table, string userId, string? after)
     {
         var pk = DataApiLiteral.Name(table.Pk.Name);
         var uri = string.Create(
