@@ -256,7 +256,14 @@ public sealed class PostgresServer
         return rows.Count == 0 ? string.Empty : rows[0];
     }
 
-    private async Task<string> RunPsqlAsync(string database, string sql, bool tuplesOnly)
+    /// <summary>
+    /// Runs a query through psql with psql variables (:'name' a literal, :"name" an identifier, quoted
+    /// by psql) and returns its unaligned output as is; errors carry the SQLSTATE (verbose).
+    /// </summary>
+    public Task<string> QueryTextAsync(string database, string sql, IReadOnlyDictionary<string, string> variables) =>
+        RunPsqlAsync(database, sql, tuplesOnly: true, variables);
+
+    private async Task<string> RunPsqlAsync(string database, string sql, bool tuplesOnly, IReadOnlyDictionary<string, string>? variables = null)
     {
         var psi = new ProcessStartInfo(PostgresBinaries.Find("psql"))
         {
@@ -273,6 +280,12 @@ public sealed class PostgresServer
         {
             psi.ArgumentList.Add("-A");
             psi.ArgumentList.Add("-t");
+        }
+
+        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
+        {
+            psi.ArgumentList.Add("-v");
+            psi.ArgumentList.Add($"{name}={value}");
         }
 
         psi.ArgumentList.Add("-f");

@@ -20,10 +20,10 @@ namespace DbAdapter.Core.Backup;
 /// </summary>
 public static class BackupJsonWriter
 {
-    private const int FlushThreshold = 64 * 1024;
+    internal const int FlushThreshold = 64 * 1024;
     private const int ProgressEvery = 5_000;
 
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // A backup file is data, not HTML: keep non-ASCII text readable instead of \u-escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -61,6 +61,59 @@ public static class BackupJsonWriter
         ArgumentNullException.ThrowIfNull(tables);
         options ??= BackupWriteOptions.Default;
 
+        // The catalog and the counts are read before the file is opened: a missing table writes nothing.
+        var columns = await TableColumns.LoadAsync(connection, tables.Select(t => t.Table).ToList(), ct).ConfigureAwait(false);
+        var counts = new List<KeyValuePair<string, long>>();
+        foreach (var table in tables)
+        {
+            if (!columns.ContainsKey(table.Table))
+            {
+                throw new InvalidOperationException($"Table {table.Table} does not exist.");
+            }
+
+            counts.Add(new(table.Key, table.Count ?? await CountAsync(connection, table, ct).ConfigureAwait(false)));
+        }
+
+        return await WriteFileAsync(
+            path,
+            metadata,
+            counts,
+            async (i, writer, row, token) =>
+            {
+                var backupColumns = columns[tables[i].Table].Columns.Select(BackupColumn.From).ToList();
+                var written = await WriteRowsAsync(connection, writer, tables[i], backupColumns, row, token).ConfigureAwait(false);
+                if (written != counts[i].Value)
+                {
+                    throw new InvalidOperationException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
+                }
+            },
+            options,
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a backup file whose tables' rows come from <paramref name="writeRows"/>: the one place
+    /// that lays out the file (metadata, then one array per table), writes it under a temporary name
+    /// and moves it into place once complete. Every row source therefore yields the same bytes for
+    /// the same values.
+    /// </summary>
+    /// <param name="path">The backup file to create.</param>
+    /// <param name="metadata">The metadata to write.</param>
+    /// <param name="counts">Each table's key and row count, in file order.</param>
+    /// <param name="writeRows">Writes table i's row objects (the array is opened and closed around it), calling the action once per row.</param>
+    /// <param name="options">Overwrite and progress; null for <see cref="BackupWriteOptions.Default"/>.</param>
+    /// <param name="ct">Cancels the write; the temporary file is removed.</param>
+    internal static async Task<BackupWriteResult> WriteFileAsync(
+        string path,
+        BackupMetadata metadata,
+        IReadOnlyList<KeyValuePair<string, long>> counts,
+        Func<int, Utf8JsonWriter, Action, CancellationToken, Task> writeRows,
+        BackupWriteOptions? options,
+        CancellationToken ct)
+    {
+        options ??= BackupWriteOptions.Default;
         var fullPath = Path.GetFullPath(path);
         if (!options.Overwrite && File.Exists(fullPath))
         {
@@ -72,18 +125,6 @@ public static class BackupJsonWriter
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var columns = await TableColumns.LoadAsync(connection, tables.Select(t => t.Table).ToList(), ct).ConfigureAwait(false);
-            var counts = new List<KeyValuePair<string, long>>();
-            foreach (var table in tables)
-            {
-                if (!columns.ContainsKey(table.Table))
-                {
-                    throw new InvalidOperationException($"Table {table.Table} does not exist.");
-                }
-
-                counts.Add(new(table.Key, table.Count ?? await CountAsync(connection, table, ct).ConfigureAwait(false)));
-            }
-
             var progress = new ProgressCounter(options.Progress, counts);
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
             await using (file.ConfigureAwait(false))
@@ -97,18 +138,14 @@ public static class BackupJsonWriter
                     {
                         writer.WriteStartObject();
                         WriteMetadata(writer, metadata, counts);
-                        for (var i = 0; i < tables.Count; i++)
+                        for (var i = 0; i < counts.Count; i++)
                         {
                             progress.StartTable(i);
-                            var backupColumns = columns[tables[i].Table].Columns.Select(BackupColumn.From).ToList();
-                            writer.WritePropertyName(tables[i].Key);
-                            var written = await WriteRowsAsync(connection, writer, tables[i], backupColumns, progress, ct).ConfigureAwait(false);
-                            if (written != counts[i].Value)
-                            {
-                                throw new InvalidOperationException(string.Create(
-                                    CultureInfo.InvariantCulture,
-                                    $"The rows of {tables[i].Table} changed while the backup read them ({counts[i].Value} counted, {written} read). Take the backup inside a transaction that keeps them still."));
-                            }
+                            writer.WritePropertyName(counts[i].Key);
+                            writer.WriteStartArray();
+                            await writeRows(i, writer, progress.Row, ct).ConfigureAwait(false);
+                            writer.WriteEndArray();
+                            progress.EndTable();
                         }
 
                         writer.WriteEndObject();
@@ -139,7 +176,7 @@ public static class BackupJsonWriter
     /// <summary>True when <paramref name="path"/> names a gzip file (".gz").</summary>
     public static bool IsGzip(string path) => path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
 
-    private static void WriteMetadata(Utf8JsonWriter writer, BackupMetadata metadata, List<KeyValuePair<string, long>> counts)
+    private static void WriteMetadata(Utf8JsonWriter writer, BackupMetadata metadata, IReadOnlyList<KeyValuePair<string, long>> counts)
     {
         writer.WritePropertyName("metadata");
         writer.WriteStartObject();
@@ -188,12 +225,11 @@ public static class BackupJsonWriter
     }
 
     private static async Task<long> WriteRowsAsync(
-        NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, List<BackupColumn> columns, ProgressCounter progress, CancellationToken ct)
+        NpgsqlConnection connection, Utf8JsonWriter writer, BackupTableSource table, List<BackupColumn> columns, Action row, CancellationToken ct)
     {
         var select = string.Join(", ", columns.Select(c => c.SelectExpression));
         var command = Command(connection, $"SELECT {select} FROM {table.Table.Quoted}", table, table.OrderBy);
         long rows = 0;
-        writer.WriteStartArray();
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -204,7 +240,7 @@ public static class BackupJsonWriter
                 {
                     WriteRow(writer, reader, columns, names);
                     rows++;
-                    progress.Row();
+                    row();
                     if (writer.BytesPending > FlushThreshold)
                     {
                         await writer.FlushAsync(ct).ConfigureAwait(false);
@@ -213,8 +249,6 @@ public static class BackupJsonWriter
             }
         }
 
-        writer.WriteEndArray();
-        progress.EndTable();
         return rows;
     }
 
@@ -266,7 +300,7 @@ public static class BackupJsonWriter
     }
 
     /// <summary>Counts rows and reports every few thousand, so progress costs nothing per row.</summary>
-    private sealed class ProgressCounter(Action<BackupProgress>? report, List<KeyValuePair<string, long>> counts)
+    private sealed class ProgressCounter(Action<BackupProgress>? report, IReadOnlyList<KeyValuePair<string, long>> counts)
     {
         private readonly long _total = counts.Sum(c => c.Value);
         private int _table;

@@ -31,7 +31,24 @@ internal static class BackupSchemaBinder
 
         var candidates = schema.Tables.Select(t => Candidates(t.Name, searchSchemas)).ToList();
         var columns = await TableColumns.LoadAsync(connection, candidates.SelectMany(c => c).Distinct().ToList(), ct).ConfigureAwait(false);
+        return Bind(schema, searchSchemas, database, columns);
+    }
 
+    /// <summary>
+    /// Binds <paramref name="schema"/> to tables whose columns were read already (from the catalog,
+    /// or from the Data API's description of them); <paramref name="columns"/> must hold every
+    /// candidate table of <see cref="CandidateTables"/> that exists.
+    /// </summary>
+    public static BackupTableSet Bind(BackupSchema schema, IReadOnlyList<string> searchSchemas, string database, IReadOnlyDictionary<TableName, TableColumns> columns)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (schema.Tables.Count == 0)
+        {
+            throw Invalid(schema.Source, "the \"tables\" list is empty: name at least one table.");
+        }
+
+        var candidates = schema.Tables.Select(t => Candidates(t.Name, searchSchemas)).ToList();
         var bound = new List<BackupTable>();
         foreach (var (spec, index) in schema.Tables.Select((t, i) => (t, i)))
         {
@@ -71,6 +88,13 @@ internal static class BackupSchemaBinder
         }
 
         return new BackupTableSet(schema, bound);
+    }
+
+    /// <summary>Every table an entry of <paramref name="schema"/> may name, in the profile's schemas.</summary>
+    public static IReadOnlyList<TableName> CandidateTables(BackupSchema schema, IReadOnlyList<string> searchSchemas)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return schema.Tables.SelectMany(t => Candidates(t.Name, searchSchemas)).Distinct().ToList();
     }
 
     private static BackupTable Earlier(BackupTableConfig spec, TableFieldRef reference, List<BackupTable> bound, BackupSchema schema, string what)

@@ -185,7 +185,7 @@ internal static class BackupValues
         return digits + 1;
     }
 
-    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    internal static void WriteDouble(Utf8JsonWriter writer, double value)
     {
         // JSON has no NaN or infinity; PostgreSQL spells them so and reads them back from text.
         if (double.IsFinite(value))
@@ -198,7 +198,7 @@ internal static class BackupValues
         }
     }
 
-    private static void WriteSingle(Utf8JsonWriter writer, float value)
+    internal static void WriteSingle(Utf8JsonWriter writer, float value)
     {
         if (float.IsFinite(value))
         {
@@ -215,7 +215,7 @@ internal static class BackupValues
         : date == DateOnly.MinValue ? "-infinity"
         : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string TimeText(TimeSpan time)
+    internal static string TimeText(TimeSpan time)
     {
         // PostgreSQL's time reaches 24:00:00, which a "hh" format would print as 00:00:00.
         Span<char> buffer = stackalloc char[8];

@@ -51,9 +51,7 @@ internal static class UserBackup
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !ct.IsCancellationRequested)
         {
-            throw ex is IOException && !overwrite && File.Exists(path)
-                ? Exists(path)
-                : new DbAdapterException(ErrorIds.QueryFailed, DbErrorKind.WriteError, $"The backup file {path} could not be written: {ex.Message} No file was left behind.", path, ex);
+            throw FileFailed(ex, path, overwrite);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
         {
@@ -73,27 +71,50 @@ internal static class UserBackup
         path,
         hint: ErrorHint.ReplaceBackupFile);
 
+    /// <summary>The error for a backup file that could not be written (BackupFileExists when another appeared meanwhile).</summary>
+    public static DbAdapterException FileFailed(Exception ex, string path, bool overwrite) =>
+        ex is IOException && !overwrite && File.Exists(path)
+            ? Exists(path)
+            : new DbAdapterException(ErrorIds.QueryFailed, DbErrorKind.WriteError, $"The backup file {path} could not be written: {ex.Message} No file was left behind.", path, ex);
+
+    /// <summary>The tables asked for and the ancestors they hang under (a warning names those added), or all.</summary>
+    public static IReadOnlyList<BackupTable> Choose(BackupTableSet set, IReadOnlyList<string>? names, IOperationReporter reporter)
+    {
+        if (names is not { Count: > 0 })
+        {
+            return set.Tables;
+        }
+
+        var tables = set.Select(names, out var added);
+        if (added.Count > 0)
+        {
+            reporter.Warning($"Also backing up {string.Join(", ", added)}: the tables asked for hang under them, and a restore needs the parents.");
+        }
+
+        return tables;
+    }
+
+    /// <summary>A user backup's metadata, taken now.</summary>
+    public static BackupMetadata Metadata(string userId, ResolvedProfile resolved) =>
+        new(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
+
+    /// <summary>Backup progress over <paramref name="tables"/> tables.</summary>
+    public static BackupWriteOptions Options(bool overwrite, string activity, int tables, IOperationReporter reporter, int from = 0) =>
+        new(overwrite, p => reporter.Progress(new OperationProgress(
+            ProgressActivityId,
+            activity,
+            string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.TableRows:N0} of {p.TableTotal:N0} rows (table {p.TableIndex + 1} of {tables})"),
+            from + (p.Total == 0 ? 100 - from : (int)(p.Rows * (100 - from) / p.Total)))));
+
     private static async Task<BackupWriteResult> WriteAsync(
         NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, string activity, IOperationReporter reporter, CancellationToken ct)
     {
         var set = await UserRows.OpenSnapshotAsync(connection, schema, resolved.Target, ct).ConfigureAwait(false);
-        var tables = set.Tables;
-        if (names is { Count: > 0 })
-        {
-            tables = set.Select(names, out var added);
-            if (added.Count > 0)
-            {
-                reporter.Warning($"Also backing up {string.Join(", ", added)}: the tables asked for hang under them, and a restore needs the parents.");
-            }
-        }
+        var tables = Choose(set, names, reporter);
 
         var sources = await UserRows.PrepareReadAsync(connection, tables, userId, reporter, ct).ConfigureAwait(false);
-        var metadata = new BackupMetadata(DateTimeOffset.UtcNow, userId, "full", [new("profile", resolved.Name)]);
-        var options = new BackupWriteOptions(overwrite, p => reporter.Progress(new OperationProgress(
-            ProgressActivityId,
-            activity,
-            string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.TableRows:N0} of {p.TableTotal:N0} rows (table {p.TableIndex + 1} of {tables.Count})"),
-            p.Total == 0 ? 100 : (int)(p.Rows * 100 / p.Total))));
+        var metadata = Metadata(userId, resolved);
+        var options = Options(overwrite, activity, tables.Count, reporter);
         var written = await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);
         reporter.Verbose($"Backup of user {userId} written to {written.Path} ({written.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes).");
         return written;

@@ -98,6 +98,9 @@ internal sealed class TableColumns
 
     public TableName Table { get; }
 
+    /// <summary>A table's columns learnt elsewhere than pg_catalog (the Data API's description of it).</summary>
+    public static TableColumns Of(TableName table, IReadOnlyList<ColumnInfo> columns) => new(table, columns.ToList());
+
     /// <summary>The columns in table order.</summary>
     public IReadOnlyList<ColumnInfo> Columns { get; }
 

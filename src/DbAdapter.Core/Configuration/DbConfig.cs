@@ -50,8 +50,20 @@ public sealed class ProfileConfig
     /// <summary>The NAME of [profiles.NAME].</summary>
     public required string Name { get; init; }
 
-    /// <summary>URI or Npgsql keyword string; may hold [YOUR-PASSWORD]. Never shown unredacted.</summary>
+    /// <summary>
+    /// URI or Npgsql keyword string; may hold [YOUR-PASSWORD]. Never shown unredacted. Empty only for a
+    /// profile that reaches its project through the Data API alone (<see cref="SupabaseUrl"/>).
+    /// </summary>
     public required string Url { get; init; }
+
+    /// <summary>True when the profile has a database url (every command needs one, except reading a user's rows).</summary>
+    public bool HasDatabaseUrl => Url.Length > 0;
+
+    /// <summary>supabase_url: the project's base URL (https://&lt;ref&gt;.supabase.co), whose /rest/v1/ is the Data API; or null.</summary>
+    public Uri? SupabaseUrl { get; init; }
+
+    /// <summary>supabase_key_env: the name (never the value) of the environment variable holding the service-role key; or null.</summary>
+    public string? SupabaseKeyEnv { get; init; }
 
     /// <summary>Free text shown by Get-DbProfile.</summary>
     public string? Description { get; init; }

@@ -52,7 +52,7 @@ internal static class DbConfigReader
     {
         var dbPassword = node.GetString("db_password", allowEmpty: true);
         context.AddSecret(dbPassword);
-        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling", "lock_timeout");
+        node.WarnUnknownKeys("url", "description", "db_password", "password_env", "provider", "schemas", "pooling", "lock_timeout", "supabase_url", "supabase_key_env");
 
         var provider = node.GetString("provider")?.Trim().ToLowerInvariant() ?? "postgres";
         if (!ValidProviders.Contains(provider, StringComparer.Ordinal))
@@ -83,10 +83,15 @@ internal static class DbConfigReader
                 : throw node.Invalid("lock_timeout", "expected a duration in PostgreSQL's syntax, such as \"2s\", \"500ms\" or \"1min\" (0 waits without limit).");
         }
 
+        var (supabaseUrl, supabaseKeyEnv) = DataApiKeys.Read(node, provider);
+        var url = supabaseUrl is null ? node.GetRequiredString("url").Trim() : node.GetString("url")?.Trim() ?? string.Empty;
+
         return new ProfileConfig
         {
             Name = name,
-            Url = node.GetRequiredString("url").Trim(),
+            Url = url,
+            SupabaseUrl = supabaseUrl,
+            SupabaseKeyEnv = supabaseKeyEnv,
             Description = node.GetString("description", allowEmpty: true),
 
             // An empty db_password is a real (if odd) password: it is kept as written.

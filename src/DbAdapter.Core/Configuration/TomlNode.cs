@@ -54,6 +54,9 @@ internal sealed partial class TomlNode
     public DbAdapterException Invalid(string key, string what) =>
         _context.Invalid($"{LocationOf(key)}: {PathOf(key)}: {what}");
 
+    /// <summary>Records a warning about <paramref name="key"/> of this table, with file and line.</summary>
+    public void Warn(string key, string what) => _context.Warn($"{LocationOf(key)}: {PathOf(key)}: {what}");
+
     /// <summary>Records a warning for every key not in <paramref name="known"/>: typos must not silently change behaviour.</summary>
     public void WarnUnknownKeys(params string[] known)
     {

@@ -12,6 +12,12 @@ public enum ErrorHint
     /// <summary>Give a password another way (a credential, db_password, password_env).</summary>
     GiveCredential,
 
+    /// <summary>Add a database url to a profile that has only the Data API.</summary>
+    AddDatabaseUrl,
+
+    /// <summary>Set the environment variable that holds the Data API key to a valid key.</summary>
+    SetDataApiKey,
+
     /// <summary>Name a profile, or make one current.</summary>
     NameProfile,
 

@@ -8,6 +8,13 @@ public static class ErrorIds
     public const string ConfigInvalid = nameof(ConfigInvalid);
     public const string ConnectionFailed = nameof(ConnectionFailed);
     public const string AuthenticationFailed = nameof(AuthenticationFailed);
+
+    /// <summary>A profile that reaches its project only through the Data API was asked for work that needs a database connection.</summary>
+    public const string DatabaseUrlRequired = nameof(DatabaseUrlRequired);
+
+    /// <summary>The Data API (PostgREST) answered with an error, or with something that is not its answer.</summary>
+    public const string DataApiFailed = nameof(DataApiFailed);
+
     public const string SchemaFileNotFound = nameof(SchemaFileNotFound);
     public const string SchemaFileInvalid = nameof(SchemaFileInvalid);
     public const string SchemaValidationFailed = nameof(SchemaValidationFailed);

@@ -3,13 +3,18 @@ using System.Text.RegularExpressions;
 namespace DbAdapter.Core.Diagnostics;
 
 /// <summary>
-/// Keeps passwords out of messages. Two tools: <see cref="Scrub"/> replaces known secret texts, and
-/// <see cref="RedactConnectionText"/> masks the password parts of a URI or keyword string that could
-/// not be parsed (so the secret is not known as a value yet).
+/// Keeps passwords and API keys out of messages. Three tools: <see cref="Scrub"/> replaces known secret
+/// texts, <see cref="RedactConnectionText"/> masks the password parts of a URI or keyword string that
+/// could not be parsed (so the secret is not known as a value yet), and <see cref="RedactApiKeys"/>
+/// masks whatever has the shape of a Supabase key (a JWT, an sb_secret_/sb_publishable_ key) in text
+/// that may quote one the engine was never told about.
 /// </summary>
 internal static partial class SecretRedactor
 {
     public const string Mask = "***";
+
+    // Supabase's keys are long (a JWT, or sb_secret_ and 32 more characters); a short odd value is a typo, not a key.
+    private const int MinimumKeyLength = 20;
 
     /// <summary>
     /// The settings of a connection string that hold secrets: what Npgsql marks as password text, and
@@ -50,6 +55,16 @@ internal static partial class SecretRedactor
     }
 
     /// <summary>
+    /// <paramref name="text"/> with every known secret and every key-shaped token masked: for texts
+    /// from the Data API's side (HTTP errors, response bodies) that could echo a key.
+    /// </summary>
+    public static string RedactApiKeys(string text, IEnumerable<string?> secrets) =>
+        ApiKeyShape().Replace(Scrub(text, secrets), Mask);
+
+    /// <summary>True when <paramref name="value"/> can be an environment variable's name, so it is no secret.</summary>
+    public static bool IsVariableName(string value) => VariableName().IsMatch(value);
+
+    /// <summary>
     /// Password texts that a TOML file may hold, found without parsing it (used when the file does not
     /// parse, so that an error message quoting the offending line cannot leak them).
     /// </summary>
@@ -86,6 +101,18 @@ internal static partial class SecretRedactor
             secrets.Add(m.Groups["value"].Value.Trim('"', '\''));
         }
 
+        foreach (Match m in TomlKeyEnvLine().Matches(toml))
+        {
+            // supabase_key_env holds a variable's name; a long string that is none is likely the key itself.
+            var raw = m.Groups["value"].Value.Trim();
+            var value = raw.Trim('"', '\'');
+            if (raw.Length > 0 && raw[0] is '"' or '\'' && value.Length >= MinimumKeyLength && !IsVariableName(value))
+            {
+                secrets.Add(raw);
+                secrets.Add(value);
+            }
+        }
+
         secrets.RemoveAll(s => s.Length == 0 || s == "[YOUR-PASSWORD]");
         return secrets;
     }
@@ -98,6 +125,16 @@ internal static partial class SecretRedactor
     // value runs to the next ';' or '&' (a password may hold spaces).
     [GeneratedRegex(@"(?<key>(?<![a-zA-Z_])(?:ssl\s?password|password|pwd)\s*=\s*)(?<value>""[^""]*""?|'[^']*'?|[^;&""'\r\n]+)", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordOption();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableName();
+
+    [GeneratedRegex(@"^[ \t]*[""']?supabase_key_env[""']?[ \t]*=[ \t]*(?<value>[^\r\n#]*?)[ \t]*(?:#.*)?$", RegexOptions.Multiline)]
+    private static partial Regex TomlKeyEnvLine();
+
+    // A JWT (three base64url parts, the first a JSON header: "eyJ") and Supabase's newer key formats.
+    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+|sb_(?:secret|publishable)_[A-Za-z0-9_-]+")]
+    private static partial Regex ApiKeyShape();
 
     [GeneratedRegex(@"^[ \t]*[""']?(?:db_password|sslpassword)[""']?[ \t]*=[ \t]*(?<value>[^\r\n]*?)[ \t]*$", RegexOptions.Multiline)]
     private static partial Regex TomlPasswordLine();

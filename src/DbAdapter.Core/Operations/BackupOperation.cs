@@ -37,6 +37,13 @@ public static class BackupOperation
             throw UserBackup.Exists(path);
         }
 
+        if (!resolved.HasDatabase)
+        {
+            // Only the Data API: read through it (PostgREST), with the same file as the result.
+            var read = await DataApi.DataApiBackup.WriteAsync(resolved, schema, userId, request.Tables, path, request.Force, reporter, ct).ConfigureAwait(false);
+            return new BackupResult(read.Path, resolved.Name ?? string.Empty, userId, read.Tables, read.Bytes, clock.Elapsed);
+        }
+
         var client = new DbClient(resolved.Target);
         await using (client.ConfigureAwait(false))
         {

@@ -29,6 +29,9 @@ public static class RestoreOperation
         ArgumentNullException.ThrowIfNull(reporter);
         var clock = Stopwatch.StartNew();
         var resolved = await ProfileResolution.ResolveAsync(request.Profile, environment, reporter, ct).ConfigureAwait(false);
+
+        // A restore writes in one database transaction: a Data-API-only profile is refused before the file is read.
+        _ = resolved.Target;
         var schema = await BackupSchemaSource.LoadAsync(request.BackupSchemaPath, resolved.Config, reporter, ct).ConfigureAwait(false);
 
         var userId = BackupUser.FromParameterOrEnvironment(request.UserId, resolved.Config, environment);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Client;
 using DbAdapter.Core.Configuration;
+using DbAdapter.Core.DataApi;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Rows;
@@ -34,18 +35,33 @@ public static class SyncOperation
         var config = await ProfileResolution.LoadConfigIfPresentAsync(request.Source.ConfigPath, reporter, ct).ConfigureAwait(false);
         var source = Resolve(request.Source, config, environment, reporter);
         var destination = Resolve(request.Destination, config, environment, reporter);
+
+        // Rows are written only inside one database transaction: a Data API destination stops here.
+        _ = destination.Target;
         RefuseSameDatabase(source, destination);
 
         var userId = BackupUser.FromParameterOrEnvironment(request.UserId, config, environment) ?? throw BackupUser.Required(config);
         var tables = await SyncTables.ResolveAsync(request.Tables, request.BackupSchemaPath, config, reporter, ct).ConfigureAwait(false);
+        var mode = request.Mode == SyncMode.Overwrite ? RestoreMode.Overwrite : RestoreMode.Skip;
+        var options = new RowRestoreOptions(mode, SkipFailedRows: false, request.WhatIf, userId, new SyncRowErrors(source.DisplayName, destination.DisplayName));
+        if (!source.HasDatabase)
+        {
+            // Only the Data API on the source side: its rows are read through PostgREST.
+            using var api = new DataApiClient(source.DataApi!);
+            var destinationOnly = new DbClient(destination.Target);
+            await using (destinationOnly.ConfigureAwait(false))
+            {
+                var read = await ProfileSync.RunAsync(api, source, destinationOnly, destination, tables, options, reporter, ct).ConfigureAwait(false);
+                return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, read, clock.Elapsed);
+            }
+        }
+
         var sourceClient = new DbClient(source.Target);
         await using (sourceClient.ConfigureAwait(false))
         {
             var destinationClient = new DbClient(destination.Target);
             await using (destinationClient.ConfigureAwait(false))
             {
-                var mode = request.Mode == SyncMode.Overwrite ? RestoreMode.Overwrite : RestoreMode.Skip;
-                var options = new RowRestoreOptions(mode, SkipFailedRows: false, request.WhatIf, userId, new SyncRowErrors(source.DisplayName, destination.DisplayName));
                 var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, reporter, ct).ConfigureAwait(false);
                 return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, synced, clock.Elapsed);
             }
@@ -67,7 +83,10 @@ public static class SyncOperation
 
     private static void RefuseSameDatabase(ResolvedProfile source, ResolvedProfile destination)
     {
-        if (!source.Target.IsSameDatabase(destination.Target))
+        var same = source.HasDatabase
+            ? source.Target.IsSameDatabase(destination.Target)
+            : source.DataApi!.IsProjectOf(destination.Target);
+        if (!same)
         {
             return;
         }

@@ -61,6 +61,12 @@ public static class ConnectionResolver
     public static ProfileDescription Describe(ProfileConfig profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        if (!profile.HasDatabaseUrl && profile.SupabaseUrl is { } api)
+        {
+            // Only the Data API: its host and port are where the profile points.
+            return new ProfileDescription(api.Host, api.Port, null, null);
+        }
+
         var request = new Request(
             Subject: $"Profile '{profile.Name}'",
             Target: profile.Name,

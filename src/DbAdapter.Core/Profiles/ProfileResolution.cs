@@ -56,6 +56,12 @@ public static class ProfileResolution
 
         var profile = CurrentProfileResolver.GetProfile(selection, config, request.EnvPrefix);
         reporter.Verbose($"Profile '{profile.Name}' chosen by {Describe(selection.Source)} from '{config.FilePath}'.");
+        var dataApi = DataApiTarget.For(profile, environment);
+        if (!profile.HasDatabaseUrl)
+        {
+            return new ResolvedProfile(config, profile, null, selection.Source, dataApi: dataApi);
+        }
+
         var target = ConnectionResolver.Resolve(profile, request.Credential ?? remembered, environment);
         if (remembered is not null && !request.Session!.IsFor(request.ConfigPath, profile.Name, target))
         {
@@ -65,7 +71,7 @@ public static class ProfileResolution
             target = ConnectionResolver.Resolve(profile, null, environment);
         }
 
-        return new ResolvedProfile(config, profile, target, selection.Source);
+        return new ResolvedProfile(config, profile, target, selection.Source, dataApi: dataApi);
     }
 
     /// <summary>

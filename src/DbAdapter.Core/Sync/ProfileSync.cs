@@ -1,6 +1,7 @@
 using System.Globalization;
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Client;
+using DbAdapter.Core.DataApi;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Rows;
@@ -32,13 +33,9 @@ internal static class ProfileSync
     /// <param name="options">Mode, WhatIf, the user, and the sync's words for a failed row.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the sync; nothing is committed.</param>
-    public static async Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct)
-    {
-        var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
-        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
-        Progress("Connecting", 0);
-        try
+    public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
+        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        SyncAsync(sourceClient, source, destinationClient, destination, options, reporter, async progress =>
         {
             // The source first: an unreachable source stops the sync before the destination is touched.
             var sourceScope = await sourceClient.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -48,28 +45,53 @@ internal static class ProfileSync
                 await using (destinationScope.ConfigureAwait(false))
                 {
                     var (staged, counts) = await destinationClient.UseConnectionAsync(
-                        (target, t1) => sourceClient.UseConnectionAsync((from, t2) => StageAsync(from, source, target, destination, tables, options.UserId, reporter, Progress, t2), t1),
+                        (target, t1) => sourceClient.UseConnectionAsync(
+                            (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
+                            t1),
                         ct).ConfigureAwait(false);
 
                     // A read-only snapshot has nothing to commit; ending it now frees the source.
                     await sourceScope.RollbackAsync(ct).ConfigureAwait(false);
-                    var written = await new RowRestorer(destinationClient, options, Progress).RestoreAsync(staged, ct).ConfigureAwait(false);
-                    if (!options.WhatIf)
-                    {
-                        Progress("Committing", 100);
-                        await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
-                    }
-
-                    var results = written.Select((t, i) => new TableSyncResult(
-                        t.Table, staged[i].Rows, counts[t.Table], t.Inserted, t.Updated + t.Skipped, t.Inserted, t.Updated, t.Skipped, t.Failed)).ToList();
-                    reporter.Verbose(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{(options.WhatIf ? "Nothing written; a real run would write" : "Committed")} {results.Sum(t => t.Inserted + t.Updated):N0} row(s) of user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}' ({results.Sum(t => t.Skipped):N0} skipped)."));
-                    return results;
+                    return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
                 }
             }
+        }, ct);
+
+    /// <summary>
+    /// Syncs from a profile that has only the Data API: its rows are read through PostgREST
+    /// (<see cref="DataApiRowSource"/>) straight into the destination's stage; everything else is as
+    /// from a database, the destination written in its one transaction. The Data API has no snapshot:
+    /// the tables are read one after the other, parents first.
+    /// </summary>
+    public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
+        DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        SyncAsync(null, source, destinationClient, destination, options, reporter, async progress =>
+        {
+            var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (destinationScope.ConfigureAwait(false))
+            {
+                var (staged, counts) = await destinationClient.UseConnectionAsync(
+                    (target, t1) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t2) => DataApiSourceAsync(api, source, destination, chosen, tables, options.UserId, reporter, copied, t2), t1),
+                    ct).ConfigureAwait(false);
+                return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
+            }
+        }, ct);
+
+    /// <summary>
+    /// The frame of a sync: its progress activity (closed with a Completed record, also on failure),
+    /// and its failures translated, each against its own side (the source's only for a database source).
+    /// </summary>
+    private static async Task<IReadOnlyList<TableSyncResult>> SyncAsync(
+        DbClient? sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Func<Action<string, int>, Task<IReadOnlyList<TableSyncResult>>> work, CancellationToken ct)
+    {
+        var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
+        void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
+        Progress("Connecting", 0);
+        try
+        {
+            return await work(Progress).ConfigureAwait(false);
         }
-        catch (SourceReadException ex) when (!ct.IsCancellationRequested)
+        catch (SourceReadException ex) when (sourceClient is not null && !ct.IsCancellationRequested)
         {
             var inner = ex.InnerException!;
             throw LockConflicts.IsLockTimeout(inner)
@@ -86,12 +108,33 @@ internal static class ProfileSync
         }
     }
 
+    /// <summary>Matches, remaps and writes the staged rows in the destination's transaction, and commits unless WhatIf.</summary>
+    private static async Task<IReadOnlyList<TableSyncResult>> WriteAsync(
+        IReadOnlyList<StagedTable> staged, IReadOnlyDictionary<string, long> counts, ResolvedProfile source, DbClient destinationClient, DbTransactionScope destinationScope, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
+    {
+        var written = await new RowRestorer(destinationClient, options, progress).RestoreAsync(staged, ct).ConfigureAwait(false);
+        if (!options.WhatIf)
+        {
+            progress("Committing", 100);
+            await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
+        }
+
+        var results = written.Select((t, i) => new TableSyncResult(
+            t.Table, staged[i].Rows, counts[t.Table], t.Inserted, t.Updated + t.Skipped, t.Inserted, t.Updated, t.Skipped, t.Failed)).ToList();
+        reporter.Verbose(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{(options.WhatIf ? "Nothing written; a real run would write" : "Committed")} {results.Sum(t => t.Inserted + t.Updated):N0} row(s) of user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}' ({results.Sum(t => t.Skipped):N0} skipped)."));
+        return results;
+    }
+
     /// <summary>
-    /// Reads both catalogs, refuses what cannot be synced, counts the user's rows on both sides and
-    /// copies the source's rows into the destination's stage.
+    /// Reads the destination's catalog, refuses what cannot be synced, lets <paramref name="source"/>
+    /// bind and check its side, counts the user's rows in the destination and copies the source's
+    /// rows into the destination's stage.
     /// </summary>
     private static async Task<(IReadOnlyList<StagedTable> Staged, IReadOnlyDictionary<string, long> DestinationRows)> StageAsync(
-        NpgsqlConnection from, ResolvedProfile source, NpgsqlConnection target, ResolvedProfile destination, SyncTables tables, string userId, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
+        NpgsqlConnection target, ResolvedProfile destination, SyncTables tables, string userId, IOperationReporter reporter, Action<string, int> progress,
+        Func<IReadOnlyList<BackupTable>, Action<string, long, long, long>, CancellationToken, Task<IRowSource>> source, CancellationToken ct)
     {
         progress("Reading the catalogs", 0);
 
@@ -99,22 +142,42 @@ internal static class ProfileSync
         var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target.Schemas, destination.DisplayName, ct).ConfigureAwait(false);
         var chosen = tables.Choose(set, reporter);
         await SyncReferences.CheckAsync(target, chosen, tables, destination.DisplayName, ct).ConfigureAwait(false);
-        var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
-        var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
-        await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
-        RefuseMissingColumns(read, chosen, source, destination);
-        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, reporter, t), ct).ConfigureAwait(false);
+        var rows = await source(
+            chosen,
+            (key, tableRows, done, total) => progress(
+                string.Create(CultureInfo.InvariantCulture, $"Copying {key}: {tableRows:N0} rows ({done:N0}{(total > 0 ? string.Create(CultureInfo.InvariantCulture, $" of {total:N0}") : string.Empty)})"),
+                total == 0 ? 50 : (int)(done * 50 / total)),
+            ct).ConfigureAwait(false);
         var counts = await CountOwnedAsync(target, chosen, userId, ct).ConfigureAwait(false);
 
         var stage = new RowStage(target, set, destination.DisplayName);
         await using (stage.ConfigureAwait(false))
         {
-            var copy = new DatabaseRowSource(from, read.Zip(rows).ToList(), (key, tableRows, done, total) => progress(
-                string.Create(CultureInfo.InvariantCulture, $"Copying {key}: {tableRows:N0} rows ({done:N0} of {total:N0})"),
-                total == 0 ? 50 : (int)(done * 50 / total)));
-            await copy.CopyToAsync(stage, ct).ConfigureAwait(false);
+            await rows.CopyToAsync(stage, ct).ConfigureAwait(false);
             return (stage.Staged, counts);
         }
+    }
+
+    /// <summary>The source database's side: its snapshot, its catalog and foreign keys checked, its rows counted and read.</summary>
+    private static async Task<IRowSource> DatabaseSourceAsync(
+        NpgsqlConnection from, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
+    {
+        var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
+        var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
+        await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        RefuseMissingColumns(read, chosen, source, destination);
+        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, reporter, t), ct).ConfigureAwait(false);
+        return new DatabaseRowSource(from, read.Zip(rows).ToList(), copied);
+    }
+
+    /// <summary>The Data API's side: the backup schema bound to its description, the columns checked; rows are read as they are copied.</summary>
+    private static async Task<IRowSource> DataApiSourceAsync(
+        DataApiClient api, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
+    {
+        var sourceSet = await DataApiRows.BindAsync(api, tables.Schema, ct).ConfigureAwait(false);
+        var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
+        RefuseMissingColumns(read, chosen, source, destination);
+        return new DataApiRowSource(new DataApiRows(api, reporter), read, userId, copied);
     }
 
     /// <summary>SyncFailed when a column of the source would be lost: the destination's table lacks it.</summary>

@@ -47,6 +47,8 @@ internal static class ErrorRecords
     public static string? Advice(ErrorHint hint) => hint switch
     {
         ErrorHint.GiveCredential => "Pass -Credential, or set db_password or password_env in db.toml.",
+        ErrorHint.AddDatabaseUrl => "Add url (the project's connection string) to the profile in db.toml; through the Data API alone only Backup-Database and Sync-DbProfile -Source can read a user's rows.",
+        ErrorHint.SetDataApiKey => "Set the environment variable that the profile's supabase_key_env names to the project's service-role key.",
         ErrorHint.NameProfile => "Pass -Profile <name>, or run Connect-DbProfile <name> to make one current.",
         ErrorHint.NameConfigFile => "Point -ConfigPath at an existing db.toml.",
         ErrorHint.NameSchemaFile => "Pass -SchemaFile, or set [schema] file in db.toml.",

@@ -51,9 +51,12 @@ internal sealed class BackupTestBed : IDisposable
         return bed;
     }
 
-    public void WriteConfig(string extra = "[schema]\nbackup_schema = \"backup-schema.json\"\n\n[defaults]\nuser_id_env = \"" + UserEnv + "\"\n")
+    public PostgresServer Server => _database.Server;
+
+    /// <summary>Writes db.toml: a profile per database (unless <paramref name="withProfiles"/> is false), then <paramref name="extra"/>.</summary>
+    public void WriteConfig(string extra = "[schema]\nbackup_schema = \"backup-schema.json\"\n\n[defaults]\nuser_id_env = \"" + UserEnv + "\"\n", bool withProfiles = true)
     {
-        var profiles = string.Concat(Profiles.Select(p => $"[profiles.{p.Key}]\nurl = \"{_database.Server.Uri(p.Value)}\"\n\n"));
+        var profiles = withProfiles ? string.Concat(Profiles.Select(p => $"[profiles.{p.Key}]\nurl = \"{_database.Server.Uri(p.Value)}\"\n\n")) : string.Empty;
         _folder.Write("db.toml", profiles + extra);
     }
 
