@@ -37,11 +37,14 @@ internal static class UserRows
 
     /// <summary>
     /// The user's rows of each of <paramref name="tables"/> (parents first) as sources to read, each
-    /// counted; a warning counts the user's rows a parent filter leaves out.
+    /// counted; a warning counts the user's rows a parent filter leaves out. First of all,
+    /// RowLevelSecurityActive when policies would hide rows of them from the role (unless
+    /// <paramref name="allowRowLevelSecurity"/>), before a row is read or anything written.
     /// </summary>
     public static async Task<IReadOnlyList<BackupTableSource>> PrepareReadAsync(
-        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, IOperationReporter reporter, CancellationToken ct)
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, string database, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
+        await RowLevelSecurityGuard.CheckReadAsync(connection, tables, database, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
         var sources = new List<BackupTableSource>();
         foreach (var table in tables)
         {

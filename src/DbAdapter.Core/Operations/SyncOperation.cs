@@ -46,7 +46,7 @@ public static class SyncOperation
             {
                 var mode = request.Mode == SyncMode.Overwrite ? RestoreMode.Overwrite : RestoreMode.Skip;
                 var options = new RowRestoreOptions(mode, SkipFailedRows: false, request.WhatIf, userId, new SyncRowErrors(source.DisplayName, destination.DisplayName));
-                var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, reporter, ct).ConfigureAwait(false);
+                var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, request.AllowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
                 return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, synced, clock.Elapsed);
             }
         }

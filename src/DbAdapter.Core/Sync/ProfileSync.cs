@@ -30,10 +30,11 @@ internal static class ProfileSync
     /// <param name="destination">The destination profile.</param>
     /// <param name="tables">Which tables, and the backup schema (or the default keys).</param>
     /// <param name="options">Mode, WhatIf, the user, and the sync's words for a failed row.</param>
+    /// <param name="allowRowLevelSecurity">Read what row-level security shows the source's role instead of refusing.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the sync; nothing is committed.</param>
     public static async Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct)
+        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
         var activity = $"Syncing user {options.UserId} from '{source.DisplayName}' into '{destination.DisplayName}'{(options.WhatIf ? " (nothing is written)" : string.Empty)}";
         void Progress(string status, int percent) => reporter.Progress(new OperationProgress(ProgressActivityId, activity, status, percent));
@@ -48,7 +49,7 @@ internal static class ProfileSync
                 await using (destinationScope.ConfigureAwait(false))
                 {
                     var (staged, counts) = await destinationClient.UseConnectionAsync(
-                        (target, t1) => sourceClient.UseConnectionAsync((from, t2) => StageAsync(from, source, target, destination, tables, options.UserId, reporter, Progress, t2), t1),
+                        (target, t1) => sourceClient.UseConnectionAsync((from, t2) => StageAsync(from, source, target, destination, tables, options.UserId, allowRowLevelSecurity, reporter, Progress, t2), t1),
                         ct).ConfigureAwait(false);
 
                     // A read-only snapshot has nothing to commit; ending it now frees the source.
@@ -91,7 +92,7 @@ internal static class ProfileSync
     /// copies the source's rows into the destination's stage.
     /// </summary>
     private static async Task<(IReadOnlyList<StagedTable> Staged, IReadOnlyDictionary<string, long> DestinationRows)> StageAsync(
-        NpgsqlConnection from, ResolvedProfile source, NpgsqlConnection target, ResolvedProfile destination, SyncTables tables, string userId, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
+        NpgsqlConnection from, ResolvedProfile source, NpgsqlConnection target, ResolvedProfile destination, SyncTables tables, string userId, bool allowRowLevelSecurity, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
     {
         progress("Reading the catalogs", 0);
 
@@ -103,7 +104,7 @@ internal static class ProfileSync
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
         await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         RefuseMissingColumns(read, chosen, source, destination);
-        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, reporter, t), ct).ConfigureAwait(false);
+        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, source.DisplayName, allowRowLevelSecurity, reporter, t), ct).ConfigureAwait(false);
         var counts = await CountOwnedAsync(target, chosen, userId, ct).ConfigureAwait(false);
 
         var stage = new RowStage(target, set, destination.DisplayName);

@@ -17,7 +17,8 @@ public sealed record SyncRequest(
     string? UserId,
     string? BackupSchemaPath,
     SyncMode Mode,
-    bool WhatIf);
+    bool WhatIf,
+    bool AllowRowLevelSecurity = false);
 
 /// <summary>What a sync did (or, with WhatIf, would do).</summary>
 /// <param name="Source">The source profile's name (its display name in direct mode).</param>

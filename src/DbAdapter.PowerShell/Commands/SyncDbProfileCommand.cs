@@ -73,6 +73,12 @@ public sealed class SyncDbProfileCommand : DbCommandBase
     [ValidateSet("Skip", "Overwrite")]
     public string Mode { get; set; } = "Skip";
 
+    /// <summary>
+    /// Copies exactly the source rows row-level security lets the source's role see (a warning names the tables), instead of stopping with RowLevelSecurityActive when a table's policies would hide rows from the role. Without it, read the source as a role that bypasses row-level security (a superuser, the tables' owner, a BYPASSRLS role; on Supabase the postgres role or service_role).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowRowLevelSecurity { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -93,7 +99,8 @@ public sealed class SyncDbProfileCommand : DbCommandBase
             UserId,
             ResolveUserPath(BackupSchema),
             Enum.Parse<SyncMode>(Mode, ignoreCase: true),
-            answer == Confirmation.WhatIf);
+            answer == Confirmation.WhatIf,
+            AllowRowLevelSecurity.IsPresent);
         RunItem(
             async (reporter, token) => PostObject(OutputMapper.ToSyncResult(await SyncOperation.RunAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false))),
             target: ex => ex.Target is RowFailure failure ? OutputMapper.ToRowFailure(failure) : null);

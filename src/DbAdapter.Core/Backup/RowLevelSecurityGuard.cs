@@ -1,0 +1,74 @@
+using DbAdapter.Core.Diagnostics;
+using Npgsql;
+
+namespace DbAdapter.Core.Backup;
+
+/// <summary>
+/// Row-level security in front of a read of a user's rows. A role that is neither superuser, nor the
+/// table's owner (unless the table FORCEs it), nor BYPASSRLS sees only the rows the table's policies
+/// show it, and no policy at all means no row: a backup or a sync would come out short without a
+/// word. The server itself answers the question for the connected role, in one statement for all
+/// tables (<c>row_security_active</c> applies exactly the rules the executor does: ownership through
+/// role membership, FORCE ROW LEVEL SECURITY, superuser and BYPASSRLS).
+/// </summary>
+internal static class RowLevelSecurityGuard
+{
+    private const string ActiveSql = """
+        SELECT current_user::text,
+               array_agg(t.ord ORDER BY t.ord) FILTER (WHERE pg_catalog.row_security_active(t.name::regclass))
+        FROM unnest($1::text[]) WITH ORDINALITY AS t(name, ord)
+        """;
+
+    /// <summary>
+    /// RowLevelSecurityActive when policies filter what the connected role reads of any of
+    /// <paramref name="tables"/>, unless <paramref name="allow"/>; then a warning names them instead.
+    /// </summary>
+    /// <param name="connection">The reading connection, inside the read's transaction.</param>
+    /// <param name="tables">The tables about to be read.</param>
+    /// <param name="database">The database as messages name it.</param>
+    /// <param name="allow">The caller wants exactly the rows the policies show.</param>
+    /// <param name="reporter">Receives the warning when <paramref name="allow"/>.</param>
+    /// <param name="ct">Cancels the check.</param>
+    public static async Task CheckReadAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, bool allow, IOperationReporter reporter, CancellationToken ct)
+    {
+        if (tables.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlCommand(ActiveSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = tables.Select(t => t.Name.Quoted).ToArray() });
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            string role;
+            long[] active;
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                role = reader.GetString(0);
+                active = reader.IsDBNull(1) ? [] : reader.GetFieldValue<long[]>(1);
+            }
+
+            if (active.Length == 0)
+            {
+                return;
+            }
+
+            var names = string.Join(", ", active.Select(i => tables[(int)i - 1].Name.ToString()));
+            if (allow)
+            {
+                reporter.Warning($"Row-level security is active for role '{role}' on {names} of '{database}': only the rows its policies show the role are read.");
+                return;
+            }
+
+            throw new DbAdapterException(
+                ErrorIds.RowLevelSecurityActive,
+                DbErrorKind.PermissionDenied,
+                $"Row-level security is active for role '{role}' on {names} of '{database}': the role reads only the rows the tables' policies show it (none without a policy), so the user's rows would come out incomplete without a word. Nothing was read or written. Connect as a role that bypasses row-level security (a superuser, the tables' owner unless they FORCE it, or a role with BYPASSRLS; on Supabase the postgres role or service_role).",
+                names,
+                hint: ErrorHint.AllowRowLevelSecurity);
+        }
+    }
+}
