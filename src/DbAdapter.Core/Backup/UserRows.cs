@@ -21,7 +21,8 @@ internal static class UserRows
 {
     /// <summary>
     /// Starts the snapshot (the first statement of the transaction after its SET LOCAL timeouts) and
-    /// binds <paramref name="schema"/> to the catalog (BackupSchemaInvalid before any row is read).
+    /// binds <paramref name="schema"/> to the catalog (BackupSchemaInvalid before any row is read,
+    /// also for a table in a Supabase platform schema the profile does not name).
     /// </summary>
     public static async Task<BackupTableSet> OpenSnapshotAsync(NpgsqlConnection connection, BackupSchema schema, ConnectionTarget target, CancellationToken ct)
     {
@@ -32,7 +33,17 @@ internal static class UserRows
             await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        return await BackupSchemaBinder.BindAsync(connection, schema, target.Schemas, target.DisplayName, ct).ConfigureAwait(false);
+        var set = await BackupSchemaBinder.BindAsync(connection, schema, target.Schemas, target.DisplayName, ct).ConfigureAwait(false);
+        if (set.Tables.FirstOrDefault(t => PlatformSchemas.IsIgnored(target, t.Name.Schema)) is { } platform)
+        {
+            throw new DbAdapterException(
+                ErrorIds.BackupSchemaInvalid,
+                DbErrorKind.InvalidData,
+                $"Backup schema {schema.Source}: the table '{platform.Key}' is {platform.Name}, in one of the Supabase platform's own schemas, which profile '{target.DisplayName}' neither compares nor backs up unless its schemas name it. Add \"{platform.Name.Schema}\" to the profile's schemas in db.toml to read it. Nothing was read or written.",
+                platform.Key);
+        }
+
+        return set;
     }
 
     /// <summary>
