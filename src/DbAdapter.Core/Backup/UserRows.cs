@@ -33,17 +33,7 @@ internal static class UserRows
             await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var set = await BackupSchemaBinder.BindAsync(connection, schema, target.Schemas, target.DisplayName, ct).ConfigureAwait(false);
-        if (set.Tables.FirstOrDefault(t => PlatformSchemas.IsIgnored(target, t.Name.Schema)) is { } platform)
-        {
-            throw new DbAdapterException(
-                ErrorIds.BackupSchemaInvalid,
-                DbErrorKind.InvalidData,
-                $"Backup schema {schema.Source}: the table '{platform.Key}' is {platform.Name}, in one of the Supabase platform's own schemas, which profile '{target.DisplayName}' neither compares nor backs up unless its schemas name it. Add \"{platform.Name.Schema}\" to the profile's schemas in db.toml to read it. Nothing was read or written.",
-                platform.Key);
-        }
-
-        return set;
+        return await BackupSchemaBinder.BindAsync(connection, schema, target, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ internal static class ProfileSync
         progress("Reading the catalogs", 0);
 
         // The destination's catalog decides what can be written, the source's what can be read.
-        var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target.Schemas, destination.DisplayName, ct).ConfigureAwait(false);
+        var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target, ct).ConfigureAwait(false);
         var chosen = tables.Choose(set, reporter);
         await SyncReferences.CheckAsync(target, chosen, tables, destination.DisplayName, ct).ConfigureAwait(false);
         var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);

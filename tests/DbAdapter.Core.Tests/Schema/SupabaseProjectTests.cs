@@ -3,6 +3,7 @@ using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
+using DbAdapter.Core.Rows;
 using DbAdapter.Core.Schema;
 using DbAdapter.Core.Tests.Support;
 using DbAdapter.TestSupport;
@@ -186,10 +187,16 @@ public sealed class SupabaseProjectTests(TestDatabase database) : IClassFixture<
             """);
         var refused = await Assert.ThrowsAsync<DbAdapterException>(() => BackupOperation.RunAsync(Backup("project", "users.json", withUsers), ProcessEnvironment.Instance, reporter, CancellationToken.None));
         Assert.Equal(ErrorIds.BackupSchemaInvalid, refused.ErrorId);
-        Assert.Contains("the table 'auth.users' is auth.users, in one of the Supabase platform's own schemas, which profile 'project' neither compares nor backs up unless its schemas name it. Add \"auth\" to the profile's schemas", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("the table 'auth.users' is in schema 'auth', one of the Supabase platform's own schemas, which profile 'project' neither compares nor copies rows of unless its schemas name it. Add \"auth\" to the profile's schemas in db.toml to include it. Nothing was read or written.", refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_folder.Combine("users.json")));
 
         var named = await BackupOperation.RunAsync(Backup("project_auth", "users.json", withUsers), ProcessEnvironment.Instance, reporter, CancellationToken.None);
         Assert.Equal([("auth.users", 1L), ("notes", 2L)], named.Tables.Select(t => (t.Key, t.Value)).ToArray());
+
+        // Nor are the platform's tables written by a profile that does not name them.
+        var restore = new RestoreRequest(Request(config, "project"), named.Path, SupabaseProject.UserA, withUsers, RestoreMode.Skip, SkipFailedRows: false, WhatIf: false);
+        var notRestored = await Assert.ThrowsAsync<DbAdapterException>(() => RestoreOperation.RunAsync(restore, ProcessEnvironment.Instance, reporter, CancellationToken.None));
+        Assert.Equal(ErrorIds.BackupSchemaInvalid, notRestored.ErrorId);
+        Assert.Contains("the table 'auth.users' is in schema 'auth'", notRestored.Message, StringComparison.Ordinal);
     }
 }
