@@ -1,4 +1,5 @@
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Sql;
 using Npgsql;
 
 namespace DbAdapter.Core.Backup;
@@ -9,7 +10,8 @@ namespace DbAdapter.Core.Backup;
 /// show it, and no policy at all means no row: a backup or a sync would come out short without a
 /// word. The server itself answers the question for the connected role, in one statement for all
 /// tables (<c>row_security_active</c> applies exactly the rules the executor does: ownership through
-/// role membership, FORCE ROW LEVEL SECURITY, superuser and BYPASSRLS).
+/// role membership, FORCE ROW LEVEL SECURITY, superuser and BYPASSRLS). A repair that rebuilds a
+/// table copies its rows the same way, and would keep only the visible ones: it asks too.
 /// </summary>
 internal static class RowLevelSecurityGuard
 {
@@ -29,8 +31,34 @@ internal static class RowLevelSecurityGuard
     /// <param name="allow">The caller wants exactly the rows the policies show.</param>
     /// <param name="reporter">Receives the warning when <paramref name="allow"/>.</param>
     /// <param name="ct">Cancels the check.</param>
-    public static async Task CheckReadAsync(
-        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, bool allow, IOperationReporter reporter, CancellationToken ct)
+    public static Task CheckReadAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, bool allow, IOperationReporter reporter, CancellationToken ct) =>
+        CheckAsync(
+            connection,
+            tables.Select(t => t.Name).ToList(),
+            database,
+            allow ? reporter : null,
+            "the user's rows would come out incomplete without a word. Nothing was read or written",
+            ErrorHint.AllowRowLevelSecurity,
+            ct);
+
+    /// <summary>
+    /// RowLevelSecurityActive when policies filter what the connected role reads of any of
+    /// <paramref name="tables"/>, which a repair is about to rebuild (copying their rows): no rows
+    /// may be left behind, so there is no way around it but another role.
+    /// </summary>
+    public static Task CheckRebuildAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, string database, CancellationToken ct) =>
+        CheckAsync(
+            connection,
+            tables,
+            database,
+            allowWith: null,
+            "rebuilding them would keep only those rows and lose the others. Nothing was changed",
+            ErrorHint.None,
+            ct);
+
+    private static async Task CheckAsync(
+        NpgsqlConnection connection, IReadOnlyList<TableName> tables, string database, IOperationReporter? allowWith, string consequence, ErrorHint hint, CancellationToken ct)
     {
         if (tables.Count == 0)
         {
@@ -40,7 +68,7 @@ internal static class RowLevelSecurityGuard
         var command = new NpgsqlCommand(ActiveSql, connection);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = tables.Select(t => t.Name.Quoted).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = tables.Select(t => t.Quoted).ToArray() });
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             string role;
             long[] active;
@@ -56,8 +84,8 @@ internal static class RowLevelSecurityGuard
                 return;
             }
 
-            var names = string.Join(", ", active.Select(i => tables[(int)i - 1].Name.ToString()));
-            if (allow)
+            var names = string.Join(", ", active.Select(i => tables[(int)i - 1].ToString()));
+            if (allowWith is { } reporter)
             {
                 reporter.Warning($"Row-level security is active for role '{role}' on {names} of '{database}': only the rows its policies show the role are read.");
                 return;
@@ -66,9 +94,9 @@ internal static class RowLevelSecurityGuard
             throw new DbAdapterException(
                 ErrorIds.RowLevelSecurityActive,
                 DbErrorKind.PermissionDenied,
-                $"Row-level security is active for role '{role}' on {names} of '{database}': the role reads only the rows the tables' policies show it (none without a policy), so the user's rows would come out incomplete without a word. Nothing was read or written. Connect as a role that bypasses row-level security (a superuser, the tables' owner unless they FORCE it, or a role with BYPASSRLS; on Supabase the postgres role or service_role).",
+                $"Row-level security is active for role '{role}' on {names} of '{database}': the role reads only the rows the tables' policies show it (none without a policy), so {consequence}. Connect as a role that bypasses row-level security (a superuser, the tables' owner unless they FORCE it, or a role with BYPASSRLS; on Supabase the postgres role or service_role).",
                 names,
-                hint: ErrorHint.AllowRowLevelSecurity);
+                hint: hint);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
+using DbAdapter.Core.Profiles;
+using DbAdapter.Core.Repair;
 using DbAdapter.TestSupport;
 
 namespace DbAdapter.Core.Tests.Backup;
@@ -152,5 +154,25 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
         await bed.ExecuteAsync("source", "UPDATE products SET active = true;");
         var restored = await bed.RestoreAsync("target_reader", (await bed.BackupAsync("source_owner", path: bed.File("active.json"))).Path);
         Assert.Equal([2L, 5L], restored.Tables.Select(t => t.Inserted).ToArray());
+    }
+
+    [Fact]
+    public async Task A_repair_rebuilding_a_table_whose_policies_filter_its_owner_is_refused_before_a_row_moves()
+    {
+        using var bed = await BedAsync();
+        await bed.ExecuteAsync("source", "ALTER TABLE products FORCE ROW LEVEL SECURITY;");
+        bed.WriteFile("schema.sql", ShopSchema.Sql);
+        bed.WriteFile("db.toml", $"[profiles.owner]\nurl = \"{bed.Uri("source", Owner, Password)}\"\n\n[schema]\nfile = \"schema.sql\"\n");
+        var before = await bed.QueryAsync("source", ShopSchema.Fingerprint());
+
+        var planned = await FixPlanOperation.RunAsync(bed.Request("owner"), null, new FixPlanRequest(RecreateTables: ["products"]), ProcessEnvironment.Instance, NullReporter.Instance, CancellationToken.None);
+        Assert.Equal(FixOperation.RecreateTable, Assert.Single(planned.Plan.Steps).Operation);
+        var error = await Assert.ThrowsAsync<DbAdapterException>(() => FixApplyOperation.RunAsync(
+            planned.Profile, planned.Plan, new FixApplyOptions(Force: true, NoBackup: true, ProfileName: "owner"), null, null, NullReporter.Instance, CancellationToken.None));
+
+        Assert.Equal(ErrorIds.RowLevelSecurityActive, error.ErrorId);
+        Assert.Equal(ErrorHint.None, error.Hint);
+        Assert.StartsWith($"Row-level security is active for role '{Owner}' on public.products of 'owner': the role reads only the rows the tables' policies show it (none without a policy), so rebuilding them would keep only those rows and lose the others. Nothing was changed.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await bed.QueryAsync("source", ShopSchema.Fingerprint()));
     }
 }
