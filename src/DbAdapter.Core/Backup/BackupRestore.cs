@@ -83,6 +83,7 @@ internal static class BackupRestore
         NpgsqlConnection connection, BackupSchema schema, ResolvedProfile resolved, BackupFileReader reader, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
     {
         var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target, ct).ConfigureAwait(false);
+        await RowLevelSecurityGuard.WarnWriteAsync(connection, set.Tables, resolved.DisplayName, reporter, ct).ConfigureAwait(false);
         var stage = new RowStage(connection, set, resolved.DisplayName);
         await using (stage.ConfigureAwait(false))
         {

@@ -31,38 +31,55 @@ internal static class RowLevelSecurityGuard
     /// <param name="allow">The caller wants exactly the rows the policies show.</param>
     /// <param name="reporter">Receives the warning when <paramref name="allow"/>.</param>
     /// <param name="ct">Cancels the check.</param>
-    public static Task CheckReadAsync(
-        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, bool allow, IOperationReporter reporter, CancellationToken ct) =>
-        CheckAsync(
-            connection,
-            tables.Select(t => t.Name).ToList(),
-            database,
-            allow ? reporter : null,
-            "the user's rows would come out incomplete without a word. Nothing was read or written",
-            ErrorHint.AllowRowLevelSecurity,
-            ct);
+    public static async Task CheckReadAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, bool allow, IOperationReporter reporter, CancellationToken ct)
+    {
+        if (await ActiveAsync(connection, tables.Select(t => t.Name).ToList(), ct).ConfigureAwait(false) is not { } active)
+        {
+            return;
+        }
+
+        if (allow)
+        {
+            reporter.Warning($"Row-level security is active for role '{active.Role}' on {active.Tables} of '{database}': only the rows its policies show the role are read.");
+            return;
+        }
+
+        throw Refused(active, database, "the user's rows would come out incomplete without a word. Nothing was read or written", ErrorHint.AllowRowLevelSecurity);
+    }
 
     /// <summary>
     /// RowLevelSecurityActive when policies filter what the connected role reads of any of
     /// <paramref name="tables"/>, which a repair is about to rebuild (copying their rows): no rows
     /// may be left behind, so there is no way around it but another role.
     /// </summary>
-    public static Task CheckRebuildAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, string database, CancellationToken ct) =>
-        CheckAsync(
-            connection,
-            tables,
-            database,
-            allowWith: null,
-            "rebuilding them would keep only those rows and lose the others. Nothing was changed",
-            ErrorHint.None,
-            ct);
+    public static async Task CheckRebuildAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, string database, CancellationToken ct)
+    {
+        if (await ActiveAsync(connection, tables, ct).ConfigureAwait(false) is { } active)
+        {
+            throw Refused(active, database, "rebuilding them would keep only those rows and lose the others. Nothing was changed", ErrorHint.None);
+        }
+    }
 
-    private static async Task CheckAsync(
-        NpgsqlConnection connection, IReadOnlyList<TableName> tables, string database, IOperationReporter? allowWith, string consequence, ErrorHint hint, CancellationToken ct)
+    /// <summary>
+    /// A warning when policies filter what the connected role sees of tables a restore or sync writes:
+    /// rows are matched against the destination's rows the role can see, so a row hidden from it is
+    /// not found (a policy refusing a written row fails the work, see the row engine's transaction).
+    /// </summary>
+    public static async Task WarnWriteAsync(NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string database, IOperationReporter reporter, CancellationToken ct)
+    {
+        if (await ActiveAsync(connection, tables.Select(t => t.Name).ToList(), ct).ConfigureAwait(false) is { } active)
+        {
+            reporter.Warning($"Row-level security is active for role '{active.Role}' on {active.Tables} of '{database}': rows are matched against the rows its policies show the role, and a row they refuse to take stops the work.");
+        }
+    }
+
+    /// <summary>The connected role and which of <paramref name="tables"/> policies filter for it; null when none.</summary>
+    private static async Task<Active?> ActiveAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken ct)
     {
         if (tables.Count == 0)
         {
-            return;
+            return null;
         }
 
         var command = new NpgsqlCommand(ActiveSql, connection);
@@ -70,33 +87,23 @@ internal static class RowLevelSecurityGuard
         {
             command.Parameters.Add(new NpgsqlParameter { Value = tables.Select(t => t.Quoted).ToArray() });
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            string role;
-            long[] active;
             await using (reader.ConfigureAwait(false))
             {
                 await reader.ReadAsync(ct).ConfigureAwait(false);
-                role = reader.GetString(0);
-                active = reader.IsDBNull(1) ? [] : reader.GetFieldValue<long[]>(1);
+                return reader.IsDBNull(1)
+                    ? null
+                    : new Active(reader.GetString(0), string.Join(", ", reader.GetFieldValue<long[]>(1).Select(i => tables[(int)i - 1].ToString())));
             }
-
-            if (active.Length == 0)
-            {
-                return;
-            }
-
-            var names = string.Join(", ", active.Select(i => tables[(int)i - 1].ToString()));
-            if (allowWith is { } reporter)
-            {
-                reporter.Warning($"Row-level security is active for role '{role}' on {names} of '{database}': only the rows its policies show the role are read.");
-                return;
-            }
-
-            throw new DbAdapterException(
-                ErrorIds.RowLevelSecurityActive,
-                DbErrorKind.PermissionDenied,
-                $"Row-level security is active for role '{role}' on {names} of '{database}': the role reads only the rows the tables' policies show it (none without a policy), so {consequence}. Connect as a role that bypasses row-level security (a superuser, the tables' owner unless they FORCE it, or a role with BYPASSRLS; on Supabase the postgres role or service_role).",
-                names,
-                hint: hint);
         }
     }
+
+    private static DbAdapterException Refused(Active active, string database, string consequence, ErrorHint hint) => new(
+        ErrorIds.RowLevelSecurityActive,
+        DbErrorKind.PermissionDenied,
+        $"Row-level security is active for role '{active.Role}' on {active.Tables} of '{database}': the role reads only the rows the tables' policies show it (none without a policy), so {consequence}. Connect as a role that bypasses row-level security (a superuser, the tables' owner unless they FORCE it, or a role with BYPASSRLS; on Supabase the postgres role or service_role).",
+        active.Tables,
+        hint: hint);
+
+    /// <summary>The connected role, and the tables policies filter for it (display names, comma-separated).</summary>
+    private sealed record Active(string Role, string Tables);
 }

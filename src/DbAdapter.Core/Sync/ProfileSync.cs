@@ -99,6 +99,7 @@ internal static class ProfileSync
         // The destination's catalog decides what can be written, the source's what can be read.
         var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target, ct).ConfigureAwait(false);
         var chosen = tables.Choose(set, reporter);
+        await RowLevelSecurityGuard.WarnWriteAsync(target, chosen, destination.DisplayName, reporter, ct).ConfigureAwait(false);
         await SyncReferences.CheckAsync(target, chosen, tables, destination.DisplayName, ct).ConfigureAwait(false);
         var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();

@@ -24,6 +24,10 @@ namespace DbAdapter.PowerShell.Commands;
 /// <code>Connect-DbProfile local; Sync-DbProfile prod -Table products -Confirm:$false</code>
 /// <para>Copies the products of the user in $env:DEV_USER_ID (user_id_env) and the categories they hang under from prod into the current profile, local.</para>
 /// </example>
+/// <example>
+/// <code>Sync-DbProfile -Source app_reader -Destination staging -UserId u42 -AllowRowLevelSecurity</code>
+/// <para>Profile app_reader logs in as a role that row-level security policies filter: the sync copies exactly the rows the policies show that role (a warning names the tables), where without the switch it stops with RowLevelSecurityActive before anything is read or written.</para>
+/// </example>
 [Cmdlet(VerbsData.Sync, "DbProfile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DbSyncResult))]
 public sealed class SyncDbProfileCommand : DbCommandBase

@@ -137,7 +137,9 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
         // Two of the five products are inactive: the policy refuses them, even with SkipFailedRows.
         foreach (var skip in new[] { false, true })
         {
-            var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target_reader", backup.Path, skipFailedRows: skip));
+            var reporter = new RecordingReporter();
+            var error = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target_reader", backup.Path, skipFailedRows: skip, reporter: reporter));
+            Assert.Contains($"Row-level security is active for role '{Reader}' on public.products of 'target_reader': rows are matched against the rows its policies show the role, and a row they refuse to take stops the work.", reporter.Warnings);
             Assert.Equal(ErrorIds.RowLevelSecurityActive, error.ErrorId);
             Assert.Equal(DbErrorKind.PermissionDenied, error.Kind);
             Assert.StartsWith("The restore into 'target_reader' was refused by row-level security: new row violates row-level security policy for table \"products\".", error.Message, StringComparison.Ordinal);
