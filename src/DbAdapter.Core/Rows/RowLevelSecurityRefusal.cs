@@ -14,9 +14,15 @@ namespace DbAdapter.Core.Rows;
 internal static class RowLevelSecurityRefusal
 {
     /// <summary>True when <paramref name="exception"/> is a policy refusing a row the work wrote.</summary>
+    /// <remarks>
+    /// 42501 is also a missing privilege; the policy check is told apart by the server routine that
+    /// raised it (not translated, unlike the message, whatever the server's lc_messages), the
+    /// English message standing in for a server that does not say.
+    /// </remarks>
     public static bool Matches(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } pg
-        && pg.MessageText.Contains("row-level security", StringComparison.Ordinal);
+        && (string.Equals(pg.Routine, "ExecWithCheckOptions", StringComparison.Ordinal)
+            || pg.MessageText.Contains("row-level security", StringComparison.Ordinal));
 
     /// <summary>
     /// The RowLevelSecurityActive error for <paramref name="refusal"/> (called once the transaction has

@@ -144,6 +144,7 @@ public sealed class RowLevelSecurityTests(TestDatabase database) : IClassFixture
             Assert.Equal(DbErrorKind.PermissionDenied, error.Kind);
             Assert.StartsWith("The restore into 'target_reader' was refused by row-level security: new row violates row-level security policy for table \"products\".", error.Message, StringComparison.Ordinal);
             Assert.Contains($"Row-level security is active for role '{Reader}' there", error.Message, StringComparison.Ordinal);
+            Assert.Equal("ExecWithCheckOptions", Assert.IsType<Npgsql.PostgresException>(error.InnerException).Routine);
             Assert.Equal(before, await bed.QueryAsync("target", ShopSchema.Fingerprint(A)));
         }
 
