@@ -74,6 +74,7 @@ public static class Contract
             new ParameterSpec("Table", typeof(string[])),
             new ParameterSpec("Path", typeof(string)),
             new ParameterSpec("Force", typeof(SwitchParameter)),
+            new ParameterSpec("AllowRowLevelSecurity", typeof(SwitchParameter)),
             ConfigPath,
             EnvPrefix),
         new("Test-DbBackup", false, null, [OutputType("DbBackupValidation"), typeof(bool)],
@@ -96,6 +97,7 @@ public static class Contract
             new ParameterSpec("UserId", typeof(string), ByPropertyName: true),
             new ParameterSpec("BackupSchema", typeof(string)),
             new ParameterSpec("Mode", typeof(string)),
+            new ParameterSpec("AllowRowLevelSecurity", typeof(SwitchParameter)),
             ConfigPath,
             EnvPrefix),
     ];

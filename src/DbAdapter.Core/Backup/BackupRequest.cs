@@ -10,6 +10,7 @@ namespace DbAdapter.Core.Backup;
 /// <param name="Path">-Path, or null for the default file under <paramref name="Location"/>.</param>
 /// <param name="Location">The PowerShell location: the default file is ./backups/backup-PROFILE-UTC.json under it.</param>
 /// <param name="Force">Replace an existing file.</param>
+/// <param name="AllowRowLevelSecurity">Read the rows row-level security lets the role see, instead of refusing (RowLevelSecurityActive).</param>
 public sealed record BackupRequest(
     ProfileRequest Profile,
     string? UserId,
@@ -17,7 +18,8 @@ public sealed record BackupRequest(
     IReadOnlyList<string>? Tables,
     string? Path,
     string Location,
-    bool Force);
+    bool Force,
+    bool AllowRowLevelSecurity = false);
 
 /// <summary>What a backup wrote.</summary>
 /// <param name="Path">Full path of the file.</param>

@@ -82,7 +82,8 @@ internal static class BackupRestore
     private static async Task<(IReadOnlyList<StagedTable> Tables, string? FileUser)> StageAsync(
         NpgsqlConnection connection, BackupSchema schema, ResolvedProfile resolved, BackupFileReader reader, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
     {
-        var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target.Schemas, resolved.DisplayName, ct).ConfigureAwait(false);
+        var set = await BackupSchemaBinder.BindAsync(connection, schema, resolved.Target, ct).ConfigureAwait(false);
+        await RowLevelSecurityGuard.WarnWriteAsync(connection, set.Tables, resolved.DisplayName, reporter, ct).ConfigureAwait(false);
         var stage = new RowStage(connection, set, resolved.DisplayName);
         await using (stage.ConfigureAwait(false))
         {

@@ -1,6 +1,7 @@
 using DbAdapter.Core.Client;
 using DbAdapter.Core.Configuration;
 using DbAdapter.Core.Diagnostics;
+using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Sql;
 using Npgsql;
 
@@ -15,6 +16,32 @@ namespace DbAdapter.Core.Backup;
 /// </summary>
 internal static class BackupSchemaBinder
 {
+    /// <summary>
+    /// Binds <paramref name="schema"/> to the catalog of <paramref name="target"/>'s database: bare names
+    /// in the profile's schemas; a name qualified with a Supabase platform schema the profile does not
+    /// name is refused before the catalog is read (such a profile never backs up, restores or syncs
+    /// the platform's tables).
+    /// </summary>
+    /// <param name="connection">An open connection to the profile's database.</param>
+    /// <param name="schema">The backup schema.</param>
+    /// <param name="target">The profile: its schemas, provider and display name.</param>
+    /// <param name="ct">Cancels the catalog read.</param>
+    public static Task<BackupTableSet> BindAsync(NpgsqlConnection connection, BackupSchema schema, ConnectionTarget target, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(target);
+        foreach (var spec in schema.Tables)
+        {
+            var named = Candidates(spec.Name, target.Schemas)[0];
+            if (PlatformSchemas.IsIgnored(target, named.Schema))
+            {
+                throw Invalid(spec, $"the table '{spec.Name}' is in schema '{named.Schema}', one of the Supabase platform's own schemas, which profile '{target.DisplayName}' neither compares nor copies rows of unless its schemas name it. Add \"{named.Schema}\" to the profile's schemas in db.toml to include it.");
+            }
+        }
+
+        return BindAsync(connection, schema, target.Schemas, target.DisplayName, ct);
+    }
+
     /// <param name="connection">An open connection to the database the schema describes.</param>
     /// <param name="schema">The backup schema.</param>
     /// <param name="searchSchemas">The profile's schemas: a bare table name is looked for in them, in order.</param>

@@ -26,10 +26,11 @@ internal static class UserBackup
     /// <param name="tables">Only these tables and their ancestors; null or empty for all.</param>
     /// <param name="path">The file (absolute); ".gz" writes gzip.</param>
     /// <param name="overwrite">Replace an existing file once the new one is complete.</param>
+    /// <param name="allowRowLevelSecurity">Read what row-level security shows the role instead of refusing.</param>
     /// <param name="reporter">Warnings, verbose lines, progress per table (closed with a Completed record).</param>
     /// <param name="ct">Cancels the backup; no file is left behind.</param>
     public static async Task<BackupWriteResult> WriteAsync(
-        DbClient client, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct)
+        DbClient client, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
         var activity = $"Backing up user {userId} from '{resolved.DisplayName}'";
         reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the catalog", 0));
@@ -40,7 +41,7 @@ internal static class UserBackup
             {
                 // Never committed: a read-only snapshot has nothing to commit.
                 return await client.UseConnectionAsync(
-                    (connection, token) => WriteAsync(connection, resolved, schema, userId, tables, path, overwrite, activity, reporter, token),
+                    (connection, token) => WriteAsync(connection, resolved, schema, userId, tables, path, overwrite, allowRowLevelSecurity, activity, reporter, token),
                     ct).ConfigureAwait(false);
             }
         }
@@ -107,12 +108,12 @@ internal static class UserBackup
             from + (p.Total == 0 ? 100 - from : (int)(p.Rows * (100 - from) / p.Total)))));
 
     private static async Task<BackupWriteResult> WriteAsync(
-        NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, string activity, IOperationReporter reporter, CancellationToken ct)
+        NpgsqlConnection connection, ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? names, string path, bool overwrite, bool allowRowLevelSecurity, string activity, IOperationReporter reporter, CancellationToken ct)
     {
         var set = await UserRows.OpenSnapshotAsync(connection, schema, resolved.Target, ct).ConfigureAwait(false);
         var tables = Choose(set, names, reporter);
 
-        var sources = await UserRows.PrepareReadAsync(connection, tables, userId, reporter, ct).ConfigureAwait(false);
+        var sources = await UserRows.PrepareReadAsync(connection, tables, userId, resolved.DisplayName, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
         var metadata = Metadata(userId, resolved);
         var options = Options(overwrite, activity, tables.Count, reporter);
         var written = await BackupJsonWriter.WriteAsync(connection, path, metadata, sources, options, ct).ConfigureAwait(false);

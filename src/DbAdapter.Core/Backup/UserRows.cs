@@ -21,7 +21,8 @@ internal static class UserRows
 {
     /// <summary>
     /// Starts the snapshot (the first statement of the transaction after its SET LOCAL timeouts) and
-    /// binds <paramref name="schema"/> to the catalog (BackupSchemaInvalid before any row is read).
+    /// binds <paramref name="schema"/> to the catalog (BackupSchemaInvalid before any row is read,
+    /// also for a table in a Supabase platform schema the profile does not name).
     /// </summary>
     public static async Task<BackupTableSet> OpenSnapshotAsync(NpgsqlConnection connection, BackupSchema schema, ConnectionTarget target, CancellationToken ct)
     {
@@ -32,16 +33,19 @@ internal static class UserRows
             await snapshot.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        return await BackupSchemaBinder.BindAsync(connection, schema, target.Schemas, target.DisplayName, ct).ConfigureAwait(false);
+        return await BackupSchemaBinder.BindAsync(connection, schema, target, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The user's rows of each of <paramref name="tables"/> (parents first) as sources to read, each
-    /// counted; a warning counts the user's rows a parent filter leaves out.
+    /// counted; a warning counts the user's rows a parent filter leaves out. First of all,
+    /// RowLevelSecurityActive when policies would hide rows of them from the role (unless
+    /// <paramref name="allowRowLevelSecurity"/>), before a row is read or anything written.
     /// </summary>
     public static async Task<IReadOnlyList<BackupTableSource>> PrepareReadAsync(
-        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, IOperationReporter reporter, CancellationToken ct)
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, string database, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
+        await RowLevelSecurityGuard.CheckReadAsync(connection, tables, database, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
         var sources = new List<BackupTableSource>();
         foreach (var table in tables)
         {

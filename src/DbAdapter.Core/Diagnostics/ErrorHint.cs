@@ -71,4 +71,7 @@ public enum ErrorHint
 
     /// <summary>Name existing profiles as a sync's source and destination, or make the destination current.</summary>
     NameSyncProfiles,
+
+    /// <summary>Read as a role that bypasses row-level security, or accept the rows the policies show.</summary>
+    AllowRowLevelSecurity,
 }

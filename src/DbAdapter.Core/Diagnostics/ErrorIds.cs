@@ -51,6 +51,12 @@ public static class ErrorIds
     /// <summary>A plan file could not be written.</summary>
     public const string FixPlanNotWritten = nameof(FixPlanNotWritten);
 
+    /// <summary>
+    /// Row-level security filters what the connected role reads of a table a backup or sync reads, or
+    /// a policy refused rows a restore or sync writes.
+    /// </summary>
+    public const string RowLevelSecurityActive = nameof(RowLevelSecurityActive);
+
     /// <summary>A failure the engine did not foresee (a bug, or the environment): still an ErrorRecord with a stable id.</summary>
     public const string UnexpectedError = nameof(UnexpectedError);
 }

@@ -47,7 +47,7 @@ public static class BackupOperation
         var client = new DbClient(resolved.Target);
         await using (client.ConfigureAwait(false))
         {
-            var written = await UserBackup.WriteAsync(client, resolved, schema, userId, request.Tables, path, request.Force, reporter, ct).ConfigureAwait(false);
+            var written = await UserBackup.WriteAsync(client, resolved, schema, userId, request.Tables, path, request.Force, request.AllowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
             return new BackupResult(written.Path, resolved.Name ?? string.Empty, userId, written.Tables, written.Bytes, clock.Elapsed);
         }
     }

@@ -90,7 +90,8 @@ public static class FixPlanImportOperation
     {
         if (document.ExpectedFrom == ExpectedFrom.Reader)
         {
-            return await ExpectedSchema.ReadAsync(schemaFile, document.Schemas, reporter, ct).ConfigureAwait(false);
+            var read = await ExpectedSchema.ReadAsync(schemaFile, document.Schemas, reporter, ct).ConfigureAwait(false);
+            return PlatformObjects.LeaveOut(read, resolved.Target, reporter);
         }
 
         var shadow = shadowDatabase ?? document.ShadowDatabase;

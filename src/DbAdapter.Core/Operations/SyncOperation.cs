@@ -62,7 +62,7 @@ public static class SyncOperation
             var destinationClient = new DbClient(destination.Target);
             await using (destinationClient.ConfigureAwait(false))
             {
-                var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, reporter, ct).ConfigureAwait(false);
+                var synced = await ProfileSync.RunAsync(sourceClient, source, destinationClient, destination, tables, options, request.AllowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
                 return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, synced, clock.Elapsed);
             }
         }

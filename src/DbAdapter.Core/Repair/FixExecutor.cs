@@ -156,10 +156,23 @@ public static class FixExecutor
                 await RefuseChangedDatabaseAsync(client, plan, fingerprint, ct).ConfigureAwait(false);
             }
 
+            // A rebuilt table's rows are copied by this role: policies hiding some would lose them.
+            var rebuilt = plan.Steps.Where(NeedsBackup).Select(s => new TableName(s.Schema, s.Table)).Distinct().ToList();
+            if (rebuilt.Count > 0)
+            {
+                await client.UseConnectionAsync(
+                    async (connection, token) =>
+                    {
+                        await RowLevelSecurityGuard.CheckRebuildAsync(connection, rebuilt, client.Target.DisplayName, token).ConfigureAwait(false);
+                        return true;
+                    },
+                    ct).ConfigureAwait(false);
+            }
+
             string? writtenBackup = null;
             if (backupPath is not null)
             {
-                var backupTables = plan.Steps.Where(NeedsBackup).Select(s => new TableName(s.Schema, s.Table)).Distinct().ToList();
+                var backupTables = rebuilt;
                 reporter.Progress(new OperationProgress(ProgressActivityId, activity, $"Backing up {string.Join(", ", backupTables)}", 0));
                 writtenBackup = await BackupAsync(client, plan, backupTables, backupPath, options, ct).ConfigureAwait(false);
                 written.Value = writtenBackup;

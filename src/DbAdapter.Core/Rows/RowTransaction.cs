@@ -44,6 +44,11 @@ internal static class RowTransaction
             return await client.LockTimeoutAsync(exception, TableLockMode.RowExclusive, ct).ConfigureAwait(false);
         }
 
+        if (RowLevelSecurityRefusal.Matches(exception))
+        {
+            return await RowLevelSecurityRefusal.DescribeAsync((PostgresException)exception, client, errors.Work, target, ct).ConfigureAwait(false);
+        }
+
         return exception is PostgresException pg && !IsConnectionLevel(pg)
             ? errors.Failed(client.Target.DisplayName, string.Empty, RowIsolation.Message(pg), target, DbErrorKind.InvalidData, pg)
             : ConnectionErrors.Translate(exception, client.Target, $"the {errors.Work} (nothing was committed)", target);

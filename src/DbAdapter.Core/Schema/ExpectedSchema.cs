@@ -114,12 +114,14 @@ public static class ExpectedSchema
                     hint: ErrorHint.NameShadowDatabase);
             }
 
-            return new ExpectedSchemaResult(file, await ReadAsync(file, schemas, reporter, ct).ConfigureAwait(false), ExpectedFrom.Reader);
+            var read = await ReadAsync(file, schemas, reporter, ct).ConfigureAwait(false);
+            return new ExpectedSchemaResult(file, PlatformObjects.LeaveOut(read, profile.Target, reporter), ExpectedFrom.Reader);
         }
 
         reporter.Verbose($"Shadow mode: '{file}' is run in a throwaway database on {shadow.Host}:{shadow.Port} ({shadow.UserName}) and read back.");
-        var model = await ShadowDatabase.BuildAsync(shadow, file, schemas, reporter, ct).ConfigureAwait(false);
-        return new ExpectedSchemaResult(file, model, ExpectedFrom.Shadow);
+        var stubs = SupabaseShadowStubs.SchemasFor(profile.Target);
+        var model = await ShadowDatabase.BuildAsync(shadow, file, schemas, stubs, reporter, ct).ConfigureAwait(false);
+        return new ExpectedSchemaResult(file, PlatformObjects.LeaveOut(model, profile.Target, reporter), ExpectedFrom.Shadow);
     }
 
     /// <summary>

@@ -53,8 +53,19 @@ public static class ShadowDatabase
     /// role lacks CREATEDB, or the server is reached through a transaction pooler); <see cref="ErrorIds.SchemaFileInvalid"/> when a statement of the file
     /// fails there (naming file and line); connection failures as the client translates them.
     /// </exception>
-    public static async Task<SchemaModel> BuildAsync(ConnectionTarget server, string schemaFile, IReadOnlyList<string> schemas, IOperationReporter reporter, CancellationToken ct)
+    public static Task<SchemaModel> BuildAsync(ConnectionTarget server, string schemaFile, IReadOnlyList<string> schemas, IOperationReporter reporter, CancellationToken ct) =>
+        BuildAsync(server, schemaFile, schemas, platformSchemas: [], reporter, ct);
+
+    /// <summary>
+    /// As <see cref="BuildAsync(ConnectionTarget, string, IReadOnlyList{string}, IOperationReporter, CancellationToken)"/>,
+    /// with stand-ins for the Supabase platform schemas <paramref name="platformSchemas"/> (those the file
+    /// does not create itself) made in the throwaway database before the file runs, so that its
+    /// references to auth.users, auth.uid() or storage.objects resolve.
+    /// </summary>
+    public static async Task<SchemaModel> BuildAsync(
+        ConnectionTarget server, string schemaFile, IReadOnlyList<string> schemas, IReadOnlyList<string> platformSchemas, IOperationReporter reporter, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(platformSchemas);
         ArgumentNullException.ThrowIfNull(server);
         ArgumentException.ThrowIfNullOrEmpty(schemaFile);
         ArgumentNullException.ThrowIfNull(schemas);
@@ -86,6 +97,14 @@ public static class ShadowDatabase
         try
         {
             var shadow = Direct(server, name, schemas);
+            var created = SupabaseShadowStubs.CreatedBy(statements);
+            var stubbed = platformSchemas.Where(s => !created.Contains(s)).ToList();
+            if (stubbed.Count > 0)
+            {
+                await StubAsync(shadow, SupabaseShadowStubs.Statements(stubbed), ct).ConfigureAwait(false);
+                reporter.Verbose($"Shadow database {name}: stand-ins for the Supabase platform's schemas made first ({string.Join(", ", stubbed)}; auth.users, auth.uid(), storage.objects...), never read back.");
+            }
+
             await LoadAsync(shadow, fullPath, statements, activity, reporter, ct).ConfigureAwait(false);
             reporter.Progress(new OperationProgress(ProgressActivityId, activity, "Reading the shadow database's catalog", 100));
             var model = await IntrospectAsync(shadow, schemas, ct).ConfigureAwait(false);
@@ -205,6 +224,32 @@ public static class ShadowDatabase
         }
     }
 
+    /// <summary>The platform's stand-ins, our own statements (one command each), in one round trip.</summary>
+    private static async Task StubAsync(ConnectionTarget shadow, IReadOnlyList<string> statements, CancellationToken ct)
+    {
+        var connection = await OpenAsync(shadow, "connecting to the shadow database", ct).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
+            {
+                foreach (var statement in statements)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ConnectionErrors.TryTranslate(ex, shadow, "making the Supabase platform's stand-ins in the shadow database", null, whileOpening: false, out var translated))
+                {
+                    throw translated;
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Runs statements, each its own command and its own transaction; the first failure names its
     /// line. After each statement a marker query answers its index, so the marker read last before
@@ -241,7 +286,7 @@ public static class ShadowDatabase
                     while (await reader.NextResultAsync(ct).ConfigureAwait(false));
                 }
             }
-            catch (PostgresException ex) when (!ct.IsCancellationRequested)
+            catch (Exception caught) when (ServerError(caught) is { } ex && !ct.IsCancellationRequested)
             {
                 var statement = statements[Math.Min(done + 1, statements.Count - 1)];
                 throw new DbAdapterException(
@@ -258,6 +303,18 @@ public static class ShadowDatabase
             }
         }
     }
+
+    /// <summary>
+    /// The server's refusal of a statement: the exception itself, or, when later statements of the
+    /// batch failed too (each after its own error barrier), the first of the errors Npgsql gathers
+    /// while it consumes the rest of the batch; null for anything else (a lost connection).
+    /// </summary>
+    private static PostgresException? ServerError(Exception exception) => exception switch
+    {
+        PostgresException pg => pg,
+        NpgsqlException { InnerException: AggregateException all } => all.InnerExceptions.OfType<PostgresException>().FirstOrDefault(),
+        _ => null,
+    };
 
     /// <summary>The line a server error position (1-based, in characters of the statement) falls on.</summary>
     private static int LineOf(SqlStatement statement, int position)

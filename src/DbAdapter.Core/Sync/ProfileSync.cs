@@ -31,10 +31,11 @@ internal static class ProfileSync
     /// <param name="destination">The destination profile.</param>
     /// <param name="tables">Which tables, and the backup schema (or the default keys).</param>
     /// <param name="options">Mode, WhatIf, the user, and the sync's words for a failed row.</param>
+    /// <param name="allowRowLevelSecurity">Read what row-level security shows the source's role instead of refusing.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the sync; nothing is committed.</param>
     public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        DbClient sourceClient, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct) =>
         SyncAsync(sourceClient, source, destinationClient, destination, options, reporter, async progress =>
         {
             // The source first: an unreachable source stops the sync before the destination is touched.
@@ -46,7 +47,7 @@ internal static class ProfileSync
                 {
                     var (staged, counts) = await destinationClient.UseConnectionAsync(
                         (target, t1) => sourceClient.UseConnectionAsync(
-                            (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, reporter, copied, t3), t2),
+                            (from, t2) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t3) => DatabaseSourceAsync(from, source, destination, chosen, tables, options.UserId, allowRowLevelSecurity, reporter, copied, t3), t2),
                             t1),
                         ct).ConfigureAwait(false);
 
@@ -139,8 +140,9 @@ internal static class ProfileSync
         progress("Reading the catalogs", 0);
 
         // The destination's catalog decides what can be written, the source's what can be read.
-        var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target.Schemas, destination.DisplayName, ct).ConfigureAwait(false);
+        var set = await BackupSchemaBinder.BindAsync(target, tables.Schema, destination.Target, ct).ConfigureAwait(false);
         var chosen = tables.Choose(set, reporter);
+        await RowLevelSecurityGuard.WarnWriteAsync(target, chosen, destination.DisplayName, reporter, ct).ConfigureAwait(false);
         await SyncReferences.CheckAsync(target, chosen, tables, destination.DisplayName, ct).ConfigureAwait(false);
         var rows = await source(
             chosen,
@@ -160,13 +162,13 @@ internal static class ProfileSync
 
     /// <summary>The source database's side: its snapshot, its catalog and foreign keys checked, its rows counted and read.</summary>
     private static async Task<IRowSource> DatabaseSourceAsync(
-        NpgsqlConnection from, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
+        NpgsqlConnection from, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, bool allowRowLevelSecurity, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
     {
         var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
         await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
         RefuseMissingColumns(read, chosen, source, destination);
-        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, reporter, t), ct).ConfigureAwait(false);
+        var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, source.DisplayName, allowRowLevelSecurity, reporter, t), ct).ConfigureAwait(false);
         return new DatabaseRowSource(from, read.Zip(rows).ToList(), copied);
     }
 

@@ -10,6 +10,7 @@ namespace DbAdapter.Core.Sync;
 /// <param name="BackupSchemaPath">A backup schema file, or null for db.toml's (if any).</param>
 /// <param name="Mode">What to do with rows the destination has already.</param>
 /// <param name="WhatIf">Read, match and count only; write nothing.</param>
+/// <param name="AllowRowLevelSecurity">Read the source rows row-level security lets its role see, instead of refusing (RowLevelSecurityActive).</param>
 public sealed record SyncRequest(
     ProfileRequest Source,
     ProfileRequest Destination,
@@ -17,7 +18,8 @@ public sealed record SyncRequest(
     string? UserId,
     string? BackupSchemaPath,
     SyncMode Mode,
-    bool WhatIf);
+    bool WhatIf,
+    bool AllowRowLevelSecurity = false);
 
 /// <summary>What a sync did (or, with WhatIf, would do).</summary>
 /// <param name="Source">The source profile's name (its display name in direct mode).</param>

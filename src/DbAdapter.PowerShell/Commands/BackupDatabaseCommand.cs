@@ -23,6 +23,10 @@ namespace DbAdapter.PowerShell.Commands;
 /// <code>Backup-Database -Table products -Path ./products.json.gz -Force</code>
 /// <para>Backs up the products of the user in $env:DEV_USER_ID (user_id_env) and the categories they hang under, gzip-compressed, replacing the file.</para>
 /// </example>
+/// <example>
+/// <code>Backup-Database -Profile app -UserId u42 -AllowRowLevelSecurity</code>
+/// <para>Profile app logs in as a role that row-level security policies filter: without the switch the backup stops with RowLevelSecurityActive (the rows would be incomplete); with it the backup holds exactly the rows the policies show that role, and a warning names the tables.</para>
+/// </example>
 [Cmdlet(VerbsData.Backup, "Database")]
 [OutputType(typeof(DbBackupResult))]
 public sealed class BackupDatabaseCommand : DbCommandBase
@@ -70,6 +74,12 @@ public sealed class BackupDatabaseCommand : DbCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// Backs up exactly the rows row-level security lets the connected role see (a warning names the tables), instead of stopping with RowLevelSecurityActive when a table's policies would hide rows from the role. Without it, connect as a role that bypasses row-level security (a superuser, the tables' owner, a BYPASSRLS role; on Supabase the postgres role or service_role).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowRowLevelSecurity { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -80,7 +90,8 @@ public sealed class BackupDatabaseCommand : DbCommandBase
             Table,
             ResolveUserPath(Path),
             SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-            Force.IsPresent);
+            Force.IsPresent,
+            AllowRowLevelSecurity.IsPresent);
         RunItem(async (reporter, token) =>
         {
             var result = await BackupOperation.RunAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false);

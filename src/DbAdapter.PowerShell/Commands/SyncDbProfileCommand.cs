@@ -24,6 +24,10 @@ namespace DbAdapter.PowerShell.Commands;
 /// <code>Connect-DbProfile local; Sync-DbProfile prod -Table products -Confirm:$false</code>
 /// <para>Copies the products of the user in $env:DEV_USER_ID (user_id_env) and the categories they hang under from prod into the current profile, local.</para>
 /// </example>
+/// <example>
+/// <code>Sync-DbProfile -Source app_reader -Destination staging -UserId u42 -AllowRowLevelSecurity</code>
+/// <para>Profile app_reader logs in as a role that row-level security policies filter: the sync copies exactly the rows the policies show that role (a warning names the tables), where without the switch it stops with RowLevelSecurityActive before anything is read or written.</para>
+/// </example>
 [Cmdlet(VerbsData.Sync, "DbProfile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DbSyncResult))]
 public sealed class SyncDbProfileCommand : DbCommandBase
@@ -73,6 +77,12 @@ public sealed class SyncDbProfileCommand : DbCommandBase
     [ValidateSet("Skip", "Overwrite")]
     public string Mode { get; set; } = "Skip";
 
+    /// <summary>
+    /// Copies exactly the source rows row-level security lets the source's role see (a warning names the tables), instead of stopping with RowLevelSecurityActive when a table's policies would hide rows from the role. Without it, read the source as a role that bypasses row-level security (a superuser, the tables' owner, a BYPASSRLS role; on Supabase the postgres role or service_role).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowRowLevelSecurity { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -93,7 +103,8 @@ public sealed class SyncDbProfileCommand : DbCommandBase
             UserId,
             ResolveUserPath(BackupSchema),
             Enum.Parse<SyncMode>(Mode, ignoreCase: true),
-            answer == Confirmation.WhatIf);
+            answer == Confirmation.WhatIf,
+            AllowRowLevelSecurity.IsPresent);
         RunItem(
             async (reporter, token) => PostObject(OutputMapper.ToSyncResult(await SyncOperation.RunAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false))),
             target: ex => ex.Target is RowFailure failure ? OutputMapper.ToRowFailure(failure) : null);

@@ -66,6 +66,7 @@ internal static class ErrorRecords
         ErrorHint.NameBackupTables => "Name tables of the backup schema with -Table.",
         ErrorHint.NameSyncTables => "Pass -Table, or set [sync] tables, [schema] backup_schema or [[backup.tables]] in db.toml.",
         ErrorHint.NameSyncProfiles => "Pass -Source and -Destination with profiles of db.toml (Get-DbProfile lists them), or run Connect-DbProfile <name> to make the destination current.",
+        ErrorHint.AllowRowLevelSecurity => "Connect as a role that bypasses row-level security, or pass -AllowRowLevelSecurity to take exactly the rows the policies show this role.",
         ErrorHint.NameTwoProfiles => "Name another database with -Destination (or -Source); Get-DbProfile shows where each profile points.",
         _ => null,
     };

@@ -53,6 +53,9 @@ internal sealed class BackupTestBed : IDisposable
 
     public PostgresServer Server => _database.Server;
 
+    /// <summary>The URI of <paramref name="profile"/>'s database for another login.</summary>
+    public string Uri(string profile, string user, string password) => _database.Server.Uri(Profiles[profile], user, password);
+
     /// <summary>Writes db.toml: a profile per database (unless <paramref name="withProfiles"/> is false), then <paramref name="extra"/>.</summary>
     public void WriteConfig(string extra = "[schema]\nbackup_schema = \"backup-schema.json\"\n\n[defaults]\nuser_id_env = \"" + UserEnv + "\"\n", bool withProfiles = true)
     {
@@ -73,9 +76,9 @@ internal sealed class BackupTestBed : IDisposable
     public ProfileRequest Request(string profile) => new(ConfigPath, profile, null, string.Empty, null);
 
     public Task<BackupResult> BackupAsync(
-        string profile = "source", string? userId = UserA, string? path = null, IReadOnlyList<string>? tables = null, bool force = false, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
+        string profile = "source", string? userId = UserA, string? path = null, IReadOnlyList<string>? tables = null, bool force = false, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default, bool allowRowLevelSecurity = false) =>
         BackupOperation.RunAsync(
-            new BackupRequest(Request(profile), userId, backupSchema, tables, path ?? File("backup.json"), Folder, force),
+            new BackupRequest(Request(profile), userId, backupSchema, tables, path ?? File("backup.json"), Folder, force, allowRowLevelSecurity),
             new DictionaryEnvironment(Environment),
             reporter ?? NullReporter.Instance,
             ct);
@@ -89,9 +92,9 @@ internal sealed class BackupTestBed : IDisposable
             ct);
 
     public Task<SyncResult> SyncAsync(
-        string source = "source", string? destination = "target", string? userId = UserA, SyncMode mode = SyncMode.Skip, bool whatIf = false, IReadOnlyList<string>? tables = null, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default) =>
+        string source = "source", string? destination = "target", string? userId = UserA, SyncMode mode = SyncMode.Skip, bool whatIf = false, IReadOnlyList<string>? tables = null, string? backupSchema = null, IOperationReporter? reporter = null, CancellationToken ct = default, bool allowRowLevelSecurity = false) =>
         SyncOperation.RunAsync(
-            new SyncRequest(Request(source), new ProfileRequest(ConfigPath, destination, null, string.Empty, null), tables, userId, backupSchema, mode, whatIf),
+            new SyncRequest(Request(source), new ProfileRequest(ConfigPath, destination, null, string.Empty, null), tables, userId, backupSchema, mode, whatIf, allowRowLevelSecurity),
             new DictionaryEnvironment(Environment),
             reporter ?? NullReporter.Instance,
             ct);
