@@ -21,10 +21,11 @@ internal static class DataApiBackup
     /// <param name="tables">Only these tables and their ancestors; null or empty for all.</param>
     /// <param name="path">The file (absolute); ".gz" writes gzip.</param>
     /// <param name="overwrite">Replace an existing file once the new one is complete.</param>
+    /// <param name="allowRowLevelSecurity">Read what row-level security shows the key's role instead of refusing.</param>
     /// <param name="reporter">Warnings, verbose lines, progress (closed with a Completed record).</param>
     /// <param name="ct">Cancels the backup; no file is left behind.</param>
     public static async Task<BackupWriteResult> WriteAsync(
-        ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, IOperationReporter reporter, CancellationToken ct)
+        ResolvedProfile resolved, BackupSchema schema, string userId, IReadOnlyList<string>? tables, string path, bool overwrite, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
         var target = resolved.DataApi ?? throw new InvalidOperationException("The profile has no Data API.");
         var activity = $"Backing up user {userId} from '{resolved.DisplayName}' through the Data API";
@@ -33,7 +34,7 @@ internal static class DataApiBackup
         {
             using var client = new DataApiClient(target);
             reporter.Verbose($"Reading user {userId}'s rows through the Data API at {target.RestUrl} (profile '{target.ProfileName}' has no database url).");
-            var set = await DataApiRows.BindAsync(client, schema, ct).ConfigureAwait(false);
+            var set = await DataApiRows.BindAsync(client, schema, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
             var chosen = UserBackup.Choose(set, tables, reporter);
             var rows = new DataApiRows(client, reporter);
             var spool = new RowSpool(path);

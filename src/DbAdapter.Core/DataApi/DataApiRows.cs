@@ -29,9 +29,16 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
     /// Binds <paramref name="schema"/> to the tables the Data API describes in the profile's schemas
     /// (BackupSchemaInvalid naming the entry, as for a database).
     /// </summary>
-    public static async Task<BackupTableSet> BindAsync(DataApiClient client, BackupSchema schema, CancellationToken ct)
+    /// <remarks>
+    /// Once the Data API has accepted the key (the description is read with it), the key's role is
+    /// checked as <see cref="UserRows"/> checks a database role: row-level security applies to every
+    /// role but service_role, so rows read with another key are the ones its policies show, and
+    /// without <paramref name="allowRowLevelSecurity"/> that is RowLevelSecurityActive before a row is read.
+    /// </remarks>
+    public static async Task<BackupTableSet> BindAsync(DataApiClient client, BackupSchema schema, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(reporter);
         var target = client.Target;
         var candidates = BackupSchemaBinder.CandidateTables(schema, target.Schemas);
         var columns = new Dictionary<TableName, TableColumns>();
@@ -45,7 +52,37 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
             }
         }
 
-        return BackupSchemaBinder.Bind(schema, target.Schemas, target.ProfileName, columns);
+        var set = BackupSchemaBinder.Bind(schema, target.Schemas, target.ProfileName, columns);
+        CheckKeyRole(target, allowRowLevelSecurity, reporter);
+        return set;
+    }
+
+    private static void CheckKeyRole(Profiles.DataApiTarget target, bool allow, IOperationReporter reporter)
+    {
+        var key = DataApiKeyRole.Of(target.RequireKey());
+        if (key.BypassesRowLevelSecurity)
+        {
+            return;
+        }
+
+        var who = $"The Data API key of profile '{target.ProfileName}' (from {target.KeyVariable})";
+        if (key.Role is null)
+        {
+            reporter.Warning($"{who} names no role DbAdapter knows (neither a Supabase JWT nor an sb_ key): if row-level security applies to its role, only the rows the policies show it are read.");
+        }
+        else if (allow)
+        {
+            reporter.Warning($"{who} acts as role '{key.Role}', which row-level security applies to: only the rows the tables' policies show that role are read.");
+        }
+        else
+        {
+            throw new DbAdapterException(
+                ErrorIds.RowLevelSecurityActive,
+                DbErrorKind.PermissionDenied,
+                $"{who} acts as role '{key.Role}', which row-level security applies to: the Data API returns only the rows the tables' policies show that role (none without a policy), so the user's rows would come out incomplete without a word. Nothing was read or written. Use the project's service_role key (or an sb_secret_ key).",
+                target.ProfileName,
+                hint: ErrorHint.AllowRowLevelSecurity);
+        }
     }
 
     /// <summary>

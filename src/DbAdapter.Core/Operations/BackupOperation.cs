@@ -40,7 +40,7 @@ public static class BackupOperation
         if (!resolved.HasDatabase)
         {
             // Only the Data API: read through it (PostgREST), with the same file as the result.
-            var read = await DataApi.DataApiBackup.WriteAsync(resolved, schema, userId, request.Tables, path, request.Force, reporter, ct).ConfigureAwait(false);
+            var read = await DataApi.DataApiBackup.WriteAsync(resolved, schema, userId, request.Tables, path, request.Force, request.AllowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
             return new BackupResult(read.Path, resolved.Name ?? string.Empty, userId, read.Tables, read.Bytes, clock.Elapsed);
         }
 

@@ -51,7 +51,7 @@ public static class SyncOperation
             var destinationOnly = new DbClient(destination.Target);
             await using (destinationOnly.ConfigureAwait(false))
             {
-                var read = await ProfileSync.RunAsync(api, source, destinationOnly, destination, tables, options, reporter, ct).ConfigureAwait(false);
+                var read = await ProfileSync.RunAsync(api, source, destinationOnly, destination, tables, options, request.AllowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
                 return new SyncResult(source.Name ?? source.DisplayName, destination.Name ?? destination.DisplayName, userId, request.Mode, !request.WhatIf, read, clock.Elapsed);
             }
         }

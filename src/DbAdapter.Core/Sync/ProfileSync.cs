@@ -65,14 +65,14 @@ internal static class ProfileSync
     /// the tables are read one after the other, parents first.
     /// </summary>
     public static Task<IReadOnlyList<TableSyncResult>> RunAsync(
-        DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, IOperationReporter reporter, CancellationToken ct) =>
+        DataApiClient api, ResolvedProfile source, DbClient destinationClient, ResolvedProfile destination, SyncTables tables, RowRestoreOptions options, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct) =>
         SyncAsync(null, source, destinationClient, destination, options, reporter, async progress =>
         {
             var destinationScope = await destinationClient.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (destinationScope.ConfigureAwait(false))
             {
                 var (staged, counts) = await destinationClient.UseConnectionAsync(
-                    (target, t1) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t2) => DataApiSourceAsync(api, source, destination, chosen, tables, options.UserId, reporter, copied, t2), t1),
+                    (target, t1) => StageAsync(target, destination, tables, options.UserId, reporter, progress, (chosen, copied, t2) => DataApiSourceAsync(api, source, destination, chosen, tables, options.UserId, allowRowLevelSecurity, reporter, copied, t2), t1),
                     ct).ConfigureAwait(false);
                 return await WriteAsync(staged, counts, source, destinationClient, destinationScope, destination, options, reporter, progress, ct).ConfigureAwait(false);
             }
@@ -174,9 +174,9 @@ internal static class ProfileSync
 
     /// <summary>The Data API's side: the backup schema bound to its description, the columns checked; rows are read as they are copied.</summary>
     private static async Task<IRowSource> DataApiSourceAsync(
-        DataApiClient api, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
+        DataApiClient api, ResolvedProfile source, ResolvedProfile destination, IReadOnlyList<BackupTable> chosen, SyncTables tables, string userId, bool allowRowLevelSecurity, IOperationReporter reporter, Action<string, long, long, long> copied, CancellationToken ct)
     {
-        var sourceSet = await DataApiRows.BindAsync(api, tables.Schema, ct).ConfigureAwait(false);
+        var sourceSet = await DataApiRows.BindAsync(api, tables.Schema, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
         RefuseMissingColumns(read, chosen, source, destination);
         return new DataApiRowSource(new DataApiRows(api, reporter), read, userId, copied);

@@ -204,6 +204,54 @@ public sealed partial class DataApiBackupTests(TestDatabase database) : IClassFi
         Assert.Equal("0", await bed.ScalarAsync("target", "SELECT count(*) FROM items"));
     }
 
+    [Fact]
+    public async Task A_key_that_row_level_security_applies_to_stops_the_backup_before_a_row_is_read_unless_allowed()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, ItemsSql, ItemsSchema, "items");
+        await bed.ExecuteAsync("items", $"INSERT INTO items VALUES (1, 's1', '{A}', 'x'), (2, 's2', '{A}', 'y')");
+
+        // An anon key the endpoint accepts: PostgREST would run as anon, under the tables' policies.
+        const string Anon = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.YW5vbi1rZXktc2lnbmF0dXJl";
+        await using var api = DataApiEndpoint.Start(bed.Server, bed.Profiles["items"], Anon);
+        WriteApiConfig(bed, api);
+        bed.Environment[KeyVariable] = Anon;
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => bed.BackupAsync("items"));
+
+        Assert.Equal(ErrorIds.RowLevelSecurityActive, ex.ErrorId);
+        Assert.Equal(DbErrorKind.PermissionDenied, ex.Kind);
+        Assert.Contains("role 'anon'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(KeyVariable, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Anon, ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ErrorHint.AllowRowLevelSecurity, ex.Hint);
+        Assert.DoesNotContain(api.Requests, r => r.Url.StartsWith("/rest/v1/items?", StringComparison.Ordinal));
+        Assert.Equal(["backup-schema.json", "db.toml"], Directory.GetFiles(bed.Folder).Select(Path.GetFileName).Order());
+
+        // Asked for: exactly what the key is shown, with a warning naming its role.
+        var reporter = new RecordingReporter();
+        var taken = await bed.BackupAsync("items", reporter: reporter, allowRowLevelSecurity: true);
+        Assert.Equal(2, taken.Tables.Single().Value);
+        Assert.Contains(reporter.Warnings, w => w.Contains("role 'anon'", StringComparison.Ordinal) && !w.Contains(Anon, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sync_from_a_publishable_key_is_refused_and_writes_nothing()
+    {
+        using var bed = await BackupTestBed.CreateAsync(database, ItemsSql, ItemsSchema, "source", "target");
+        await bed.ExecuteAsync("source", $"INSERT INTO items VALUES (1, 's1', '{A}', 'x')");
+        const string Publishable = "sb_publishable_0123456789abcdefghij";
+        await using var api = DataApiEndpoint.Start(bed.Server, bed.Profiles["source"], Publishable);
+        WriteApiConfig(bed, api, keepDatabase: true);
+        bed.Environment[KeyVariable] = Publishable;
+
+        var ex = await Assert.ThrowsAsync<DbAdapterException>(() => bed.SyncAsync("api", "target", userId: A));
+
+        Assert.Equal(ErrorIds.RowLevelSecurityActive, ex.ErrorId);
+        Assert.Contains("role 'anon'", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Publishable, ex.ToString(), StringComparison.Ordinal);
+        Assert.Equal("0", await bed.ScalarAsync("target", "SELECT count(*) FROM items"));
+    }
+
     private const string ItemsSql = "CREATE TABLE items (id integer PRIMARY KEY, slug text, user_id text NOT NULL, body text);";
 
     private const string ItemsSchema = """{ "tables": [ { "name": "items" } ] }""";
