@@ -15,7 +15,7 @@ public static class SchemaTestOperation
     {
         ArgumentNullException.ThrowIfNull(request);
         var resolved = await ProfileResolution.ResolveAsync(request, environment, reporter, ct).ConfigureAwait(false);
-        var model = await ExpectedSchema.LoadAsync(resolved, expected, request, environment, reporter, ct).ConfigureAwait(false);
+        var model = await ExpectedSchema.PrepareAsync(resolved, expected, request, environment, reporter, ct).ConfigureAwait(false);
         var client = new DbClient(resolved.Target);
         await using (client.ConfigureAwait(false))
         {
