@@ -41,6 +41,7 @@ internal sealed class ObjectComparer
     private readonly Dictionary<string, List<string>> _names = new(StringComparer.Ordinal);
 
     private IReadOnlyList<ObjectAnswer> _answers = [];
+    private LiveEntries? _liveSide;
     private IReadOnlyList<ProbeAnswer> _typeAnswers = [];
     private SchemaComparison? _result;
 
@@ -77,8 +78,9 @@ internal sealed class ObjectComparer
         _answers = answers;
         _typeAnswers = typeAnswers;
         _result = result;
+        var liveSide = _liveSide ?? LiveSide();
         var expectedEntries = TableEntries(_expected, expectedSide: true);
-        var liveEntries = TableEntries(_live, expectedSide: false);
+        var liveEntries = liveSide.Tables;
         foreach (var (expected, live) in _tables)
         {
             var e = expectedEntries.GetValueOrDefault(expected) ?? Empty;
@@ -89,11 +91,32 @@ internal sealed class ObjectComparer
         }
 
         CompareSequences();
-        Match(Enums(_expected), Enums(_live), DifferenceKind.Enum, byMeaning: false, labels: true);
-        Match(Domains(_expected, expectedSide: true), Domains(_live, expectedSide: false), DifferenceKind.Domain, byMeaning: false);
-        Match(Views(_expected, expectedSide: true), Views(_live, expectedSide: false), DifferenceKind.View, byMeaning: false);
-        Match(Functions(_expected, expectedSide: true), Functions(_live, expectedSide: false), DifferenceKind.Function, byMeaning: false);
+        Match(Enums(_expected), liveSide.Enums, DifferenceKind.Enum, byMeaning: false, labels: true);
+        Match(Domains(_expected, expectedSide: true), liveSide.Domains, DifferenceKind.Domain, byMeaning: false);
+        Match(Views(_expected, expectedSide: true), liveSide.Views, DifferenceKind.View, byMeaning: false);
+        Match(Functions(_expected, expectedSide: true), liveSide.Functions, DifferenceKind.Function, byMeaning: false);
     }
+
+    /// <summary>
+    /// Builds the live side's entries ahead of <see cref="Compare"/>: they need no answer of the probe,
+    /// so the caller builds them while the server answers it. Call it at most once, before Compare, and
+    /// nothing else of this comparer meanwhile but the probe's lists.
+    /// </summary>
+    public void PrepareLive() => _liveSide = LiveSide();
+
+    private LiveEntries LiveSide() => new(
+        TableEntries(_live, expectedSide: false),
+        Enums(_live),
+        Domains(_live, expectedSide: false),
+        Views(_live, expectedSide: false),
+        Functions(_live, expectedSide: false));
+
+    private sealed record LiveEntries(
+        Dictionary<TableModel, TableEntrySet> Tables,
+        List<Entry> Enums,
+        List<Entry> Domains,
+        List<Entry> Views,
+        List<Entry> Functions);
 
     private static readonly TableEntrySet Empty = new([], [], []);
 

@@ -125,7 +125,20 @@ public static class SchemaComparer
 
         var columnCount = items.Count;
         items.AddRange(objects.TypeProbes);
-        var (answers, objectAnswers) = await ServerProbe.RunAsync(connection, items, objects.Probes, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
+
+        // The live side's entries need no answer: built on another core while the server answers.
+        var preparing = Task.Run(objects.PrepareLive, CancellationToken.None);
+        IReadOnlyList<ProbeAnswer> answers;
+        IReadOnlyList<ObjectAnswer> objectAnswers;
+        try
+        {
+            (answers, objectAnswers) = await ServerProbe.RunAsync(connection, items, objects.Probes, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await preparing.ConfigureAwait(false);
+        }
+
         var canonical = new Dictionary<ProbeItem, ProbeAnswer>(columnCount);
         for (var i = 0; i < columnCount; i++)
         {
