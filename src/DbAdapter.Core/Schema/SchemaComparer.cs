@@ -7,8 +7,8 @@ namespace DbAdapter.Core.Schema;
 /// Compares an expected schema (from schema.sql, spelled as a person writes it) with a live one (from
 /// <see cref="SchemaIntrospector"/>): tables and columns here, the objects beyond them in
 /// <see cref="ObjectComparer"/>. Types, defaults and every expression are compared in the server's own
-/// canonical spelling, which the server produces for the expected side in two round trips (the view queries, then the rest), so a
-/// database built by running schema.sql shows no difference at all.
+/// canonical spelling, which the server produces for the expected side in two round trips (the view
+/// queries, then the rest), so a database built by running schema.sql shows no difference at all.
 /// </summary>
 public static class SchemaComparer
 {
@@ -161,14 +161,19 @@ public static class SchemaComparer
         }
 
         var others = objects.Probes.Where(p => !queryIndex.ContainsKey(p)).ToList();
-        var queryAnswers = asking is null ? [] : (await asking.ConfigureAwait(false)).Objects;
 
         // The live side's entries need no answer: built on another core while the server answers.
         var preparing = Task.Run(objects.PrepareLive, CancellationToken.None);
+        IReadOnlyList<ObjectAnswer> queryAnswers = [];
         IReadOnlyList<ProbeAnswer> answers;
         IReadOnlyList<ObjectAnswer> otherAnswers;
         try
         {
+            if (asking is not null)
+            {
+                queryAnswers = (await asking.ConfigureAwait(false)).Objects;
+            }
+
             (answers, otherAnswers) = await ServerProbe.RunAsync(connection, items, others, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
         }
         finally
