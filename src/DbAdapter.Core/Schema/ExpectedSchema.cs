@@ -79,8 +79,10 @@ public static class ExpectedSchema
     }
 
     /// <summary>
-    /// The expected schema for <paramref name="profile"/>: the schema file's model from the reader, or
-    /// from shadow mode when this call or db.toml asks for it.
+    /// Decides where <paramref name="profile"/>'s expected schema comes from (the file, and the reader or
+    /// a shadow database) without reading it yet, so that a caller can read it while the live catalog is
+    /// read (<see cref="ExpectedSchemaSource.LoadAsync"/> reads it). Throws before anything is read when
+    /// there is no or a missing schema file, or no shadow database where one is required.
     /// </summary>
     /// <param name="profile">The resolved profile.</param>
     /// <param name="request">This call's schema file and shadow database, if any.</param>
@@ -88,24 +90,6 @@ public static class ExpectedSchema
     /// <param name="environment">Environment variables (a shadow profile's password_env).</param>
     /// <param name="reporter">Warnings of the reader, progress of shadow mode.</param>
     /// <param name="ct">Cancels the work (a shadow database is dropped all the same).</param>
-    public static async Task<ExpectedSchemaResult> LoadAsync(
-        ResolvedProfile profile,
-        ExpectedSchemaRequest request,
-        ProfileRequest origin,
-        IEnvironment environment,
-        IOperationReporter reporter,
-        CancellationToken ct)
-    {
-        var source = await PrepareAsync(profile, request, origin, environment, reporter, ct).ConfigureAwait(false);
-        return await source.LoadAsync(ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Decides where <paramref name="profile"/>'s expected schema comes from (the file, and the reader or
-    /// a shadow database) without reading it yet, so that a caller can read it while the live catalog is
-    /// read. Throws what <see cref="LoadAsync"/> throws before reading: no or a missing schema file, no
-    /// shadow database when one is required.
-    /// </summary>
     public static async Task<ExpectedSchemaSource> PrepareAsync(
         ResolvedProfile profile,
         ExpectedSchemaRequest request,
