@@ -136,4 +136,17 @@ public sealed class SchemaCmdletTests(SchemaDatabases db) : IClassFixture<Schema
         Assert.StartsWith("SchemaFileInvalid", error.FullyQualifiedErrorId, StringComparison.Ordinal);
         Assert.Contains("empty.sql", error.Exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_schema_file_that_cannot_be_read_is_reported_before_the_database_is_reached()
+    {
+        // The file is read while the catalog is: its error still wins over the unreachable server's.
+        var folder = db.NewFolder();
+        File.WriteAllText(Path.Combine(folder, "empty.sql"), "-- nothing here\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n");
+        using var host = new ModuleHost(folder);
+        var result = host.Run("Test-DbSchema -Profile refused -SchemaFile ./empty.sql; Connect-DbProfile refused -SchemaFile ./empty.sql");
+        Assert.Equal(2, result.Errors.Count);
+        Assert.StartsWith("SchemaFileInvalid", result.Errors[0].FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.StartsWith("ConnectionFailed", result.Errors[1].FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
 }

@@ -53,7 +53,7 @@ public static class ConnectOperation
             reporter.Verbose($"Connected to PostgreSQL {version}; counting rows in {string.Join(", ", target.Schemas)}.");
             var tables = await client.CountRowsAsync(target.Schemas, ct).ConfigureAwait(false);
 
-            var expected = await ExpectedSchema.LoadForConnectAsync(
+            var expected = await ExpectedSchema.PrepareForConnectAsync(
                 resolved, new ExpectedSchemaRequest(options.SchemaFile, options.ShadowDatabase), options.SkipValidation, request, environment, reporter, ct).ConfigureAwait(false);
             var validation = expected is null ? null : await SchemaValidator.ValidateAsync(client, expected, reporter, ct).ConfigureAwait(false);
             var session = request.Session ?? SessionMemory.Empty;

@@ -106,7 +106,8 @@ public static class FixPlanImportOperation
         }
 
         reporter.Verbose($"The plan was made in shadow mode: its expected schema is made again in a shadow database{(shadow is null ? " (db.toml's)" : string.Empty)}.");
-        var result = await ExpectedSchema.LoadAsync(resolved, new ExpectedSchemaRequest(schemaFile, shadow, RequireShadow: true), request, environment, reporter, ct).ConfigureAwait(false);
+        var source = await ExpectedSchema.PrepareAsync(resolved, new ExpectedSchemaRequest(schemaFile, shadow, RequireShadow: true), request, environment, reporter, ct).ConfigureAwait(false);
+        var result = await source.LoadAsync(ct).ConfigureAwait(false);
         return result.Model;
     }
 

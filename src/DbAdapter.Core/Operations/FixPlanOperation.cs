@@ -33,7 +33,8 @@ public static class FixPlanOperation
         ArgumentNullException.ThrowIfNull(reporter);
         var resolved = known ?? await ProfileResolution.ResolveAsync(request, environment, reporter, ct).ConfigureAwait(false);
         var schemas = resolved.Target.Schemas;
-        var expected = await ExpectedSchema.LoadAsync(resolved, new ExpectedSchemaRequest(options.SchemaFile, options.ShadowDatabase), request, environment, reporter, ct).ConfigureAwait(false);
+        var source = await ExpectedSchema.PrepareAsync(resolved, new ExpectedSchemaRequest(options.SchemaFile, options.ShadowDatabase), request, environment, reporter, ct).ConfigureAwait(false);
+        var expected = await source.LoadAsync(ct).ConfigureAwait(false);
         var definitionsFile = options.ColumnDefinitionsFile ?? resolved.Config?.Schema.ColumnDefs;
         var definitions = definitionsFile is null ? null : await ColumnDefinitions.LoadAsync(definitionsFile, schemas[0], ct).ConfigureAwait(false);
         var client = new DbClient(resolved.Target);

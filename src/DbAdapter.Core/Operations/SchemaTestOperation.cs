@@ -15,11 +15,11 @@ public static class SchemaTestOperation
     {
         ArgumentNullException.ThrowIfNull(request);
         var resolved = await ProfileResolution.ResolveAsync(request, environment, reporter, ct).ConfigureAwait(false);
-        var model = await ExpectedSchema.LoadAsync(resolved, expected, request, environment, reporter, ct).ConfigureAwait(false);
+        var source = await ExpectedSchema.PrepareAsync(resolved, expected, request, environment, reporter, ct).ConfigureAwait(false);
         var client = new DbClient(resolved.Target);
         await using (client.ConfigureAwait(false))
         {
-            return new SchemaTestOutcome(resolved, await SchemaValidator.ValidateAsync(client, model, reporter, ct).ConfigureAwait(false));
+            return new SchemaTestOutcome(resolved, await SchemaValidator.ValidateAsync(client, source, reporter, ct).ConfigureAwait(false));
         }
     }
 }

@@ -79,8 +79,10 @@ public static class ExpectedSchema
     }
 
     /// <summary>
-    /// The expected schema for <paramref name="profile"/>: the schema file's model from the reader, or
-    /// from shadow mode when this call or db.toml asks for it.
+    /// Decides where <paramref name="profile"/>'s expected schema comes from (the file, and the reader or
+    /// a shadow database) without reading it yet, so that a caller can read it while the live catalog is
+    /// read (<see cref="ExpectedSchemaSource.LoadAsync"/> reads it). Throws before anything is read when
+    /// there is no or a missing schema file, or no shadow database where one is required.
     /// </summary>
     /// <param name="profile">The resolved profile.</param>
     /// <param name="request">This call's schema file and shadow database, if any.</param>
@@ -88,7 +90,7 @@ public static class ExpectedSchema
     /// <param name="environment">Environment variables (a shadow profile's password_env).</param>
     /// <param name="reporter">Warnings of the reader, progress of shadow mode.</param>
     /// <param name="ct">Cancels the work (a shadow database is dropped all the same).</param>
-    public static async Task<ExpectedSchemaResult> LoadAsync(
+    public static async Task<ExpectedSchemaSource> PrepareAsync(
         ResolvedProfile profile,
         ExpectedSchemaRequest request,
         ProfileRequest origin,
@@ -100,20 +102,30 @@ public static class ExpectedSchema
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reporter);
         var file = ResolveFile(request.SchemaFile, profile);
-        var schemas = profile.Target.Schemas;
         var shadow = await ResolveShadowAsync(profile, request.ShadowDatabase, origin, environment, reporter, ct).ConfigureAwait(false);
+        if (shadow is null && request.RequireShadow)
+        {
+            throw new DbAdapterException(
+                ErrorIds.ShadowDatabaseFailed,
+                DbErrorKind.InvalidArgument,
+                $"The expected schema of '{file}' must come from a shadow database (the plan was made in shadow mode), but none is named for profile '{profile.DisplayName}'. Name the shadow database, or set [schema] shadow_database or shadow = true in db.toml.",
+                file,
+                hint: ErrorHint.NameShadowDatabase);
+        }
+
+        return new ExpectedSchemaSource(profile, file, shadow, reporter);
+    }
+
+    /// <summary>
+    /// Reads the expected schema <paramref name="source"/> names: by the reader, or in shadow mode from a
+    /// throwaway database on <paramref name="shadow"/>.
+    /// </summary>
+    internal static async Task<ExpectedSchemaResult> LoadSourceAsync(ExpectedSchemaSource source, ConnectionTarget? shadow, IOperationReporter reporter, CancellationToken ct)
+    {
+        var (profile, file) = (source.Profile, source.SchemaFile);
+        var schemas = profile.Target.Schemas;
         if (shadow is null)
         {
-            if (request.RequireShadow)
-            {
-                throw new DbAdapterException(
-                    ErrorIds.ShadowDatabaseFailed,
-                    DbErrorKind.InvalidArgument,
-                    $"The expected schema of '{file}' must come from a shadow database (the plan was made in shadow mode), but none is named for profile '{profile.DisplayName}'. Name the shadow database, or set [schema] shadow_database or shadow = true in db.toml.",
-                    file,
-                    hint: ErrorHint.NameShadowDatabase);
-            }
-
             var read = await ReadAsync(file, schemas, reporter, ct).ConfigureAwait(false);
             return new ExpectedSchemaResult(file, PlatformObjects.LeaveOut(read, profile.Target, reporter), ExpectedFrom.Reader);
         }
@@ -125,10 +137,10 @@ public static class ExpectedSchema
     }
 
     /// <summary>
-    /// As <see cref="LoadAsync"/> for a connection's validation: null when it is not validated (skipped on
+    /// As <see cref="PrepareAsync"/> for a connection's validation: null when it is not validated (skipped on
     /// request, or no file given and db.toml does not ask for validation on connect).
     /// </summary>
-    public static async Task<ExpectedSchemaResult?> LoadForConnectAsync(
+    public static async Task<ExpectedSchemaSource?> PrepareForConnectAsync(
         ResolvedProfile profile,
         ExpectedSchemaRequest request,
         bool skip,
@@ -139,7 +151,7 @@ public static class ExpectedSchema
     {
         ArgumentNullException.ThrowIfNull(request);
         var file = FileToValidateOnConnect(request.SchemaFile, skip, profile, reporter);
-        return file is null ? null : await LoadAsync(profile, request with { SchemaFile = file }, origin, environment, reporter, ct).ConfigureAwait(false);
+        return file is null ? null : await PrepareAsync(profile, request with { SchemaFile = file }, origin, environment, reporter, ct).ConfigureAwait(false);
     }
 
     /// <summary>

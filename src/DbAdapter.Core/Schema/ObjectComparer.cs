@@ -8,7 +8,7 @@ namespace DbAdapter.Core.Schema;
 /// definition is compared in one spelling (<see cref="ObjectText"/>), with the server's text for
 /// whatever holds an expression: a catalog model has it already, and for schema.sql's model the
 /// comparer lists what the server must read (<see cref="Probes"/>, <see cref="TypeProbes"/>), which the
-/// caller sends in the probe's one round trip.
+/// caller sends to the server (the view queries first, see <see cref="QueryProbes"/>).
 /// </summary>
 /// <remarks>
 /// <para>Objects a table has because its parent has them (a partition's copies of its parent's keys,
@@ -41,6 +41,7 @@ internal sealed class ObjectComparer
     private readonly Dictionary<string, List<string>> _names = new(StringComparer.Ordinal);
 
     private IReadOnlyList<ObjectAnswer> _answers = [];
+    private LiveEntries? _liveSide;
     private IReadOnlyList<ProbeAnswer> _typeAnswers = [];
     private SchemaComparison? _result;
 
@@ -48,7 +49,13 @@ internal sealed class ObjectComparer
     /// <param name="live">The live model.</param>
     /// <param name="schemas">The compared schemas.</param>
     /// <param name="tables">The tables both sides have, expected with live.</param>
-    public ObjectComparer(SchemaModel expected, SchemaModel live, IReadOnlyList<string> schemas, IReadOnlyList<(TableModel Expected, TableModel Live)> tables)
+    /// <param name="queries">The view probes made by <see cref="QueryProbes"/> for the same models, or null to make them here.</param>
+    public ObjectComparer(
+        SchemaModel expected,
+        SchemaModel live,
+        IReadOnlyList<string> schemas,
+        IReadOnlyList<(TableModel Expected, TableModel Live)> tables,
+        IReadOnlyList<(ViewModel View, ObjectProbe Probe)>? queries = null)
     {
         _expected = expected;
         _live = live;
@@ -61,8 +68,29 @@ internal sealed class ObjectComparer
         _liveTables = ByName(live);
         if (_probe)
         {
-            CollectProbes();
+            CollectProbes(queries ?? QueryProbes(expected, live, schemas));
         }
+    }
+
+    /// <summary>
+    /// The probes of schema.sql's view queries (none for a catalog model): of the views the database has,
+    /// since one it lacks is reported as written, and a lacking view's tables are often gone too
+    /// (dropped with CASCADE), which the server would refuse. They need nothing of the comparison but
+    /// both models, so the caller can send them before the rest is known.
+    /// </summary>
+    public static List<(ViewModel View, ObjectProbe Probe)> QueryProbes(SchemaModel expected, SchemaModel live, IReadOnlyList<string> schemas)
+    {
+        if (expected.FromCatalog)
+        {
+            return [];
+        }
+
+        var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
+        var liveViews = live.Views.Select(v => v.QualifiedName).ToHashSet();
+        return expected.Views
+            .Where(v => compared.Contains(v.Schema) && liveViews.Contains(v.QualifiedName))
+            .Select(v => (v, new ObjectProbe(ObjectProbeKind.Query, v.Query, v.SearchPath) { ColumnNames = v.ColumnNames, Recursive = v.IsRecursive }))
+            .ToList();
     }
 
     /// <summary>What the server must read of schema.sql's objects (empty for a catalog model).</summary>
@@ -77,8 +105,9 @@ internal sealed class ObjectComparer
         _answers = answers;
         _typeAnswers = typeAnswers;
         _result = result;
+        var liveSide = _liveSide ?? LiveSide();
         var expectedEntries = TableEntries(_expected, expectedSide: true);
-        var liveEntries = TableEntries(_live, expectedSide: false);
+        var liveEntries = liveSide.Tables;
         foreach (var (expected, live) in _tables)
         {
             var e = expectedEntries.GetValueOrDefault(expected) ?? Empty;
@@ -89,11 +118,32 @@ internal sealed class ObjectComparer
         }
 
         CompareSequences();
-        Match(Enums(_expected), Enums(_live), DifferenceKind.Enum, byMeaning: false, labels: true);
-        Match(Domains(_expected, expectedSide: true), Domains(_live, expectedSide: false), DifferenceKind.Domain, byMeaning: false);
-        Match(Views(_expected, expectedSide: true), Views(_live, expectedSide: false), DifferenceKind.View, byMeaning: false);
-        Match(Functions(_expected, expectedSide: true), Functions(_live, expectedSide: false), DifferenceKind.Function, byMeaning: false);
+        Match(Enums(_expected), liveSide.Enums, DifferenceKind.Enum, byMeaning: false, labels: true);
+        Match(Domains(_expected, expectedSide: true), liveSide.Domains, DifferenceKind.Domain, byMeaning: false);
+        Match(Views(_expected, expectedSide: true), liveSide.Views, DifferenceKind.View, byMeaning: false);
+        Match(Functions(_expected, expectedSide: true), liveSide.Functions, DifferenceKind.Function, byMeaning: false);
     }
+
+    /// <summary>
+    /// Builds the live side's entries ahead of <see cref="Compare"/>: they need no answer of the probe,
+    /// so the caller builds them while the server answers it. Call it at most once, before Compare, and
+    /// nothing else of this comparer meanwhile but the probe's lists.
+    /// </summary>
+    public void PrepareLive() => _liveSide = LiveSide();
+
+    private LiveEntries LiveSide() => new(
+        TableEntries(_live, expectedSide: false),
+        Enums(_live),
+        Domains(_live, expectedSide: false),
+        Views(_live, expectedSide: false),
+        Functions(_live, expectedSide: false));
+
+    private sealed record LiveEntries(
+        Dictionary<TableModel, TableEntrySet> Tables,
+        List<Entry> Enums,
+        List<Entry> Domains,
+        List<Entry> Views,
+        List<Entry> Functions);
 
     private static readonly TableEntrySet Empty = new([], [], []);
 
@@ -112,7 +162,7 @@ internal sealed class ObjectComparer
 
     // ---- probes -----------------------------------------------------------------------------------
 
-    private void CollectProbes()
+    private void CollectProbes(IReadOnlyList<(ViewModel View, ObjectProbe Probe)> queries)
     {
         foreach (var (table, _) in _tables)
         {
@@ -158,12 +208,9 @@ internal sealed class ObjectComparer
             }
         }
 
-        // Only a view the database has needs the server's text: one it lacks is reported as written, and
-        // a lacking view's tables are often gone too (dropped with CASCADE), which the server would refuse.
-        var liveViews = _live.Views.Select(v => v.QualifiedName).ToHashSet();
-        foreach (var view in _expected.Views.Where(v => _compared.Contains(v.Schema) && liveViews.Contains(v.QualifiedName)))
+        foreach (var (view, probe) in queries)
         {
-            Probes.Add(new ObjectProbe(ObjectProbeKind.Query, view.Query, view.SearchPath) { ColumnNames = view.ColumnNames, Recursive = view.IsRecursive });
+            Probes.Add(probe);
             _probeOf[view] = Probes.Count - 1;
         }
 

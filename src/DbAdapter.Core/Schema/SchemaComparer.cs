@@ -7,8 +7,8 @@ namespace DbAdapter.Core.Schema;
 /// Compares an expected schema (from schema.sql, spelled as a person writes it) with a live one (from
 /// <see cref="SchemaIntrospector"/>): tables and columns here, the objects beyond them in
 /// <see cref="ObjectComparer"/>. Types, defaults and every expression are compared in the server's own
-/// canonical spelling, which the server produces for the expected side in one round trip, so a
-/// database built by running schema.sql shows no difference at all.
+/// canonical spelling, which the server produces for the expected side in two round trips (the view
+/// queries, then the rest), so a database built by running schema.sql shows no difference at all.
 /// </summary>
 public static class SchemaComparer
 {
@@ -47,6 +47,34 @@ public static class SchemaComparer
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(schemas);
 
+        // The view queries are most of what the server must spell (each is parsed in full): they go
+        // first, in a round trip of their own, and the server parses them while this side pairs the
+        // tables and builds the rest of the probe. Both round trips are there for 10 tables or 10,000.
+        var printPath = SchemaIntrospector.PrintPath(schemas);
+        var queries = ObjectComparer.QueryProbes(expected, live, schemas);
+        var asking = queries.Count == 0 ? null : ServerProbe.RunAsync(connection, [], queries.ConvertAll(q => q.Probe), printPath, statistics, ct);
+        try
+        {
+            return await CompareAsync(expected, live, connection, schemas, statistics, queries, asking, ct).ConfigureAwait(false);
+        }
+        catch when (asking is { IsCompleted: false })
+        {
+            // The connection is still busy with the view queries: let them end before it is used again.
+            await Task.WhenAny(asking).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<SchemaComparison> CompareAsync(
+        SchemaModel expected,
+        SchemaModel live,
+        NpgsqlConnection connection,
+        IReadOnlyList<string> schemas,
+        SchemaQueryStatistics? statistics,
+        List<(ViewModel View, ObjectProbe Probe)> queries,
+        Task<(IReadOnlyList<ProbeAnswer> Columns, IReadOnlyList<ObjectAnswer> Objects)>? asking,
+        CancellationToken ct)
+    {
         var result = new SchemaComparison(schemas);
         var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
         var liveTables = new Dictionary<TableName, TableModel>();
@@ -111,8 +139,7 @@ public static class SchemaComparer
             }
         }
 
-        // One probe for every column shape and object the server must spell, in one round trip.
-        var objects = new ObjectComparer(expected, live, schemas, tables);
+        var objects = new ObjectComparer(expected, live, schemas, tables, queries);
         var items = new List<ProbeItem>();
         var seen = new HashSet<ProbeItem>();
         foreach (var pair in pairs)
@@ -125,7 +152,42 @@ public static class SchemaComparer
 
         var columnCount = items.Count;
         items.AddRange(objects.TypeProbes);
-        var (answers, objectAnswers) = await ServerProbe.RunAsync(connection, items, objects.Probes, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
+
+        // Every other column shape and object the server must spell, in one more round trip.
+        var queryIndex = new Dictionary<ObjectProbe, int>(ReferenceEqualityComparer.Instance);
+        for (var q = 0; q < queries.Count; q++)
+        {
+            queryIndex[queries[q].Probe] = q;
+        }
+
+        var others = objects.Probes.Where(p => !queryIndex.ContainsKey(p)).ToList();
+
+        // The live side's entries need no answer: built on another core while the server answers.
+        var preparing = Task.Run(objects.PrepareLive, CancellationToken.None);
+        IReadOnlyList<ObjectAnswer> queryAnswers = [];
+        IReadOnlyList<ProbeAnswer> answers;
+        IReadOnlyList<ObjectAnswer> otherAnswers;
+        try
+        {
+            if (asking is not null)
+            {
+                queryAnswers = (await asking.ConfigureAwait(false)).Objects;
+            }
+
+            (answers, otherAnswers) = await ServerProbe.RunAsync(connection, items, others, SchemaIntrospector.PrintPath(schemas), statistics, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await preparing.ConfigureAwait(false);
+        }
+
+        var objectAnswers = new List<ObjectAnswer>(objects.Probes.Count);
+        var next = 0;
+        foreach (var probe in objects.Probes)
+        {
+            objectAnswers.Add(queryIndex.TryGetValue(probe, out var q) ? queryAnswers[q] : otherAnswers[next++]);
+        }
+
         var canonical = new Dictionary<ProbeItem, ProbeAnswer>(columnCount);
         for (var i = 0; i < columnCount; i++)
         {

@@ -27,6 +27,11 @@ public static class SchemaValidator
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(reporter);
         var comparison = await CompareAsync(client, expected.Model, cancellationToken).ConfigureAwait(false);
+        return Finish(client, expected, comparison, reporter);
+    }
+
+    private static SchemaValidationResult Finish(DbClient client, ExpectedSchemaResult expected, SchemaComparison comparison, IOperationReporter reporter)
+    {
         foreach (var warning in comparison.Warnings)
         {
             reporter.Warning(warning);
@@ -34,6 +39,61 @@ public static class SchemaValidator
 
         reporter.Verbose($"Compared {client.Target.DisplayName} with '{expected.SchemaFile}' ({expected.From}): {comparison.ErrorCount(strict: false)} error(s), {comparison.Differences.Count} difference(s).");
         return new SchemaValidationResult(expected.SchemaFile, expected.Model, comparison, expected.From);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="source"/> and validates the database against it. A file the reader models is
+    /// read on the thread pool while the server reads the live catalog (neither needs the other; the
+    /// comparison needs both), so a call costs about the longer of the two instead of their sum. An
+    /// error of the file wins over an error of the database, as when the file was read first.
+    /// </summary>
+    public static async Task<SchemaValidationResult> ValidateAsync(DbClient client, ExpectedSchemaSource source, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(reporter);
+        if (!source.IsReader)
+        {
+            return await ValidateAsync(client, await source.LoadAsync(cancellationToken).ConfigureAwait(false), reporter, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A file that cannot be read stops the database work at once: its error is the one reported.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    return await source.LoadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            cancellationToken);
+        ExpectedSchemaResult? expected = null;
+        SchemaComparison comparison;
+        try
+        {
+            comparison = await client.UseRolledBackTransactionAsync(
+                async (connection, token) =>
+                {
+                    var live = await SchemaIntrospector.ReadAsync(connection, client.Target.Schemas, token).ConfigureAwait(false);
+                    expected = await reading.ConfigureAwait(false);
+                    return await SchemaComparer.CompareAsync(expected.Model, live, connection, client.Target.Schemas, token).ConfigureAwait(false);
+                },
+                stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (!reading.IsCompleted || reading.IsFaulted || reading.IsCanceled)
+        {
+            // The file's own error (or its end) first: what the caller saw when the file was read before connecting.
+            await reading.ConfigureAwait(false);
+            throw;
+        }
+
+        return Finish(client, expected!, comparison, reporter);
     }
 
     /// <summary>Introspects the profile's schemas and compares them with an already read model.</summary>

@@ -28,7 +28,9 @@ public sealed class IntrospectionScaleTests(TestDatabase database) : IClassFixtu
 
         Assert.Equal(smallStatistics.Statements, largeStatistics.Statements);
         Assert.Equal(smallStatistics.RoundTrips, largeStatistics.RoundTrips);
-        Assert.Equal(2, largeStatistics.RoundTrips);
+
+        // The catalog; the file's view queries; the rest of the probe (sent while the server parses the queries).
+        Assert.Equal(3, largeStatistics.RoundTrips);
     }
 
     private async Task<(SchemaModel Live, SchemaQueryStatistics Statistics)> BuildAndCompareAsync(int tables)
