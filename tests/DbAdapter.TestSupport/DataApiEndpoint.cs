@@ -83,7 +83,9 @@ public sealed partial class DataApiEndpoint : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
+
+        // Close alone: on Unix, Stop and then Close remove the listener's endpoint twice, and the second
+        // removal binds the port again to look it up, failing when another socket has taken it meanwhile.
         _listener.Close();
         try
         {
