@@ -56,7 +56,7 @@ public sealed class BackupCmdletTests(BackupDatabases db) : IClassFixture<Backup
     {
         var (_, folder) = await TargetAsync();
         using var host = new ModuleHost(folder);
-        Environment.SetEnvironmentVariable(BackupDatabases.UserEnv, A);
+        Environment.SetEnvironmentVariable(db.UserEnv, A);
         try
         {
             var backup = Assert.Single(host.Run("$b = Backup-Database -Profile source -Path ./mine.json.gz; $b").ShouldSucceed().Output);
@@ -86,7 +86,7 @@ public sealed class BackupCmdletTests(BackupDatabases db) : IClassFixture<Backup
         }
         finally
         {
-            Environment.SetEnvironmentVariable(BackupDatabases.UserEnv, null);
+            Environment.SetEnvironmentVariable(db.UserEnv, null);
         }
     }
 

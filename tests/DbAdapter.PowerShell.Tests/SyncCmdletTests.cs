@@ -59,7 +59,7 @@ public sealed class SyncCmdletTests(BackupDatabases db) : IClassFixture<BackupDa
     {
         var (target, folder) = await TargetAsync();
         using var host = new ModuleHost(folder);
-        Environment.SetEnvironmentVariable(BackupDatabases.UserEnv, A);
+        Environment.SetEnvironmentVariable(db.UserEnv, A);
         try
         {
             host.Run("Connect-DbProfile target -SkipValidation | Out-Null").ShouldSucceed();
@@ -77,7 +77,7 @@ public sealed class SyncCmdletTests(BackupDatabases db) : IClassFixture<BackupDa
         }
         finally
         {
-            Environment.SetEnvironmentVariable(BackupDatabases.UserEnv, null);
+            Environment.SetEnvironmentVariable(db.UserEnv, null);
             host.Run("Disconnect-DbProfile");
         }
     }

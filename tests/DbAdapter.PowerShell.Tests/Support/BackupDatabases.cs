@@ -9,7 +9,11 @@ public sealed class BackupDatabases : ProfileDatabase
 {
     public const string UserA = "aaaaaaaa-0000-0000-0000-00000000000a";
     public const string UserB = "bbbbbbbb-0000-0000-0000-00000000000b";
-    public const string UserEnv = "DBADAPTER_TEST_BACKUP_USER";
+    /// <summary>
+    /// The variable [defaults] user_id_env names: one per fixture, since the process's environment is
+    /// shared by the test classes that run in parallel (one class clearing it failed another's sync).
+    /// </summary>
+    public string UserEnv { get; } = "DBADAPTER_TEST_BACKUP_USER_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
     public const string SchemaSql = """
         CREATE TABLE categories (id serial PRIMARY KEY, slug text NOT NULL, name text, user_id uuid NOT NULL, UNIQUE (user_id, slug));
