@@ -134,8 +134,20 @@ public sealed class TableModel : IQualifiedObject
     /// <summary>Live: a partitioned table's key ("RANGE (at)"), or null for an ordinary table.</summary>
     public string? PartitionKey { get; set; }
 
-    public ColumnModel? FindColumn(string name) =>
-        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+    public ColumnModel? FindColumn(string name)
+    {
+        // A loop, not FirstOrDefault: called for every column of every table, a delegate each time
+        // was a megabyte of garbage per 1,000-table comparison.
+        foreach (var column in Columns)
+        {
+            if (string.Equals(column.Name, name, StringComparison.Ordinal))
+            {
+                return column;
+            }
+        }
+
+        return null;
+    }
 
     public override string ToString() => QualifiedName.ToString();
 }
