@@ -148,7 +148,8 @@ Describe '<Type> in 80 columns' -ForEach $rendered {
         $lines[$dash - 1].Trim() -split '\s+' | Should -Be $labels
         if ($dash -ge 2) { $lines[$dash - 2].Trim() | Should -BeNullOrEmpty }
         if (-not $view.TableControl.TableRowEntries.TableRowEntry['Wrap']) {
-            $rows = @($lines | Select-Object -Skip ($dash + 1) | Where-Object { $_.Trim() })
+            # The data rows are the non-empty lines below the dash line.
+            $rows = @($lines[($dash + 1)..($lines.Count - 1)] | Where-Object { $_.Trim() })
             $rows.Count | Should -Be $items.Count -Because 'a row must not wrap'
         }
     }
