@@ -30,14 +30,8 @@ SELECT 'p' || g, 'Product ' || g, c.id, g * 1.25, '2025-01-01 00:00:00+00'::time
     Invoke-DbTestSql -Server $server -Database $prod -Sql "SET ROLE $role; $schema $seed"
     Invoke-DbTestSql -Server $server -Database $staging -Sql "SET ROLE $role; $schema"
     $toml = @"
-[profiles.prod]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${prod}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
-[profiles.staging]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${staging}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
+$(Format-DbTestProfile -Name prod -Server $server -Role $role -Database $prod)
+$(Format-DbTestProfile -Name staging -Server $server -Role $role -Database $staging)
 [schema]
 backup_schema = "backup-schema.json"
 

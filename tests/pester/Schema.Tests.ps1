@@ -29,14 +29,8 @@ INSERT INTO products (slug, name, category_id) VALUES ('p1', 'P1', 1), ('p2', 'P
     Invoke-DbTestSql -Server $server -Database $full -Sql "SET ROLE $role; $schema"
     Invoke-DbTestSql -Server $server -Database $drifted -Sql "SET ROLE $role; $drift"
     $toml = @"
-[profiles.full]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${full}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
-[profiles.drifted]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${drifted}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
+$(Format-DbTestProfile -Name full -Server $server -Role $role -Database $full)
+$(Format-DbTestProfile -Name drifted -Server $server -Role $role -Database $drifted)
 [schema]
 file = "schema.sql"
 "@

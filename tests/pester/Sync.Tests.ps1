@@ -28,14 +28,8 @@ SELECT 'p' || g, 'Product ' || g, c.id, g * 1.25, '2025-01-01 00:00:00+00'::time
     Invoke-DbTestSql -Server $server -Database $prod -Sql "SET ROLE $role; $schema $seed"
     Invoke-DbTestSql -Server $server -Database $staging -Sql "SET ROLE $role; $schema INSERT INTO categories (slug, user_id) SELECT 'filler' || g, '$userB' FROM generate_series(1, 9) g;"
     $profiles = @"
-[profiles.prod]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${prod}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
-[profiles.staging]
-url = "postgresql://${role}:[YOUR-PASSWORD]@$($server.Host):$($server.Port)/${staging}"
-password_env = "DBADAPTER_PESTER_PASSWORD"
-
+$(Format-DbTestProfile -Name prod -Server $server -Role $role -Database $prod)
+$(Format-DbTestProfile -Name staging -Server $server -Role $role -Database $staging)
 [profiles.down]
 url = "postgresql://${role}@127.0.0.1:1/${staging}"
 

@@ -444,6 +444,22 @@ function New-DbTestRole {
     [pscustomobject]@{ Role = $role; Databases = $databases }
 }
 
+function Format-DbTestProfile {
+    <#
+    .SYNOPSIS
+        The db.toml table of a profile -Name for -Database of -Server, logging in as -Role with the
+        URL's password placeholder filled from $env:DBADAPTER_PESTER_PASSWORD (never the password itself).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Role,
+        [Parameter(Mandatory)] [string] $Database
+    )
+    "[profiles.$Name]`nurl = `"postgresql://${Role}:[YOUR-PASSWORD]@$($Server.Host):$($Server.Port)/${Database}`"`npassword_env = `"DBADAPTER_PESTER_PASSWORD`"`n"
+}
+
 function New-DbTestFolder {
     <#
     .SYNOPSIS
@@ -519,4 +535,4 @@ function Invoke-TestPwsh {
     [pscustomobject]@{ Output = $output; ExitCode = $LASTEXITCODE }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, Start-DbTestLock, Stop-DbTestLock, New-DbTestRole, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, Start-DbTestLock, Stop-DbTestLock, New-DbTestRole, Format-DbTestProfile, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh
