@@ -69,6 +69,15 @@ internal sealed class RowStage : IAsyncDisposable
             }
         }
 
+        if (_staged.Count == 0 && _connection.PostgreSqlVersion.Major >= 11)
+        {
+            // The set-based statements that follow look costly to the planner at 100,000 rows, so
+            // PostgreSQL's JIT would compile them first: 340 ms of a 100k restore's 650 ms statement
+            // went to compiling, which the execution never earned back. Off for this transaction only
+            // (the setting exists from PostgreSQL 11 on).
+            await ExecuteAsync("SET LOCAL jit = off", ct).ConfigureAwait(false);
+        }
+
         var stagedTable = new StagedTable(table, staged);
         _staged[table] = stagedTable;
         var create = new StringBuilder($"CREATE TEMP TABLE {stagedTable.Raw} (ord int8 NOT NULL, err text");
