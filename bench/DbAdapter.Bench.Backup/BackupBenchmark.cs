@@ -17,8 +17,9 @@ namespace DbAdapter.Bench.Backup;
 /// sequences, children remapped).</item>
 /// </list>
 /// Each cmdlet runs in a fresh pwsh (the pinned local tool) importing out/DbAdapter: the first call
-/// (cold), the second (warm) and the median of three more (steady) in the same session are timed
-/// around the cmdlet alone; peak memory
+/// (cold), the second (warm), the median of calls 3-5 (steady) and of calls 6-10 (settled: after the
+/// runtime recompiled the hot code; --calls 5 leaves them out) in the same session are timed around the
+/// cmdlet alone; peak memory
 /// is the process's VmHWM. The PostgreSQL tools are timed as whole processes.
 /// </summary>
 internal static class BackupBenchmark
@@ -32,6 +33,7 @@ internal static class BackupBenchmark
     private static async Task<SizeResult> MeasureSizeAsync(BenchSetup setup, int products)
     {
         var (server, _, _, _, _, runs, created) = setup;
+        var calls = BenchStatistics.Option(setup.Arguments, "--calls", 10);
         var bed = await PrepareAsync(setup, products, string.Empty).ConfigureAwait(false);
         var (source, template, work) = (bed.Source, bed.Template, bed.Work);
         var only = await CreateAsync(server, created, "bench_only", Schema + Seed(bed.Categories, products) + $"DELETE FROM products WHERE user_id <> '{UserA}'; DELETE FROM categories WHERE user_id <> '{UserA}';").ConfigureAwait(false);
@@ -44,25 +46,25 @@ internal static class BackupBenchmark
             result.Dump.Add(await TimeAsync(server, only, "pg_dump", ["--data-only", "-Fc", "-t", "categories", "-t", "products", "-f", dump]).ConfigureAwait(false));
 
             var backupFile = Path.Combine(work, "backup.json");
-            // One empty copy per restore call: cold, warm and three steady ones.
-            var targets = new string[5];
+            // One empty copy per restore call.
+            var targets = new string[calls];
             for (var i = 0; i < targets.Length; i++)
             {
                 targets[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
             }
 
             WriteConfig(server, work, source, targets);
-            var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile).ConfigureAwait(false);
+            var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile, "-Calls", calls.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             result.Backup.Add(backup);
 
             result.PgRestore.Add(await TimeAsync(server, await CloneAsync(server, created, template).ConfigureAwait(false), "pg_restore", ["--data-only", dump]).ConfigureAwait(false));
             result.CopyIn.Add(await CopyInAsync(server, await CloneAsync(server, created, template).ConfigureAwait(false), work).ConfigureAwait(false));
-            var restore = await MeasureAsync(setup, bed, "Restore", "-File", backupFile + ".cold", "-Targets", "target0,target1,target2,target3,target4").ConfigureAwait(false);
+            var restore = await MeasureAsync(setup, bed, "Restore", "-File", backupFile + ".cold", "-Targets", string.Join(',', Enumerable.Range(0, calls).Select(i => $"target{i}"))).ConfigureAwait(false);
             result.Restore.Add(restore);
             result.FileBytes = new FileInfo(backupFile + ".cold").Length;
-            foreach (var call in new[] { "cold", "warm", "s1", "s2", "s3" })
+            foreach (var file in Directory.GetFiles(work, "backup.json.*"))
             {
-                File.Delete($"{backupFile}.{call}");
+                File.Delete(file);
             }
 
             foreach (var database in targets)
@@ -72,8 +74,8 @@ internal static class BackupBenchmark
 
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  run {run + 1}: \\copy TO {result.CopyOut[^1]:F0} ms, pg_dump {result.Dump[^1]:F0} ms, Backup-Database {backup.Cold:F0}/{backup.Warm:F0}/{backup.Steady:F0} ms (cold/warm/steady), peak {backup.PeakKb / 1024} MiB; " +
-                $"pg_restore {result.PgRestore[^1]:F0} ms, \\copy FROM {result.CopyIn[^1]:F0} ms, Restore-Database {restore.Cold:F0}/{restore.Warm:F0}/{restore.Steady:F0} ms, peak {restore.PeakKb / 1024} MiB"));
+                $"  run {run + 1}: \\copy TO {result.CopyOut[^1]:F0} ms, pg_dump {result.Dump[^1]:F0} ms, Backup-Database {backup.Cold:F0}/{backup.Warm:F0}/{backup.Steady:F0}/{backup.Settled:F0} ms (cold/warm/steady/settled), peak {backup.PeakKb / 1024} MiB; " +
+                $"pg_restore {result.PgRestore[^1]:F0} ms, \\copy FROM {result.CopyIn[^1]:F0} ms, Restore-Database {restore.Cold:F0}/{restore.Warm:F0}/{restore.Steady:F0}/{restore.Settled:F0} ms, peak {restore.PeakKb / 1024} MiB"));
         }
 
         return result;
@@ -82,7 +84,7 @@ internal static class BackupBenchmark
     private static void Report(List<SizeResult> results)
     {
         Console.WriteLine();
-        Console.WriteLine("| products (+1 % categories) | rows of the user | file | \\copy TO csv | pg_dump --data-only | Backup-Database cold / warm / steady | ratio to \\copy (cold / warm / steady) | peak RSS |");
+        Console.WriteLine("| products (+1 % categories) | rows of the user | file | \\copy TO csv | pg_dump --data-only | Backup-Database cold / warm / steady / settled | ratio to \\copy (cold / warm / steady / settled) | peak RSS |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
@@ -90,13 +92,14 @@ internal static class BackupBenchmark
             var cold = BenchStatistics.MedianOf(r.Backup.Select(b => b.Cold));
             var warm = BenchStatistics.MedianOf(r.Backup.Select(b => b.Warm));
             var steady = BenchStatistics.MedianOf(r.Backup.Select(b => b.Steady ?? double.NaN));
+            var settled = BenchStatistics.MedianOf(r.Backup.Select(b => b.Settled ?? double.NaN));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Products:N0} | {r.Rows:N0} | {r.FileBytes / 1048576.0:F1} MiB | {copy:F0} ms | {BenchStatistics.MedianOf(r.Dump):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} ms | {cold / copy:F2} / {warm / copy:F2} / {steady / copy:F2} | {r.Backup.Max(b => b.PeakKb) / 1024} MiB |"));
+                $"| {r.Products:N0} | {r.Rows:N0} | {r.FileBytes / 1048576.0:F1} MiB | {copy:F0} ms | {BenchStatistics.MedianOf(r.Dump):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} / {settled:F0} ms | {cold / copy:F2} / {warm / copy:F2} / {steady / copy:F2} / {settled / copy:F2} | {r.Backup.Max(b => b.PeakKb) / 1024} MiB |"));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| products (+1 % categories) | pg_restore --data-only | \\copy FROM csv | Restore-Database cold / warm / steady | ratio to pg_restore (cold / warm / steady) | steady µs per row | peak RSS |");
+        Console.WriteLine("| products (+1 % categories) | pg_restore --data-only | \\copy FROM csv | Restore-Database cold / warm / steady / settled | ratio to pg_restore (cold / warm / steady / settled) | steady µs per row | peak RSS |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
@@ -104,9 +107,10 @@ internal static class BackupBenchmark
             var cold = BenchStatistics.MedianOf(r.Restore.Select(b => b.Cold));
             var warm = BenchStatistics.MedianOf(r.Restore.Select(b => b.Warm));
             var steady = BenchStatistics.MedianOf(r.Restore.Select(b => b.Steady ?? double.NaN));
+            var settled = BenchStatistics.MedianOf(r.Restore.Select(b => b.Settled ?? double.NaN));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Products:N0} | {pgRestore:F0} ms | {BenchStatistics.MedianOf(r.CopyIn):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} ms | {cold / pgRestore:F2} / {warm / pgRestore:F2} / {steady / pgRestore:F2} | {steady * 1000 / r.Rows:F1} | {r.Restore.Max(b => b.PeakKb) / 1024} MiB |"));
+                $"| {r.Products:N0} | {pgRestore:F0} ms | {BenchStatistics.MedianOf(r.CopyIn):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} / {settled:F0} ms | {cold / pgRestore:F2} / {warm / pgRestore:F2} / {steady / pgRestore:F2} / {settled / pgRestore:F2} | {steady * 1000 / r.Rows:F1} | {r.Restore.Max(b => b.PeakKb) / 1024} MiB |"));
         }
 
         Console.WriteLine();

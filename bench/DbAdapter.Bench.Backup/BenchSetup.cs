@@ -8,4 +8,8 @@ namespace DbAdapter.Bench.Backup;
 /// <param name="Folder">A temporary folder of the run (removed at the end).</param>
 /// <param name="Runs">How many runs per size.</param>
 /// <param name="Created">The databases made so far (dropped at the end).</param>
-internal sealed record BenchSetup(DbAdapter.TestSupport.PostgresServer Server, string Root, string Module, string Script, string Folder, int Runs, List<string> Created);
+internal sealed record BenchSetup(DbAdapter.TestSupport.PostgresServer Server, string Root, string Module, string Script, string Folder, int Runs, List<string> Created)
+{
+    /// <summary>The program's arguments, for options a benchmark reads itself (--calls).</summary>
+    public string[] Arguments { get; init; } = [];
+}

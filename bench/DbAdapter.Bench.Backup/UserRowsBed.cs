@@ -43,7 +43,10 @@ internal static class UserRowsBed
             Path.Combine(AppContext.BaseDirectory, "measure.ps1"),
             Directory.CreateTempSubdirectory($"dbadapter-bench-{name}-").FullName,
             runs,
-            []);
+            [])
+        {
+            Arguments = args,
+        };
         var results = new List<T>();
         try
         {

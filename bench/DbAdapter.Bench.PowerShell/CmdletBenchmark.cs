@@ -65,6 +65,10 @@ internal static class CmdletBenchmark
 
             var dumps = await PgDump.TimeAsync(server, large.Name, runs).ConfigureAwait(false);
 
+            // The same in a real pwsh (the pinned local tool), as users run it, long enough for the
+            // runtime to finish recompiling the hot code: cold, calls 2-32, calls 61-91.
+            var pwsh = await MeasureInPwshAsync(large.Folder, manifest).ConfigureAwait(false);
+
             Console.WriteLine();
             Console.WriteLine($"Test-DbSchema through the cmdlet: {tables} tables x {Columns} columns (DDL applied in {large.BuildSeconds:F1} s)");
             Console.WriteLine($"  engine: {engine}");
@@ -75,6 +79,11 @@ internal static class CmdletBenchmark
                 $"{tables}-table schema.sql against the 10-table database {Median(largeFileSmallDb)} ms");
             Console.WriteLine($"  allocated per run (GC, whole process): median {BenchStatistics.MedianOf(measured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at {tables} tables, " +
                 $"{BenchStatistics.MedianOf(smallMeasured.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB at 10; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+            Console.WriteLine(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"  in pwsh ({pwsh.GetProperty("Engine").GetString()}): cold {pwsh.GetProperty("Cold").GetDouble():F0} ms ({pwsh.GetProperty("ColdJitted").GetInt32()} methods jitted); " +
+                $"calls 2-32 median {pwsh.GetProperty("Early").GetDouble():F0} ms (min {pwsh.GetProperty("EarlyMin").GetDouble():F0}, CPU {pwsh.GetProperty("EarlyCpu").GetDouble():F0} ms/call, {pwsh.GetProperty("EarlyJitted").GetInt32()} methods jitted); " +
+                $"calls 61-91 median {pwsh.GetProperty("Settled").GetDouble():F0} ms (min {pwsh.GetProperty("SettledMin").GetDouble():F0}, CPU {pwsh.GetProperty("SettledCpu").GetDouble():F0} ms/call, {pwsh.GetProperty("SettledJitted").GetInt32()} methods jitted)"));
             Console.WriteLine(PgDump.Summary(dumps));
             Console.WriteLine($"  report: IsValid {measured[0].IsValid}, ErrorCount {measured[0].ErrorCount}, differences {measured[0].Differences}, warnings {measured[0].Warnings} (expected True, 0, 0, 0)");
 
@@ -93,6 +102,20 @@ internal static class CmdletBenchmark
             await server.DropDatabaseAsync(large.Name).ConfigureAwait(false);
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>measure-schema.ps1 in a fresh `dotnet pwsh` on the folder's db.toml and schema.sql: its JSON line.</summary>
+    private static async Task<System.Text.Json.JsonElement> MeasureInPwshAsync(string folder, string manifest)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(manifest)! };
+        foreach (var argument in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine(AppContext.BaseDirectory, "measure-schema.ps1"), "-Folder", folder, "-Module", manifest })
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        var (_, output) = await BenchProcess.RunAsync(psi, "dotnet pwsh (run 'dotnet tool restore' once if it is missing)").ConfigureAwait(false);
+        var json = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.StartsWith('{'));
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
     }
 
     /// <summary>

@@ -50,6 +50,9 @@ $result = [pscustomobject]@{
     Synopsis   = (Get-Help Connect-DbProfile).Synopsis
     About      = (Get-Help about_DbAdapter | Out-String)
     Shown      = ($connection | Out-String -Width 80)
+    Runtime    = "net$([Environment]::Version.Major).0-$(if ($IsWindows) { 'win' } elseif ($IsLinux) { 'linux' } else { 'other' })-$("$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant())"
+    Engine     = ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'DbAdapter.Core' }).Location
+    Npgsql     = ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Npgsql' }).Location
 }
 'RESULT ' + ($result | ConvertTo-Json -Compress)
 '@
@@ -102,6 +105,25 @@ Describe 'The DbAdapter package' {
         $result.Notes | Should -Be 2
         $result.Shown | Should -Match ([regex]::Escape($database.Substring(0, 10)))
         $result.Shown | Should -Not -Match ([regex]::Escape($password))
+    }
+
+    It 'ships its engine precompiled for .NET 8 and .NET 10 on linux-x64 and win-x64, and runs that set here' {
+        $installed = Join-Path $modules "DbAdapter/$version"
+        foreach ($set in 'net8.0-linux-x64', 'net8.0-win-x64', 'net10.0-linux-x64', 'net10.0-win-x64') {
+            foreach ($assembly in 'DbAdapter.Core.dll', 'Npgsql.dll', 'Tomlyn.dll') {
+                Test-Path (Join-Path $installed "Dependencies/ReadyToRun/$set/$assembly") | Should -BeTrue -Because "$set holds $assembly"
+            }
+        }
+
+        # This pwsh (7.6 on .NET 10) on this machine: the set made for it when there is one, else the portable one.
+        $expected = if ($result.Runtime -in 'net8.0-linux-x64', 'net10.0-linux-x64', 'net8.0-win-x64', 'net10.0-win-x64') {
+            Join-Path $installed "Dependencies/ReadyToRun/$($result.Runtime)"
+        }
+        else {
+            Join-Path $installed 'Dependencies'
+        }
+        Split-Path -Parent $result.Engine | Should -Be $expected
+        Split-Path -Parent $result.Npgsql | Should -Be $expected
     }
 
     It 'has its help: cmdlets and about_DbAdapter' {

@@ -102,7 +102,7 @@ internal static class ObjectBatch
                     }
 
                     var columns = query.ColumnNames.Count == 0 ? string.Empty : " (" + string.Join(", ", query.ColumnNames.Select(SqlIdentifier.Quote)) + ")";
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE TEMP {(query.Recursive ? "RECURSIVE " : string.Empty)}VIEW {Name("v", i)}{columns} AS {Rendered(query.Text)}"));
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE TEMP {(query.Recursive ? "RECURSIVE " : string.Empty)}VIEW {Name("v", i)}{columns} AS {Rendered(query)}"));
                     layout.Views.Add(i);
                 }
 
@@ -110,7 +110,7 @@ internal static class ObjectBatch
                 {
                     // Each query is rendered from its tokens (comments dropped), so nothing of one can
                     // reach past the ';' that ends it.
-                    var body = string.Join("; ", plain.Select(i => Rendered(objects[i].Text)));
+                    var body = string.Join("; ", plain.Select(i => Rendered(objects[i])));
                     batch.BatchCommands.Add(new NpgsqlBatchCommand($"CREATE FUNCTION pg_temp.{Name("q", layout.QueryGroups.Count)}() RETURNS void LANGUAGE sql BEGIN ATOMIC {body}; END"));
                     layout.QueryGroups.Add(plain);
                 }
@@ -238,9 +238,14 @@ internal static class ObjectBatch
     private static string Name(string kind, int index) => string.Create(CultureInfo.InvariantCulture, $"dbadapter_{kind}_{index}");
 
     /// <summary>A query as its tokens with single spaces between them: no comment survives.</summary>
-    private static string Rendered(string query)
+    private static string Rendered(ObjectProbe query)
     {
-        var tokens = SqlTokenizer.Tokenize(query);
+        if (query.Prepared?.Rendered is { } rendered)
+        {
+            return rendered;
+        }
+
+        var tokens = SqlTokenizer.Tokenize(query.Text);
         return SqlText.Render(tokens, 0, tokens.Count);
     }
 

@@ -40,6 +40,11 @@ internal sealed class ObjectComparer
     // The names each expression uses, tokenized once per distinct text (a schema repeats its checks and keys).
     private readonly Dictionary<string, List<string>> _names = new(StringComparer.Ordinal);
 
+    // Schema.sql's table entries built ahead (PrepareExpected), and the places still waiting for answers.
+    private Dictionary<TableModel, TableEntrySet>? _expectedSets;
+    private List<(List<Entry> List, int Index, Func<Entry> Make)>? _deferred;
+    private List<(List<Entry> List, int Index, Func<Entry> Make)>? _deferredReady;
+
     private IReadOnlyList<ObjectAnswer> _answers = [];
     private LiveEntries? _liveSide;
     private IReadOnlyList<ProbeAnswer> _typeAnswers = [];
@@ -78,7 +83,11 @@ internal sealed class ObjectComparer
     /// (dropped with CASCADE), which the server would refuse. They need nothing of the comparison but
     /// both models, so the caller can send them before the rest is known.
     /// </summary>
-    public static List<(ViewModel View, ObjectProbe Probe)> QueryProbes(SchemaModel expected, SchemaModel live, IReadOnlyList<string> schemas)
+    public static List<(ViewModel View, ObjectProbe Probe)> QueryProbes(
+        SchemaModel expected,
+        SchemaModel live,
+        IReadOnlyList<string> schemas,
+        IReadOnlyList<ObjectProbe?>? prepared = null)
     {
         if (expected.FromCatalog)
         {
@@ -87,11 +96,50 @@ internal sealed class ObjectComparer
 
         var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
         var liveViews = live.Views.Select(v => v.QualifiedName).ToHashSet();
-        return expected.Views
-            .Where(v => compared.Contains(v.Schema) && liveViews.Contains(v.QualifiedName))
-            .Select(v => (v, new ObjectProbe(ObjectProbeKind.Query, v.Query, v.SearchPath) { ColumnNames = v.ColumnNames, Recursive = v.IsRecursive }))
-            .ToList();
+        var probes = new List<(ViewModel View, ObjectProbe Probe)>();
+        for (var i = 0; i < expected.Views.Count; i++)
+        {
+            var view = expected.Views[i];
+            if (compared.Contains(view.Schema) && liveViews.Contains(view.QualifiedName))
+            {
+                probes.Add((view, (prepared is not null && i < prepared.Count ? prepared[i] : null) ?? QueryProbe(view)));
+            }
+        }
+
+        return probes;
     }
+
+    /// <summary>
+    /// The probes of schema.sql's view queries in <paramref name="schemas"/> (by position in the
+    /// model's views; null for one outside them), each checked, rendered and keyed already: what
+    /// <see cref="QueryProbes"/> sends once the catalog says which views the database has. Needs only
+    /// the file's model, so the thread that read the file makes them while the server reads the catalog.
+    /// </summary>
+    public static ObjectProbe?[] PrepareQueries(SchemaModel expected, IReadOnlyList<string> schemas)
+    {
+        if (expected.FromCatalog)
+        {
+            return [];
+        }
+
+        var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
+        var prepared = new ObjectProbe?[expected.Views.Count];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var view = expected.Views[i];
+            if (compared.Contains(view.Schema))
+            {
+                var probe = QueryProbe(view) with { Prepared = new PreparedQuery(view.Query) };
+                ServerProbe.Key(probe);
+                prepared[i] = probe;
+            }
+        }
+
+        return prepared;
+    }
+
+    private static ObjectProbe QueryProbe(ViewModel view) =>
+        new(ObjectProbeKind.Query, view.Query, view.SearchPath) { ColumnNames = view.ColumnNames, Recursive = view.IsRecursive };
 
     /// <summary>What the server must read of schema.sql's objects (empty for a catalog model).</summary>
     public List<ObjectProbe> Probes { get; } = [];
@@ -106,7 +154,7 @@ internal sealed class ObjectComparer
         _typeAnswers = typeAnswers;
         _result = result;
         var liveSide = _liveSide ?? LiveSide();
-        var expectedEntries = TableEntries(_expected, expectedSide: true);
+        var expectedEntries = _expectedSets is { } prepared ? FinishExpected(prepared) : TableEntries(_expected, expectedSide: true);
         var liveEntries = liveSide.Tables;
         foreach (var (expected, live) in _tables)
         {
@@ -122,6 +170,36 @@ internal sealed class ObjectComparer
         Match(Domains(_expected, expectedSide: true), liveSide.Domains, DifferenceKind.Domain, byMeaning: false);
         Match(Views(_expected, expectedSide: true), liveSide.Views, DifferenceKind.View, byMeaning: false);
         Match(Functions(_expected, expectedSide: true), liveSide.Functions, DifferenceKind.Function, byMeaning: false);
+    }
+
+    /// <summary>
+    /// Builds what it can of schema.sql's table entries ahead of <see cref="Compare"/>: every entry that
+    /// needs no answer of the probe (keys, foreign keys, plain indexes, triggers without WHEN), with a
+    /// place kept for each one that does, which Compare fills in the same order. The caller runs it
+    /// while the server answers; it may run beside <see cref="PrepareLive"/>, never beside Compare.
+    /// </summary>
+    public void PrepareExpected()
+    {
+        if (!_probe)
+        {
+            return;
+        }
+
+        _deferred = [];
+        _expectedSets = BuildEntries(_expected, expectedSide: true);
+        _deferredReady = _deferred;
+        _deferred = null;
+    }
+
+    private Dictionary<TableModel, TableEntrySet> FinishExpected(Dictionary<TableModel, TableEntrySet> sets)
+    {
+        foreach (var (list, index, make) in _deferredReady!)
+        {
+            list[index] = make();
+        }
+
+        RemoveInherited(_expected, sets);
+        return sets;
     }
 
     /// <summary>
@@ -245,12 +323,16 @@ internal sealed class ObjectComparer
 
     private List<string> NamesIn(string text)
     {
-        if (!_names.TryGetValue(text, out var names))
+        // PrepareExpected and PrepareLive may ask at the same time.
+        lock (_names)
         {
-            _names[text] = names = ConstraintNames.NamesIn(text);
-        }
+            if (!_names.TryGetValue(text, out var names))
+            {
+                _names[text] = names = ConstraintNames.NamesIn(text);
+            }
 
-        return names;
+            return names;
+        }
     }
 
     /// <summary>The server's text for <paramref name="source"/>, or null (and a warning when it was needed) when it could not read it.</summary>
@@ -268,26 +350,58 @@ internal sealed class ObjectComparer
     /// <summary>Each table's constraints, indexes and triggers, less those it has because its parent has them.</summary>
     private Dictionary<TableModel, TableEntrySet> TableEntries(SchemaModel model, bool expectedSide)
     {
+        var sets = BuildEntries(model, expectedSide);
+        RemoveInherited(model, sets);
+        return sets;
+    }
+
+    private Dictionary<TableModel, TableEntrySet> BuildEntries(SchemaModel model, bool expectedSide)
+    {
         var indexes = model.Indexes.ToLookup(i => new TableName(i.Schema, i.Table));
         var triggers = model.Triggers.ToLookup(t => new TableName(t.Schema, t.Table));
-        var byName = new Dictionary<TableName, TableModel>();
+        var sets = new Dictionary<TableModel, TableEntrySet>(ReferenceEqualityComparer.Instance);
         foreach (var table in model.Tables)
         {
-            byName.TryAdd(table.QualifiedName, table);
+            if (!_compared.Contains(table.Schema))
+            {
+                continue;
+            }
+
+            var constraints = new List<Entry>();
+            AddConstraints(constraints, table, expectedSide);
+            var indexEntries = new List<Entry>();
+            foreach (var index in indexes[table.QualifiedName])
+            {
+                if (!index.IsConstraint)
+                {
+                    AddIndex(indexEntries, table, index, expectedSide);
+                }
+            }
+
+            var triggerEntries = new List<Entry>();
+            foreach (var trigger in triggers[table.QualifiedName])
+            {
+                AddTrigger(triggerEntries, table, trigger, expectedSide);
+            }
+
+            sets[table] = new TableEntrySet(constraints, indexEntries, triggerEntries);
         }
 
-        var sets = new Dictionary<TableModel, TableEntrySet>(ReferenceEqualityComparer.Instance);
-        foreach (var table in model.Tables.Where(t => _compared.Contains(t.Schema)))
-        {
-            sets[table] = new TableEntrySet(
-                Constraints(table, expectedSide).ToList(),
-                indexes[table.QualifiedName].Where(i => !i.IsConstraint).Select(i => IndexEntry(table, i, expectedSide)).ToList(),
-                triggers[table.QualifiedName].Select(t => TriggerEntry(table, t, expectedSide)).ToList());
-        }
+        return sets;
+    }
 
-        foreach (var table in model.Tables.Where(t => t.Parents.Count > 0 && sets.ContainsKey(t)))
+    /// <summary>Drops from each table the entries it has because a parent has them (needs every entry's meaning).</summary>
+    private static void RemoveInherited(SchemaModel model, Dictionary<TableModel, TableEntrySet> sets)
+    {
+        Dictionary<TableName, TableModel>? byName = null;
+        foreach (var table in model.Tables)
         {
-            var own = sets[table];
+            if (table.Parents.Count == 0 || !sets.TryGetValue(table, out var own))
+            {
+                continue;
+            }
+
+            byName ??= ByName(model);
             var inherited = table.Parents
                 .Select(p => byName.GetValueOrDefault(p))
                 .OfType<TableModel>()
@@ -305,40 +419,77 @@ internal sealed class ObjectComparer
                 own.Constraints.RemoveAll(e => e.Kind == ObjectKind.Check && inherited.Any(p => p.Constraints.Any(x => x.Meaning == e.Meaning)));
             }
         }
-
-        return sets;
     }
 
-    private IEnumerable<Entry> Constraints(TableModel table, bool expectedSide)
+    /// <summary>
+    /// Adds an entry that needs the probe's answers: at once, or, while <see cref="PrepareExpected"/>
+    /// runs, as a place that <see cref="Compare"/> fills (in the order they were added, so warnings come
+    /// out as they would have).
+    /// </summary>
+    private void AddAnswered(List<Entry> list, Func<Entry> make)
+    {
+        if (_deferred is { } deferred)
+        {
+            deferred.Add((list, list.Count, make));
+            list.Add(null!);
+            return;
+        }
+
+        list.Add(make());
+    }
+
+    private void AddConstraints(List<Entry> list, TableModel table, bool expectedSide)
     {
         if (table.PrimaryKey.Count > 0)
         {
             var text = ObjectText.PrimaryKey(table.PrimaryKey, table.PrimaryKeyTiming);
-            yield return new Entry(ObjectKind.PrimaryKey, table.Schema, table.Name, table.PrimaryKeyName ?? ConstraintNames.PrimaryKey(table.Name), text, text, table);
+            list.Add(new Entry(ObjectKind.PrimaryKey, table.Schema, table.Name, table.PrimaryKeyName ?? ConstraintNames.PrimaryKey(table.Name), text, text, table));
         }
 
         foreach (var unique in table.Uniques)
         {
             var text = ObjectText.Unique(unique);
-            yield return new Entry(ObjectKind.Unique, table.Schema, table.Name, Named(table, unique), text, text, unique);
+            list.Add(new Entry(ObjectKind.Unique, table.Schema, table.Name, Named(table, unique), text, text, unique));
         }
 
         foreach (var check in table.Checks)
         {
-            var text = expectedSide && _probe ? Server(check, $"CHECK ({check.Expression})", table, "check constraint") + (check.NoInherit ? " NO INHERIT" : string.Empty) : check.Expression;
-            yield return new Entry(ObjectKind.Check, table.Schema, table.Name, Named(table, check), text, text, check);
+            var name = Named(table, check);
+            if (expectedSide && _probe)
+            {
+                AddAnswered(list, () =>
+                {
+                    var text = Server(check, $"CHECK ({check.Expression})", table, "check constraint") + (check.NoInherit ? " NO INHERIT" : string.Empty);
+                    return new Entry(ObjectKind.Check, table.Schema, table.Name, name, text, text, check);
+                });
+            }
+            else
+            {
+                list.Add(new Entry(ObjectKind.Check, table.Schema, table.Name, name, check.Expression, check.Expression, check));
+            }
         }
 
         foreach (var foreignKey in table.ForeignKeys)
         {
             var text = ObjectText.ForeignKey(foreignKey, ReferencedColumns(table, foreignKey), table.Schema);
-            yield return new Entry(ObjectKind.ForeignKey, table.Schema, table.Name, Named(table, foreignKey), text, text, foreignKey);
+            list.Add(new Entry(ObjectKind.ForeignKey, table.Schema, table.Name, Named(table, foreignKey), text, text, foreignKey));
         }
 
         foreach (var exclusion in table.Exclusions)
         {
-            var text = expectedSide && _probe ? Server(exclusion, exclusion.Definition, table, "exclusion constraint") + exclusion.Timing.Suffix : exclusion.Definition;
-            yield return new Entry(ObjectKind.Exclusion, table.Schema, table.Name, Named(table, exclusion), text, text, exclusion);
+            var name = Named(table, exclusion);
+            if (expectedSide && _probe)
+            {
+                AddAnswered(list, () =>
+                {
+                    var text = Server(exclusion, exclusion.Definition, table, "exclusion constraint") + exclusion.Timing.Suffix;
+                    return new Entry(ObjectKind.Exclusion, table.Schema, table.Name, name, text, text, exclusion);
+                });
+            }
+            else
+            {
+                list.Add(new Entry(ObjectKind.Exclusion, table.Schema, table.Name, name, exclusion.Definition, exclusion.Definition, exclusion));
+            }
         }
     }
 
@@ -388,6 +539,19 @@ internal sealed class ObjectComparer
         return live?.ReferencedColumns ?? foreignKey.ReferencedColumns;
     }
 
+    private void AddIndex(List<Entry> list, TableModel table, IndexModel index, bool expectedSide)
+    {
+        var answered = expectedSide && _probe && (index.Predicate is not null || Enumerable.Range(0, index.Columns.Count).Any(k => KeyColumn(index, k) is null));
+        if (answered)
+        {
+            AddAnswered(list, () => IndexEntry(table, index, expectedSide));
+        }
+        else
+        {
+            list.Add(IndexEntry(table, index, expectedSide));
+        }
+    }
+
     private Entry IndexEntry(TableModel table, IndexModel index, bool expectedSide)
     {
         var keys = new List<string>(index.Columns.Count);
@@ -423,6 +587,18 @@ internal sealed class ObjectComparer
         // A model made by hand gives only the key texts: a plain name is a column.
         var text = index.Columns[k];
         return text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c is '_' or '$') ? text : null;
+    }
+
+    private void AddTrigger(List<Entry> list, TableModel table, TriggerModel trigger, bool expectedSide)
+    {
+        if (expectedSide && _probe && trigger.When is not null)
+        {
+            AddAnswered(list, () => TriggerEntry(table, trigger, expectedSide));
+        }
+        else
+        {
+            list.Add(TriggerEntry(table, trigger, expectedSide));
+        }
     }
 
     private Entry TriggerEntry(TableModel table, TriggerModel trigger, bool expectedSide)

@@ -62,8 +62,11 @@ internal sealed record ObjectProbe(ObjectProbeKind Kind, string Text, SearchPath
     /// <summary>A domain's parts: base type, default, NOT NULL and checks, each as written.</summary>
     public DomainModel? Domain { get; init; }
 
+    /// <summary>A query's checks and rendering, worked out ahead (see <see cref="PreparedQuery"/>), or null.</summary>
+    public PreparedQuery? Prepared { get; init; }
+
     /// <summary>True when the probe may send it: an expression or query that is one item, a statement that is one statement.</summary>
-    public string? Problem => Kind switch
+    public string? Problem => Prepared is { } prepared ? prepared.Problem : Kind switch
     {
         ObjectProbeKind.Query or ObjectProbeKind.Function => SqlItem.FindStatementProblem(Text),
         ObjectProbeKind.Domain => Domain is null ? "no domain" : DomainProblem(Domain),
@@ -74,6 +77,33 @@ internal sealed record ObjectProbe(ObjectProbeKind Kind, string Text, SearchPath
         SqlItem.FindProblem(domain.BaseType)
         ?? (domain.Default is { } d ? SqlItem.FindProblem(d) : null)
         ?? domain.Checks.Select(c => SqlItem.FindProblem(c.Expression)).FirstOrDefault(p => p is not null);
+}
+
+/// <summary>
+/// What the probe needs of a view's query, worked out once from its text, on the thread that read
+/// schema.sql while the server reads the catalog: why it may not be sent (see
+/// <see cref="SqlItem.FindStatementProblem"/>), the text the probe sends (its tokens with single spaces
+/// between them, so no comment survives), and the key the probe asks each distinct text by.
+/// </summary>
+internal sealed class PreparedQuery
+{
+    public PreparedQuery(string text)
+    {
+        Problem = SqlItem.FindStatementProblem(text);
+        if (Problem is null)
+        {
+            var tokens = SqlTokenizer.Tokenize(text);
+            Rendered = SqlText.Render(tokens, 0, tokens.Count);
+        }
+    }
+
+    public string? Problem { get; }
+
+    /// <summary>The text sent, when there is no problem.</summary>
+    public string? Rendered { get; }
+
+    /// <summary>The probe's key for this query (see ServerProbe), set by the one who made the probe.</summary>
+    public string? Key { get; set; }
 }
 
 /// <summary>The server's answer for one <see cref="ObjectProbe"/>, or why it could not give one.</summary>

@@ -34,12 +34,26 @@ public static class SchemaComparer
     /// As <see cref="CompareAsync(SchemaModel, SchemaModel, NpgsqlConnection, IReadOnlyList{string}, CancellationToken)"/>,
     /// and records the statements and round trips it used in <paramref name="statistics"/>.
     /// </summary>
-    public static async Task<SchemaComparison> CompareAsync(
+    public static Task<SchemaComparison> CompareAsync(
         SchemaModel expected,
         SchemaModel live,
         NpgsqlConnection connection,
         IReadOnlyList<string> schemas,
         SchemaQueryStatistics? statistics,
+        CancellationToken ct) =>
+        CompareAsync(expected, live, connection, schemas, statistics, prepared: null, ct);
+
+    /// <summary>
+    /// As above, with the view queries' probes made ahead by <see cref="ObjectComparer.PrepareQueries"/>
+    /// for the same <paramref name="expected"/> (null: made here).
+    /// </summary>
+    internal static async Task<SchemaComparison> CompareAsync(
+        SchemaModel expected,
+        SchemaModel live,
+        NpgsqlConnection connection,
+        IReadOnlyList<string> schemas,
+        SchemaQueryStatistics? statistics,
+        IReadOnlyList<ObjectProbe?>? prepared,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -51,7 +65,7 @@ public static class SchemaComparer
         // first, in a round trip of their own, and the server parses them while this side pairs the
         // tables and builds the rest of the probe. Both round trips are there for 10 tables or 10,000.
         var printPath = SchemaIntrospector.PrintPath(schemas);
-        var queries = ObjectComparer.QueryProbes(expected, live, schemas);
+        var queries = ObjectComparer.QueryProbes(expected, live, schemas, prepared);
         var asking = queries.Count == 0 ? null : ServerProbe.RunAsync(connection, [], queries.ConvertAll(q => q.Probe), printPath, statistics, ct);
         try
         {
@@ -169,6 +183,8 @@ public static class SchemaComparer
         IReadOnlyList<ObjectAnswer> otherAnswers;
         try
         {
+            // And what schema.sql's side needs no answer for, here, meanwhile.
+            objects.PrepareExpected();
             if (asking is not null)
             {
                 queryAnswers = (await asking.ConfigureAwait(false)).Objects;

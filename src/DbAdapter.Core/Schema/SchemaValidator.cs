@@ -59,12 +59,17 @@ public static class SchemaValidator
 
         // A file that cannot be read stops the database work at once: its error is the one reported.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var schemas = client.Target.Schemas;
         var reading = Task.Run(
             async () =>
             {
                 try
                 {
-                    return await source.LoadAsync(cancellationToken).ConfigureAwait(false);
+                    var read = await source.LoadAsync(cancellationToken).ConfigureAwait(false);
+
+                    // What the probe will send of the file's view queries, while the server is still busy.
+                    var queries = ObjectComparer.PrepareQueries(read.Model, schemas);
+                    return (Read: read, Queries: queries);
                 }
                 catch
                 {
@@ -80,9 +85,10 @@ public static class SchemaValidator
             comparison = await client.UseRolledBackTransactionAsync(
                 async (connection, token) =>
                 {
-                    var live = await SchemaIntrospector.ReadAsync(connection, client.Target.Schemas, token).ConfigureAwait(false);
-                    expected = await reading.ConfigureAwait(false);
-                    return await SchemaComparer.CompareAsync(expected.Model, live, connection, client.Target.Schemas, token).ConfigureAwait(false);
+                    var live = await SchemaIntrospector.ReadAsync(connection, schemas, token).ConfigureAwait(false);
+                    var (read, queries) = await reading.ConfigureAwait(false);
+                    expected = read;
+                    return await SchemaComparer.CompareAsync(read.Model, live, connection, schemas, statistics: null, queries, token).ConfigureAwait(false);
                 },
                 stop.Token).ConfigureAwait(false);
         }

@@ -186,7 +186,18 @@ internal static class ServerProbe
         return (answers!, objectAnswers!);
     }
 
-    private static string Key(ObjectProbe item) =>
+    /// <summary>The key a probe is asked by (the same text under the same path is asked once).</summary>
+    internal static string Key(ObjectProbe item)
+    {
+        if (item.Prepared is { } prepared)
+        {
+            return prepared.Key ??= MakeKey(item);
+        }
+
+        return MakeKey(item);
+    }
+
+    private static string MakeKey(ObjectProbe item) =>
         string.Join(
             '\u0001',
             item.Kind,

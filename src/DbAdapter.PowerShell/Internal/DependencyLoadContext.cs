@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace DbAdapter.PowerShell.Internal;
@@ -9,6 +10,15 @@ namespace DbAdapter.PowerShell.Internal;
 /// from the module's Dependencies/ folder, so other modules that ship other versions of them, and
 /// PowerShell's own copies, never collide with ours.
 /// </summary>
+/// <remarks>
+/// A Release build also ships the same assemblies precompiled (ReadyToRun) for the runtimes and
+/// platforms PowerShell users run most, in Dependencies/ReadyToRun/&lt;tfm&gt;-&lt;rid&gt;/ (net8.0 for
+/// PowerShell 7.4, net10.0 for 7.6; linux-x64, win-x64). The runtime uses precompiled code only when
+/// it was compiled against the same major version of .NET, so the context takes the whole set made
+/// for the running runtime and platform when there is one, and the portable IL set otherwise: a first
+/// call then runs compiled code instead of waiting for the JIT, and later calls do not run the JIT's
+/// first, unoptimised tier.
+/// </remarks>
 internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private readonly string _dependencyDirectory;
@@ -19,9 +29,26 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         _dependencyDirectory = dependencyDirectory;
     }
 
-    /// <summary>Folder the private assemblies come from: Dependencies/ beside the cmdlet assembly.</summary>
-    public static string DependencyDirectory { get; } =
-        Path.Combine(Path.GetDirectoryName(typeof(DependencyLoadContext).Assembly.Location)!, "Dependencies");
+    /// <summary>
+    /// Folder the private assemblies come from: the precompiled set for this runtime and platform under
+    /// Dependencies/ beside the cmdlet assembly, else Dependencies/ itself.
+    /// </summary>
+    public static string DependencyDirectory { get; } = ChooseDirectory(
+        Path.Combine(Path.GetDirectoryName(typeof(DependencyLoadContext).Assembly.Location)!, "Dependencies"),
+        Environment.Version,
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win" : RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? "linux" : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "other",
+        RuntimeInformation.ProcessArchitecture);
+
+    /// <summary>
+    /// The set of assemblies to load: Dependencies/ReadyToRun/net&lt;major&gt;.0-&lt;os&gt;-&lt;arch&gt;/ when it
+    /// holds the engine (a Release build made it for this runtime and platform), else the portable one.
+    /// </summary>
+    internal static string ChooseDirectory(string dependencies, Version runtime, string os, Architecture architecture)
+    {
+        var rid = $"{os}-{architecture.ToString().ToLowerInvariant()}";
+        var precompiled = Path.Combine(dependencies, "ReadyToRun", $"net{runtime.Major}.0-{rid}");
+        return File.Exists(Path.Combine(precompiled, EngineAssemblyName + ".dll")) ? precompiled : dependencies;
+    }
 
     public static DependencyLoadContext Instance { get; } = new(DependencyDirectory);
 
