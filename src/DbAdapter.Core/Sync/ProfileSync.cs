@@ -113,13 +113,7 @@ internal static class ProfileSync
     private static async Task<IReadOnlyList<TableSyncResult>> WriteAsync(
         IReadOnlyList<StagedTable> staged, IReadOnlyDictionary<string, long> counts, ResolvedProfile source, DbClient destinationClient, DbTransactionScope destinationScope, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
     {
-        var written = await new RowRestorer(destinationClient, options, progress).RestoreAsync(staged, ct).ConfigureAwait(false);
-        if (!options.WhatIf)
-        {
-            progress("Committing", 100);
-            await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
-        }
-
+        var written = await RowTransaction.WriteAsync(destinationClient, destinationScope, staged, options, destination.DisplayName, progress, ct).ConfigureAwait(false);
         var results = written.Select((t, i) => new TableSyncResult(
             t.Table, staged[i].Rows, counts[t.Table], t.Inserted, t.Updated + t.Skipped, t.Inserted, t.Updated, t.Skipped, t.Failed)).ToList();
         reporter.Verbose(string.Create(
