@@ -193,17 +193,37 @@ internal static class ProfileSync
         }
     }
 
-    /// <summary>The user's rows of each table in the destination, before anything is written.</summary>
+    /// <summary>
+    /// The user's rows of each table in the destination, before anything is written, in one statement
+    /// (as <see cref="RowCounter"/> counts whole tables): one parameter per table, each owner column
+    /// binding the user by its own type.
+    /// </summary>
     private static async Task<IReadOnlyDictionary<string, long>> CountOwnedAsync(NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, CancellationToken ct)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in tables)
+        if (tables.Count == 0)
         {
-            var command = new NpgsqlCommand($"SELECT count(*) FROM {table.Name.Quoted} WHERE {SqlIdentifier.Quote(table.User.Name)} = $1", connection);
-            await using (command.ConfigureAwait(false))
+            return counts;
+        }
+
+        var sql = string.Join(" UNION ALL ", tables.Select((t, i) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"SELECT {i} AS i, count(*) AS n FROM {t.Name.Quoted} WHERE {SqlIdentifier.Quote(t.User.Name)} = ${i + 1}")));
+        var command = new NpgsqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var table in tables)
             {
                 command.Parameters.Add(ParameterBinder.ForColumn(userId, table.User));
-                counts[table.Key] = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    counts[tables[reader.GetInt32(0)].Key] = reader.GetInt64(1);
+                }
             }
         }
 
