@@ -160,7 +160,7 @@ internal static class ProfileSync
     {
         var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
-        await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        await SourceReadException.GuardAsync(t => SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t), ct).ConfigureAwait(false);
         RefuseMissingColumns(read, chosen, source, destination);
         var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, source.DisplayName, allowRowLevelSecurity, reporter, t), ct).ConfigureAwait(false);
         return new DatabaseRowSource(from, read.Zip(rows).ToList(), copied);
