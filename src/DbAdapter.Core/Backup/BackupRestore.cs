@@ -48,13 +48,7 @@ internal static class BackupRestore
                 }
 
                 userId ??= fileUser ?? throw BackupUser.Required(resolved.Config);
-                var tables = await new RowRestorer(client, options with { UserId = userId }, Progress).RestoreAsync(staged, ct).ConfigureAwait(false);
-                if (!options.WhatIf)
-                {
-                    Progress("Committing", 100);
-                    await RowTransaction.CommitAsync(scope, options.Errors, resolved.DisplayName, ct).ConfigureAwait(false);
-                }
-
+                var tables = await RowTransaction.WriteAsync(client, scope, staged, options with { UserId = userId }, resolved.DisplayName, Progress, ct).ConfigureAwait(false);
                 reporter.Verbose(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{(options.WhatIf ? "Nothing written; a real run would write" : "Committed")} {tables.Sum(t => t.Inserted + t.Updated):N0} row(s) of user {userId} into '{resolved.DisplayName}' ({tables.Sum(t => t.Skipped):N0} skipped, {tables.Sum(t => t.Failed):N0} failed)."));

@@ -46,13 +46,7 @@ internal static class UserRows
         NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, string database, bool allowRowLevelSecurity, IOperationReporter reporter, CancellationToken ct)
     {
         await RowLevelSecurityGuard.CheckReadAsync(connection, tables, database, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
-        var sources = new List<BackupTableSource>();
-        foreach (var table in tables)
-        {
-            sources.Add(await CountAsync(connection, table, Source(table, userId), reporter, ct).ConfigureAwait(false));
-        }
-
-        return sources;
+        return await CountAsync(connection, tables, tables.Select(t => Source(t, userId)).ToList(), reporter, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -88,37 +82,59 @@ internal static class UserRows
     }
 
     /// <summary>
-    /// Counts the table's rows the filter takes and, in the same scan, the user's rows it leaves out,
-    /// which a warning reports so none vanish unnoticed.
+    /// Counts each table's rows its filter takes and, in the same scan, the user's rows it leaves out,
+    /// which a warning reports so none vanish unnoticed. One round trip for all tables: a statement
+    /// per table (each with its own parameters), sent as one batch.
     /// </summary>
-    private static async Task<BackupTableSource> CountAsync(NpgsqlConnection connection, BackupTable table, BackupTableSource source, IOperationReporter reporter, CancellationToken ct)
+    private static async Task<IReadOnlyList<BackupTableSource>> CountAsync(
+        NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, IReadOnlyList<BackupTableSource> sources, IOperationReporter reporter, CancellationToken ct)
     {
-        // $1 is the table's own owner parameter (the filter starts with it).
-        var owner = $"{table.Name.Quoted}.{SqlIdentifier.Quote(table.User.Name)}";
-        var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE {source.Where}), count(*) FROM {table.Name.Quoted} WHERE {owner} = $1", connection);
-        await using (command.ConfigureAwait(false))
+        if (tables.Count == 0)
         {
-            foreach (var value in source.Parameters!)
+            return [];
+        }
+
+        var batch = new NpgsqlBatch(connection);
+        await using (batch.ConfigureAwait(false))
+        {
+            for (var i = 0; i < tables.Count; i++)
             {
-                command.Parameters.Add(((NpgsqlParameter)value!).Clone());
+                // $1 is the table's own owner parameter (the filter starts with it).
+                var owner = $"{tables[i].Name.Quoted}.{SqlIdentifier.Quote(tables[i].User.Name)}";
+                var command = new NpgsqlBatchCommand($"SELECT count(*) FILTER (WHERE {sources[i].Where}), count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1");
+                foreach (var value in sources[i].Parameters!)
+                {
+                    command.Parameters.Add(((NpgsqlParameter)value!).Clone());
+                }
+
+                batch.BatchCommands.Add(command);
             }
 
-            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            long taken, owned;
+            var counted = new List<BackupTableSource>(tables.Count);
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                await reader.ReadAsync(ct).ConfigureAwait(false);
-                (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
+                for (var i = 0; i < tables.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync(ct).ConfigureAwait(false);
+                    }
+
+                    await reader.ReadAsync(ct).ConfigureAwait(false);
+                    var (taken, owned) = (reader.GetInt64(0), reader.GetInt64(1));
+                    if (owned > taken && tables[i].Parent is { } parent)
+                    {
+                        reporter.Warning(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{owned - taken} row(s) of {tables[i].Key} owned by the user hang under a {parent.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
+                    }
+
+                    counted.Add(sources[i] with { Count = taken });
+                }
             }
 
-            if (owned > taken && table.Parent is { } parent)
-            {
-                reporter.Warning(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{owned - taken} row(s) of {table.Key} owned by the user hang under a {parent.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
-            }
-
-            return source with { Count = taken };
+            return counted;
         }
     }
 }

@@ -15,11 +15,8 @@ namespace DbAdapter.Core.Client;
 /// <param name="ElementTypeName">For arrays, the element type's typname; otherwise null.</param>
 /// <param name="ElementCategory">For arrays, the element type's category; otherwise null.</param>
 /// <param name="SqlType">The declared type as the server spells it (format_type: "numeric(10,2)", a domain's own name).</param>
-/// <param name="NotNull">The column is NOT NULL.</param>
-/// <param name="HasDefault">The column has a DEFAULT expression (serial, gen_random_uuid()...).</param>
 /// <param name="Identity">'a' (GENERATED ALWAYS AS IDENTITY), 'd' (BY DEFAULT) or '\0'.</param>
 /// <param name="IsGenerated">A generated (computed) column: never written.</param>
-/// <param name="IsPrimaryKey">Part of the table's primary key.</param>
 /// <param name="DefaultExpression">The DEFAULT expression as the server deparses it, or null.</param>
 /// <param name="BaseSqlType">The type as the server spells it with a domain resolved to its base type
 /// (what scratch tables use: a domain's NOT NULL would refuse their empty cells).</param>
@@ -30,11 +27,8 @@ internal sealed record ColumnInfo(
     string? ElementTypeName,
     char? ElementCategory,
     string SqlType,
-    bool NotNull = false,
-    bool HasDefault = false,
     char Identity = '\0',
     bool IsGenerated = false,
-    bool IsPrimaryKey = false,
     string? DefaultExpression = null,
     string? BaseSqlType = null)
 {
@@ -48,9 +42,6 @@ internal sealed record ColumnInfo(
 
     /// <summary>The base type's spelling (<see cref="SqlType"/> when not a domain).</summary>
     public string ScratchType => BaseSqlType ?? SqlType;
-
-    /// <summary>The server fills the column when an INSERT leaves it out (a default or an identity).</summary>
-    public bool IsFilledByServer => HasDefault || Identity != '\0';
 }
 
 /// <summary>
@@ -68,11 +59,8 @@ internal sealed class TableColumns
                e.typname::text,
                e.typcategory,
                pg_catalog.format_type(a.atttypid, a.atttypmod),
-               a.attnotnull,
-               a.atthasdef,
                a.attidentity,
                a.attgenerated <> '',
-               coalesce(a.attnum = ANY (pk.indkey::int2[]), false),
                CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
                pg_catalog.format_type(t.oid, CASE WHEN d.typtype = 'd' THEN d.typtypmod ELSE a.atttypmod END)
         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(nsp, rel, i)
@@ -82,7 +70,6 @@ internal sealed class TableColumns
         JOIN pg_catalog.pg_type d ON d.oid = a.atttypid
         JOIN pg_catalog.pg_type t ON t.oid = CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END
         LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-        LEFT JOIN pg_catalog.pg_index pk ON pk.indrelid = c.oid AND pk.indisprimary
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
         ORDER BY q.i, a.attnum
         """;
@@ -157,7 +144,7 @@ internal sealed class TableColumns
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var index = (int)reader.GetInt64(0) - 1;
-                    var identity = reader.GetChar(9);
+                    var identity = reader.GetChar(7);
                     (columns[index] ??= []).Add(new ColumnInfo(
                         reader.GetString(1),
                         reader.GetString(2),
@@ -165,13 +152,10 @@ internal sealed class TableColumns
                         reader.IsDBNull(4) ? null : reader.GetString(4),
                         reader.IsDBNull(5) ? null : reader.GetChar(5),
                         reader.GetString(6),
-                        NotNull: reader.GetBoolean(7),
-                        HasDefault: reader.GetBoolean(8),
                         Identity: identity == ' ' ? '\0' : identity,
-                        IsGenerated: reader.GetBoolean(10),
-                        IsPrimaryKey: reader.GetBoolean(11),
-                        DefaultExpression: reader.IsDBNull(12) ? null : reader.GetString(12),
-                        BaseSqlType: reader.GetString(13)));
+                        IsGenerated: reader.GetBoolean(8),
+                        DefaultExpression: reader.IsDBNull(9) ? null : reader.GetString(9),
+                        BaseSqlType: reader.GetString(10)));
                 }
             }
 

@@ -358,10 +358,17 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
 
     private async Task SetSelfReferencesAsync(StagedTable table, CancellationToken ct)
     {
-        var states = options.Mode == RestoreMode.Overwrite ? "('n', 'm')" : "('n')";
-        foreach (var (reference, column) in table.References.Where(r => ReferenceEquals(r.Reference.Table, table.Table)))
+        var selfReferences = table.References.Where(r => ReferenceEquals(r.Reference.Table, table.Table)).ToList();
+        if (selfReferences.Count == 0)
         {
-            await EnsureKeyIndexAsync(table, ct).ConfigureAwait(false);
+            return;
+        }
+
+        // Each row looks up the row it refers to by the source's key: one index serves every self-reference.
+        await ExecuteAsync($"CREATE INDEX ON {table.Typed} ({table.Pk!.Typed})", [], ct).ConfigureAwait(false);
+        var states = options.Mode == RestoreMode.Overwrite ? "('n', 'm')" : "('n')";
+        foreach (var (reference, column) in selfReferences)
+        {
             var sql = $"UPDATE {table.Table.Name.Quoted} d SET {SqlIdentifier.Quote(column.Column.Name)} = p.final_key FROM {table.Typed} s JOIN {table.Typed} p ON p.{table.Pk!.Typed} = s.{column.Typed} AND p.state IN ('n', 'm') " +
                 $"WHERE d.{SqlIdentifier.Quote(table.Table.Pk.Name)} = s.final_key AND s.state IN {states} AND s.ord >= $1 AND s.ord < $2";
             await RunIsolatedAsync(table, sql, [], $"setting its reference {reference.Field.Name} (the row is written, the reference is NULL)", rowExists: true, ct).ConfigureAwait(false);
@@ -468,15 +475,6 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
         table.Pk is { } pk
             ? (await QueryAsync($"SELECT {pk.Raw} FROM {table.Raw} WHERE ord = $1", [ord], r => r.IsDBNull(0) ? string.Empty : r.GetString(0), ct).ConfigureAwait(false)).FirstOrDefault() ?? string.Empty
             : string.Empty;
-
-    private async Task EnsureKeyIndexAsync(StagedTable table, CancellationToken ct)
-    {
-        if (!table.HasKeyIndex)
-        {
-            await ExecuteAsync($"CREATE INDEX ON {table.Typed} ({table.Pk!.Typed})", [], ct).ConfigureAwait(false);
-            table.HasKeyIndex = true;
-        }
-    }
 
     private void Report(StagedTable table, string what, IReadOnlyList<StagedTable> tables)
     {

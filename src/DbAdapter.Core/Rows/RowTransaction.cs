@@ -13,8 +13,32 @@ namespace DbAdapter.Core.Rows;
 /// </summary>
 internal static class RowTransaction
 {
+    /// <summary>
+    /// Writes <paramref name="staged"/> (<see cref="RowRestorer"/>) inside <paramref name="scope"/> and
+    /// commits it, unless WhatIf: then nothing is committed and the scope's owner rolls it back.
+    /// </summary>
+    /// <param name="client">The destination, with <paramref name="scope"/> open.</param>
+    /// <param name="scope">The destination's one transaction of the work.</param>
+    /// <param name="staged">The staged tables, parents first.</param>
+    /// <param name="options">Mode, isolation of failed rows, WhatIf, the user and the work's words.</param>
+    /// <param name="destination">The destination's display name, for messages.</param>
+    /// <param name="progress">Told each table's step, and the commit.</param>
+    /// <param name="ct">Cancels the work; nothing is committed.</param>
+    public static async Task<IReadOnlyList<TableRestoreResult>> WriteAsync(
+        DbClient client, DbTransactionScope scope, IReadOnlyList<StagedTable> staged, RowRestoreOptions options, string destination, Action<string, int> progress, CancellationToken ct)
+    {
+        var tables = await new RowRestorer(client, options, progress).RestoreAsync(staged, ct).ConfigureAwait(false);
+        if (!options.WhatIf)
+        {
+            progress("Committing", 100);
+            await CommitAsync(scope, options.Errors, destination, ct).ConfigureAwait(false);
+        }
+
+        return tables;
+    }
+
     /// <summary>Commits <paramref name="scope"/>; a refusal at COMMIT fails the work as a whole.</summary>
-    public static async Task CommitAsync(DbTransactionScope scope, RowErrors errors, string destination, CancellationToken ct)
+    private static async Task CommitAsync(DbTransactionScope scope, RowErrors errors, string destination, CancellationToken ct)
     {
         try
         {

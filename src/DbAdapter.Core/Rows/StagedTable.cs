@@ -62,8 +62,5 @@ internal sealed class StagedTable
     /// <summary>True once the typed table exists.</summary>
     public bool IsTyped { get; set; }
 
-    /// <summary>The key index on the typed table, built when a child first joins it.</summary>
-    public bool HasKeyIndex { get; set; }
-
     private StagedColumn? Find(ColumnInfo column) => Columns.FirstOrDefault(c => ReferenceEquals(c.Column, column) || c.Column.Name == column.Name);
 }

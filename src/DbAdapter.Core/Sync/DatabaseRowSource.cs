@@ -115,7 +115,7 @@ internal sealed class DatabaseRowSource(NpgsqlConnection connection, IReadOnlyLi
         }
     }
 
-    private async Task<bool> SetOutputAsync(CancellationToken ct)
+    private async Task SetOutputAsync(CancellationToken ct)
     {
         var batch = new NpgsqlBatch(connection);
         await using (batch.ConfigureAwait(false))
@@ -126,7 +126,6 @@ internal sealed class DatabaseRowSource(NpgsqlConnection connection, IReadOnlyLi
             }
 
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return true;
         }
     }
 }

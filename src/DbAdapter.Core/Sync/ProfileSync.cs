@@ -113,13 +113,7 @@ internal static class ProfileSync
     private static async Task<IReadOnlyList<TableSyncResult>> WriteAsync(
         IReadOnlyList<StagedTable> staged, IReadOnlyDictionary<string, long> counts, ResolvedProfile source, DbClient destinationClient, DbTransactionScope destinationScope, ResolvedProfile destination, RowRestoreOptions options, IOperationReporter reporter, Action<string, int> progress, CancellationToken ct)
     {
-        var written = await new RowRestorer(destinationClient, options, progress).RestoreAsync(staged, ct).ConfigureAwait(false);
-        if (!options.WhatIf)
-        {
-            progress("Committing", 100);
-            await RowTransaction.CommitAsync(destinationScope, options.Errors, destination.DisplayName, ct).ConfigureAwait(false);
-        }
-
+        var written = await RowTransaction.WriteAsync(destinationClient, destinationScope, staged, options, destination.DisplayName, progress, ct).ConfigureAwait(false);
         var results = written.Select((t, i) => new TableSyncResult(
             t.Table, staged[i].Rows, counts[t.Table], t.Inserted, t.Updated + t.Skipped, t.Inserted, t.Updated, t.Skipped, t.Failed)).ToList();
         reporter.Verbose(string.Create(
@@ -166,7 +160,7 @@ internal static class ProfileSync
     {
         var sourceSet = await SourceReadException.GuardAsync(t => UserRows.OpenSnapshotAsync(from, tables.Schema, source.Target, t), ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
-        await SourceReadException.GuardAsync(async t => { await SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+        await SourceReadException.GuardAsync(t => SyncReferences.CheckAsync(from, read, tables, source.DisplayName, t), ct).ConfigureAwait(false);
         RefuseMissingColumns(read, chosen, source, destination);
         var rows = await SourceReadException.GuardAsync(t => UserRows.PrepareReadAsync(from, read, userId, source.DisplayName, allowRowLevelSecurity, reporter, t), ct).ConfigureAwait(false);
         return new DatabaseRowSource(from, read.Zip(rows).ToList(), copied);
@@ -199,17 +193,37 @@ internal static class ProfileSync
         }
     }
 
-    /// <summary>The user's rows of each table in the destination, before anything is written.</summary>
+    /// <summary>
+    /// The user's rows of each table in the destination, before anything is written, in one statement
+    /// (as <see cref="RowCounter"/> counts whole tables): one parameter per table, each owner column
+    /// binding the user by its own type.
+    /// </summary>
     private static async Task<IReadOnlyDictionary<string, long>> CountOwnedAsync(NpgsqlConnection connection, IReadOnlyList<BackupTable> tables, string userId, CancellationToken ct)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in tables)
+        if (tables.Count == 0)
         {
-            var command = new NpgsqlCommand($"SELECT count(*) FROM {table.Name.Quoted} WHERE {SqlIdentifier.Quote(table.User.Name)} = $1", connection);
-            await using (command.ConfigureAwait(false))
+            return counts;
+        }
+
+        var sql = string.Join(" UNION ALL ", tables.Select((t, i) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"SELECT {i} AS i, count(*) AS n FROM {t.Name.Quoted} WHERE {SqlIdentifier.Quote(t.User.Name)} = ${i + 1}")));
+        var command = new NpgsqlCommand(sql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            foreach (var table in tables)
             {
                 command.Parameters.Add(ParameterBinder.ForColumn(userId, table.User));
-                counts[table.Key] = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            }
+
+            var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    counts[tables[reader.GetInt32(0)].Key] = reader.GetInt64(1);
+                }
             }
         }
 

@@ -23,4 +23,17 @@ internal sealed class SourceReadException(Exception inner) : Exception(inner.Mes
             throw new SourceReadException(ex);
         }
     }
+
+    /// <summary>Runs <paramref name="call"/> on the source, marking its failures as the source's (see the generic overload).</summary>
+    public static Task GuardAsync(Func<CancellationToken, Task> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return GuardAsync(
+            async token =>
+            {
+                await call(token).ConfigureAwait(false);
+                return true;
+            },
+            ct);
+    }
 }
