@@ -56,8 +56,7 @@ internal static class BackupSchemaBinder
             throw Invalid(schema.Source, "the \"tables\" list is empty: name at least one table.");
         }
 
-        var candidates = schema.Tables.Select(t => Candidates(t.Name, searchSchemas)).ToList();
-        var columns = await TableColumns.LoadAsync(connection, candidates.SelectMany(c => c).Distinct().ToList(), ct).ConfigureAwait(false);
+        var columns = await TableColumns.LoadAsync(connection, CandidateTables(schema, searchSchemas), ct).ConfigureAwait(false);
         return Bind(schema, searchSchemas, database, columns);
     }
 

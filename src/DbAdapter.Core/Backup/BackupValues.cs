@@ -127,7 +127,7 @@ internal static class BackupValues
                 writer.WriteStringValue(DateText(date));
                 break;
             case DateTime moment when kind == BackupValueKind.Date:
-                writer.WriteStringValue(moment == DateTime.MaxValue ? "infinity" : moment == DateTime.MinValue ? "-infinity" : moment.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                writer.WriteStringValue(DateText(DateOnly.FromDateTime(moment)));
                 break;
             case DateTime moment:
                 WriteTimestamp(writer, moment, withOffset: kind == BackupValueKind.TimestampTz);

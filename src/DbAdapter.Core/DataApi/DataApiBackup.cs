@@ -53,7 +53,7 @@ internal static class DataApiBackup
                     await rows.ReadAsync(table, userId, (row, token) => AddAsync(spool, row, columns, table, client, token), ct).ConfigureAwait(false);
                 }
 
-                var counts = chosen.Select((t, i) => new KeyValuePair<string, long>(t.Key, spool.Counts[i])).ToList();
+                var counts = chosen.Zip(spool.Counts, (t, rows) => new KeyValuePair<string, long>(t.Key, rows)).ToList();
                 var written = await BackupJsonWriter.WriteFileAsync(
                     path,
                     UserBackup.Metadata(userId, resolved),

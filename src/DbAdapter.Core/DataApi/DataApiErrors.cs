@@ -21,7 +21,7 @@ internal static class DataApiErrors
     {
         var code = (int)status;
         var said = Describe(body);
-        var where = $"The Data API of profile '{target.ProfileName}' ({target.RestUrl})";
+        var where = Where(target);
         return status switch
         {
             HttpStatusCode.Unauthorized => new DbAdapterException(
@@ -48,7 +48,7 @@ internal static class DataApiErrors
     public static DbAdapterException Unreachable(DataApiTarget target, string what, string reason, Exception? inner) => new(
         ErrorIds.ConnectionFailed,
         DbErrorKind.ConnectionError,
-        target.Redact($"The Data API of profile '{target.ProfileName}' ({target.RestUrl}) could not be reached for {what}: {reason} Check supabase_url and the network. Nothing was written."),
+        target.Redact($"{Where(target)} could not be reached for {what}: {reason} Check supabase_url and the network. Nothing was written."),
         target.ProfileName,
         inner);
 
@@ -56,8 +56,10 @@ internal static class DataApiErrors
     public static DbAdapterException NotItsAnswer(DataApiTarget target, string what, string problem) => new(
         ErrorIds.DataApiFailed,
         DbErrorKind.InvalidData,
-        target.Redact($"The Data API of profile '{target.ProfileName}' ({target.RestUrl}) gave an answer for {what} that cannot be used: {problem} Nothing was written."),
+        target.Redact($"{Where(target)} gave an answer for {what} that cannot be used: {problem} Nothing was written."),
         target.ProfileName);
+
+    private static string Where(DataApiTarget target) => $"The Data API of profile '{target.ProfileName}' ({target.RestUrl})";
 
     /// <summary>PostgREST's error object as one line ("PGRST301: JWT expired (details) Hint: ..."), or the start of a body that is not one.</summary>
     private static string Describe(string body)
