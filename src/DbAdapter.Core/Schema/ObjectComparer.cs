@@ -879,65 +879,47 @@ internal sealed class ObjectComparer
     /// <summary>The first unmatched live entry of <paramref name="entry"/>'s name (and kind and meaning, when asked), marked matched.</summary>
     private static Entry? TakeNamed(List<Entry> live, bool[] matched, Dictionary<string, List<int>>? byName, Entry entry, bool sameMeaning, bool anyKind)
     {
-        if (byName is null)
+        List<int>? positions = null;
+        if (byName is not null && !byName.TryGetValue(entry.Name, out positions))
         {
-            for (var i = 0; i < live.Count; i++)
-            {
-                if (!matched[i] && live[i].Name == entry.Name && Fits(live[i]))
-                {
-                    matched[i] = true;
-                    return live[i];
-                }
-            }
-
             return null;
         }
 
-        if (byName.TryGetValue(entry.Name, out var positions))
+        // Without a look-up every live entry is a candidate; with one, the entries of that name.
+        var count = positions?.Count ?? live.Count;
+        for (var n = 0; n < count; n++)
         {
-            foreach (var i in positions)
+            var i = positions?[n] ?? n;
+            var candidate = live[i];
+            if (!matched[i] && candidate.Name == entry.Name && (sameMeaning
+                ? candidate.Kind == entry.Kind && candidate.Meaning == entry.Meaning
+                : anyKind || candidate.Kind == entry.Kind))
             {
-                if (!matched[i] && Fits(live[i]))
-                {
-                    matched[i] = true;
-                    return live[i];
-                }
+                matched[i] = true;
+                return candidate;
             }
         }
 
         return null;
-
-        bool Fits(Entry candidate) => sameMeaning
-            ? candidate.Kind == entry.Kind && candidate.Meaning == entry.Meaning
-            : anyKind || candidate.Kind == entry.Kind;
     }
 
     /// <summary>The first unmatched live entry of <paramref name="entry"/>'s kind and meaning, under any name, marked matched.</summary>
     private static Entry? TakeMeaning(List<Entry> live, bool[] matched, Dictionary<(ObjectKind, string), List<int>>? byMeaning, Entry entry)
     {
-        if (byMeaning is null)
+        List<int>? positions = null;
+        if (byMeaning is not null && !byMeaning.TryGetValue((entry.Kind, entry.Meaning), out positions))
         {
-            for (var i = 0; i < live.Count; i++)
-            {
-                if (!matched[i] && live[i].Kind == entry.Kind && live[i].Meaning == entry.Meaning)
-                {
-                    matched[i] = true;
-                    return live[i];
-                }
-            }
-
             return null;
         }
 
-        if (byMeaning.TryGetValue((entry.Kind, entry.Meaning), out var positions))
+        var count = positions?.Count ?? live.Count;
+        for (var n = 0; n < count; n++)
         {
-            foreach (var i in positions)
+            var i = positions?[n] ?? n;
+            if (!matched[i] && live[i].Kind == entry.Kind && live[i].Meaning == entry.Meaning)
             {
-                if (!matched[i])
-                {
-                    matched[i] = true;
-                    return live[i];
-                }
+                matched[i] = true;
+                return live[i];
             }
         }
 

@@ -46,9 +46,7 @@ internal static class SupabaseShadowStubs
     /// for: none unless it is a Supabase profile; never one its <c>schemas</c> name.
     /// </summary>
     public static IReadOnlyList<string> SchemasFor(ConnectionTarget target) =>
-        string.Equals(target.Provider, PlatformSchemas.SupabaseProvider, StringComparison.Ordinal)
-            ? PlatformSchemas.Supabase.Concat(PlatformSchemas.SupabaseFamilies).Where(s => PlatformSchemas.IsIgnored(target, s)).ToList()
-            : [];
+        PlatformSchemas.Supabase.Concat(PlatformSchemas.SupabaseFamilies).Where(s => PlatformSchemas.IsIgnored(target, s)).ToList();
 
     /// <summary>The statements that make <paramref name="schemas"/> and their stand-ins, one statement each.</summary>
     public static IReadOnlyList<string> Statements(IEnumerable<string> schemas)

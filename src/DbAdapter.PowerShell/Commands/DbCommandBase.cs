@@ -50,6 +50,10 @@ public abstract class DbCommandBase : AsyncCmdlet
     private protected ProfileRequest CreateRequest(string? explicitProfile, PSCredential? credential = null, string? directConnectionString = null) =>
         new(ResolveConfigPath(), explicitProfile, _session, EnvPrefix ?? string.Empty, ToNetworkCredential(credential), directConnectionString);
 
+    /// <summary>The target a confirmation names for <paramref name="profile"/> (null: the current profile).</summary>
+    private protected static string ProfileTarget(string? profile) =>
+        string.IsNullOrEmpty(profile) ? "the current profile" : $"profile '{profile}'";
+
     /// <summary>What the session remembered when this command began.</summary>
     private protected SessionMemory CapturedSession() => _session;
 

@@ -77,7 +77,7 @@ public sealed class RestoreDatabaseCommand : DbCommandBase
     protected override void ProcessRecord()
     {
         var path = ResolveUserPath(Path)!;
-        var target = string.IsNullOrEmpty(Profile) ? "the current profile" : $"profile '{Profile}'";
+        var target = ProfileTarget(Profile);
         var action = $"Restore the backup '{path}' (mode {Mode}{(SkipFailedRows ? ", skipping failed rows" : string.Empty)})";
         var answer = Ask(target, action);
         if (answer == Confirmation.Declined)
@@ -104,7 +104,7 @@ public sealed class RestoreDatabaseCommand : DbCommandBase
 
                 PostObject(result);
             },
-            target: ex => ex.Target is RowFailure failure ? OutputMapper.ToRowFailure(failure) : null,
+            target: OutputMapper.RowFailureTarget,
             item: path);
     }
 }

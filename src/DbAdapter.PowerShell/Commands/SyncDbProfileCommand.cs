@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
-using DbAdapter.Core.Rows;
 using DbAdapter.Core.Sync;
 using DbAdapter.PowerShell.Completion;
 using DbAdapter.PowerShell.Internal;
@@ -86,7 +85,7 @@ public sealed class SyncDbProfileCommand : DbCommandBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var target = string.IsNullOrEmpty(Destination) ? "the current profile" : $"profile '{Destination}'";
+        var target = ProfileTarget(Destination);
         var user = string.IsNullOrEmpty(UserId) ? "the user named by user_id_env" : $"user {UserId}";
         var tables = Table is { Length: > 0 } ? $" of {string.Join(", ", Table)}" : string.Empty;
         var action = $"Sync the rows{tables} of {user} from profile '{Source}' (mode {Mode})";
@@ -107,6 +106,6 @@ public sealed class SyncDbProfileCommand : DbCommandBase
             AllowRowLevelSecurity.IsPresent);
         RunItem(
             async (reporter, token) => PostObject(OutputMapper.ToSyncResult(await SyncOperation.RunAsync(request, ProcessEnvironment.Instance, reporter, token).ConfigureAwait(false))),
-            target: ex => ex.Target is RowFailure failure ? OutputMapper.ToRowFailure(failure) : null);
+            target: OutputMapper.RowFailureTarget);
     }
 }

@@ -1,5 +1,6 @@
 using DbAdapter.Core.Backup;
 using DbAdapter.Core.Configuration;
+using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Operations;
 using DbAdapter.Core.Profiles;
 using DbAdapter.Core.Repair;
@@ -208,4 +209,7 @@ internal static class OutputMapper
     };
 
     public static DbRowFailure ToRowFailure(RowFailure failure) => new(failure.Table, failure.RowIndex, failure.Key, failure.Error);
+
+    /// <summary>The target of a row engine's error: the refused row, when the error names one.</summary>
+    public static object? RowFailureTarget(DbAdapterException error) => error.Target is RowFailure failure ? ToRowFailure(failure) : null;
 }
