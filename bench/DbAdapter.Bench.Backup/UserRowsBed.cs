@@ -120,9 +120,7 @@ internal static class UserRowsBed
 
     public static async Task<string> CloneAsync(PostgresServer server, List<string> created, string template)
     {
-        var name = await server.CreateDatabaseAsync("bench_target").ConfigureAwait(false);
-        await server.DropDatabaseAsync(name).ConfigureAwait(false);
-        await server.ExecuteAsync(server.MaintenanceDatabase, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"").ConfigureAwait(false);
+        var name = await server.CopyDatabaseAsync(template, "bench_target").ConfigureAwait(false);
         created.Add(name);
         return name;
     }
