@@ -47,11 +47,7 @@ internal static class BackupBenchmark
 
             var backupFile = Path.Combine(work, "backup.json");
             // One empty copy per restore call.
-            var targets = new string[calls];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                targets[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
-            }
+            var targets = await CloneAsync(server, created, template, calls).ConfigureAwait(false);
 
             WriteConfig(server, work, source, targets);
             var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile, "-Calls", calls.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);

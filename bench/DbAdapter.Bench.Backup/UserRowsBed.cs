@@ -125,6 +125,18 @@ internal static class UserRowsBed
         return name;
     }
 
+    /// <summary><paramref name="count"/> empty copies of <paramref name="template"/>: one per cmdlet call that writes.</summary>
+    public static async Task<string[]> CloneAsync(PostgresServer server, List<string> created, string template, int count)
+    {
+        var names = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            names[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
+        }
+
+        return names;
+    }
+
     public static void WriteConfig(PostgresServer server, string folder, string source, string[] targets)
     {
         string Profile(string name, string database) =>
