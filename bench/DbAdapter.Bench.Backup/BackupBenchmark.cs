@@ -47,11 +47,7 @@ internal static class BackupBenchmark
 
             var backupFile = Path.Combine(work, "backup.json");
             // One empty copy per restore call.
-            var targets = new string[calls];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                targets[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
-            }
+            var targets = await CloneAsync(server, created, template, calls).ConfigureAwait(false);
 
             WriteConfig(server, work, source, targets);
             var backup = await MeasureAsync(setup, bed, "Backup", "-File", backupFile, "-Calls", calls.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
@@ -89,13 +85,10 @@ internal static class BackupBenchmark
         foreach (var r in results)
         {
             var copy = BenchStatistics.MedianOf(r.CopyOut);
-            var cold = BenchStatistics.MedianOf(r.Backup.Select(b => b.Cold));
-            var warm = BenchStatistics.MedianOf(r.Backup.Select(b => b.Warm));
-            var steady = BenchStatistics.MedianOf(r.Backup.Select(b => b.Steady ?? double.NaN));
-            var settled = BenchStatistics.MedianOf(r.Backup.Select(b => b.Settled ?? double.NaN));
+            var backup = Phases.Of(r.Backup);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Products:N0} | {r.Rows:N0} | {r.FileBytes / 1048576.0:F1} MiB | {copy:F0} ms | {BenchStatistics.MedianOf(r.Dump):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} / {settled:F0} ms | {cold / copy:F2} / {warm / copy:F2} / {steady / copy:F2} / {settled / copy:F2} | {r.Backup.Max(b => b.PeakKb) / 1024} MiB |"));
+                $"| {r.Products:N0} | {r.Rows:N0} | {r.FileBytes / 1048576.0:F1} MiB | {copy:F0} ms | {BenchStatistics.MedianOf(r.Dump):F0} ms | {backup.Times()} | {backup.RatiosTo(copy)} | {r.Backup.Max(b => b.PeakKb) / 1024} MiB |"));
         }
 
         Console.WriteLine();
@@ -104,17 +97,30 @@ internal static class BackupBenchmark
         foreach (var r in results)
         {
             var pgRestore = BenchStatistics.MedianOf(r.PgRestore);
-            var cold = BenchStatistics.MedianOf(r.Restore.Select(b => b.Cold));
-            var warm = BenchStatistics.MedianOf(r.Restore.Select(b => b.Warm));
-            var steady = BenchStatistics.MedianOf(r.Restore.Select(b => b.Steady ?? double.NaN));
-            var settled = BenchStatistics.MedianOf(r.Restore.Select(b => b.Settled ?? double.NaN));
+            var restore = Phases.Of(r.Restore);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {r.Products:N0} | {pgRestore:F0} ms | {BenchStatistics.MedianOf(r.CopyIn):F0} ms | {cold:F0} / {warm:F0} / {steady:F0} / {settled:F0} ms | {cold / pgRestore:F2} / {warm / pgRestore:F2} / {steady / pgRestore:F2} / {settled / pgRestore:F2} | {steady * 1000 / r.Rows:F1} | {r.Restore.Max(b => b.PeakKb) / 1024} MiB |"));
+                $"| {r.Products:N0} | {pgRestore:F0} ms | {BenchStatistics.MedianOf(r.CopyIn):F0} ms | {restore.Times()} | {restore.RatiosTo(pgRestore)} | {restore.Steady * 1000 / r.Rows:F1} | {r.Restore.Max(b => b.PeakKb) / 1024} MiB |"));
         }
 
         Console.WriteLine();
         Console.WriteLine($"RSS after Import-Module (before the cmdlet): {string.Join(", ", results.Select(r => $"{r.Backup.Min(b => b.RssAfterImportKb) / 1024} MiB"))}; module build: {string.Join(", ", results.SelectMany(r => r.Backup).Select(b => b.Configuration).Distinct())}");
+    }
+
+    /// <summary>The medians of a cmdlet's sessions per phase, ms; NaN for a phase --calls left out.</summary>
+    private sealed record Phases(double Cold, double Warm, double Steady, double Settled)
+    {
+        public static Phases Of(List<Measured> sessions) => new(
+            BenchStatistics.MedianOf(sessions.Select(m => m.Cold)),
+            BenchStatistics.MedianOf(sessions.Select(m => m.Warm)),
+            BenchStatistics.MedianOf(sessions.Select(m => m.Steady ?? double.NaN)),
+            BenchStatistics.MedianOf(sessions.Select(m => m.Settled ?? double.NaN)));
+
+        /// <summary>"cold / warm / steady / settled ms".</summary>
+        public string Times() => string.Create(CultureInfo.InvariantCulture, $"{Cold:F0} / {Warm:F0} / {Steady:F0} / {Settled:F0} ms");
+
+        /// <summary>Each phase divided by <paramref name="baseline"/>, in the order of <see cref="Times"/>.</summary>
+        public string RatiosTo(double baseline) => string.Create(CultureInfo.InvariantCulture, $"{Cold / baseline:F2} / {Warm / baseline:F2} / {Steady / baseline:F2} / {Settled / baseline:F2}");
     }
 
     private sealed class SizeResult(int products, int rows)

@@ -40,11 +40,7 @@ internal static class SyncBenchmark
             var copyIn = await CopyInAsync(server, await CloneAsync(server, created, template).ConfigureAwait(false), work).ConfigureAwait(false);
             result.CopyPair.Add(copyOut + copyIn);
 
-            var targets = new string[4];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                targets[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
-            }
+            var targets = await CloneAsync(server, created, template, 4).ConfigureAwait(false);
 
             WriteConfig(server, work, source, targets);
             var backupFile = Path.Combine(work, "backup.json");

@@ -120,11 +120,21 @@ internal static class UserRowsBed
 
     public static async Task<string> CloneAsync(PostgresServer server, List<string> created, string template)
     {
-        var name = await server.CreateDatabaseAsync("bench_target").ConfigureAwait(false);
-        await server.DropDatabaseAsync(name).ConfigureAwait(false);
-        await server.ExecuteAsync(server.MaintenanceDatabase, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"").ConfigureAwait(false);
+        var name = await server.CopyDatabaseAsync(template, "bench_target").ConfigureAwait(false);
         created.Add(name);
         return name;
+    }
+
+    /// <summary><paramref name="count"/> empty copies of <paramref name="template"/>: one per cmdlet call that writes.</summary>
+    public static async Task<string[]> CloneAsync(PostgresServer server, List<string> created, string template, int count)
+    {
+        var names = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            names[i] = await CloneAsync(server, created, template).ConfigureAwait(false);
+        }
+
+        return names;
     }
 
     public static void WriteConfig(PostgresServer server, string folder, string source, string[] targets)

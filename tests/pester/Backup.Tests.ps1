@@ -24,22 +24,9 @@ SELECT 'p' || g, 'Product ' || g, c.id, g * 1.25, '2025-01-01 00:00:00+00'::time
        jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g)), c.user_id
   FROM generate_series(1, 25) g JOIN categories c ON c.slug = CASE WHEN g % 2 = 0 THEN 'tools' ELSE 'garden' END ORDER BY g, c.user_id;
 "@
-    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_prod_', 'pester_staging_'
-    $script:role = $created.Role
-    $script:prod, $script:staging = $created.Databases
-    Invoke-DbTestSql -Server $server -Database $prod -Sql "SET ROLE $role; $schema $seed"
-    Invoke-DbTestSql -Server $server -Database $staging -Sql "SET ROLE $role; $schema"
-    $toml = @"
-$(Format-DbTestProfile -Name prod -Server $server -Role $role -Database $prod)
-$(Format-DbTestProfile -Name staging -Server $server -Role $role -Database $staging)
-[schema]
-backup_schema = "backup-schema.json"
-
-[defaults]
-user_id_env = "DBADAPTER_PESTER_USER"
-"@
-    $backupSchema = '{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}'
-    $script:folder = New-DbTestFolder -Name backup -Files @{ 'db.toml' = $toml; 'backup-schema.json' = $backupSchema }
+    $bed = New-DbTestUserBed -Server $server -Password $password -DatabasePrefix 'pester_' -Schema $schema -ProdSql $seed
+    $script:role, $script:prod, $script:staging = $bed.Role, $bed.Prod, $bed.Staging
+    $script:folder = New-DbTestFolder -Name backup -Files $bed.Files
     Copy-Item -Path (Join-Path $repo 'tests/DbAdapter.Core.Tests/Backup/python-backup-1.1.json') -Destination $folder
     $env:DBADAPTER_PESTER_PASSWORD = $password
     $env:DBADAPTER_PESTER_USER = $userA

@@ -22,29 +22,18 @@ INSERT INTO products (slug, name, category_id, price, created_at, attrs, user_id
 SELECT 'p' || g, 'Product ' || g, c.id, g * 1.25, '2025-01-01 00:00:00+00'::timestamptz + g * interval '1 minute', jsonb_build_object('n', g), c.user_id
   FROM generate_series(1, 20) g JOIN categories c ON c.slug = CASE WHEN g % 2 = 0 THEN 'tools' ELSE 'garden' END ORDER BY g, c.user_id;
 "@
-    $created = New-DbTestRole -Server $server -Password $password -DatabasePrefix 'pester_sync_prod_', 'pester_sync_staging_'
-    $script:role = $created.Role
-    $script:prod, $script:staging = $created.Databases
-    Invoke-DbTestSql -Server $server -Database $prod -Sql "SET ROLE $role; $schema $seed"
-    Invoke-DbTestSql -Server $server -Database $staging -Sql "SET ROLE $role; $schema INSERT INTO categories (slug, user_id) SELECT 'filler' || g, '$userB' FROM generate_series(1, 9) g;"
-    $profiles = @"
-$(Format-DbTestProfile -Name prod -Server $server -Role $role -Database $prod)
-$(Format-DbTestProfile -Name staging -Server $server -Role $role -Database $staging)
+    $bed = New-DbTestUserBed -Server $server -Password $password -DatabasePrefix 'pester_sync_' -Schema $schema -ProdSql $seed `
+        -StagingSql "INSERT INTO categories (slug, user_id) SELECT 'filler' || g, '$userB' FROM generate_series(1, 9) g;"
+    $script:role, $script:prod, $script:staging = $bed.Role, $bed.Prod, $bed.Staging
+    $profiles = $bed.Files['db.toml'] + @"
+
 [profiles.down]
 url = "postgresql://${role}@127.0.0.1:1/${staging}"
-
-[schema]
-backup_schema = "backup-schema.json"
-
-[defaults]
-user_id_env = "DBADAPTER_PESTER_USER"
 "@
-    $backupSchema = '{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}'
-    $script:folder = New-DbTestFolder -Name sync -Files @{
-        'db.toml'            = $profiles
-        'categories.toml'    = $profiles + "`n[sync]`ntables = [`"categories`"]`n"
-        'backup-schema.json' = $backupSchema
-    }
+    $files = $bed.Files
+    $files['db.toml'] = $profiles
+    $files['categories.toml'] = $profiles + "`n[sync]`ntables = [`"categories`"]`n"
+    $script:folder = New-DbTestFolder -Name sync -Files $files
     $env:DBADAPTER_PESTER_PASSWORD = $password
     $env:DBADAPTER_PESTER_USER = $userA
     Push-Location $folder

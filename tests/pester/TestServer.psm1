@@ -460,6 +460,51 @@ function Format-DbTestProfile {
     "[profiles.$Name]`nurl = `"postgresql://${Role}:[YOUR-PASSWORD]@$($Server.Host):$($Server.Port)/${Database}`"`npassword_env = `"DBADAPTER_PESTER_PASSWORD`"`n"
 }
 
+function New-DbTestUserBed {
+    <#
+    .SYNOPSIS
+        Two databases of the Python tool's shape, prod and staging, owned by a new role with -Password:
+        -Schema runs in both, then -ProdSql in prod and -StagingSql in staging, as that role.
+    .DESCRIPTION
+        Databases are named <-DatabasePrefix>prod_... and <-DatabasePrefix>staging_.... Returns Role,
+        Prod, Staging and Files: db.toml (profiles prod and staging, the backup schema, user_id_env
+        DBADAPTER_PESTER_USER) and backup-schema.json (categories, and products under them), ready for
+        New-DbTestFolder.
+    #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingPlainTextForPassword', 'Password', Justification = 'The known password of a throwaway test role: the tests look for it in every output.')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '', Justification = 'Test fixture: it only touches the throwaway server and folders it made.')]
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Password,
+        [Parameter(Mandatory)] [string] $DatabasePrefix,
+        [Parameter(Mandatory)] [string] $Schema,
+        [string] $ProdSql = '',
+        [string] $StagingSql = ''
+    )
+    $created = New-DbTestRole -Server $Server -Password $Password -DatabasePrefix "${DatabasePrefix}prod_", "${DatabasePrefix}staging_"
+    $role = $created.Role
+    $prod, $staging = $created.Databases
+    Invoke-DbTestSql -Server $Server -Database $prod -Sql "SET ROLE $role; $Schema $ProdSql"
+    Invoke-DbTestSql -Server $Server -Database $staging -Sql "SET ROLE $role; $Schema $StagingSql"
+    $toml = @"
+$(Format-DbTestProfile -Name prod -Server $Server -Role $role -Database $prod)
+$(Format-DbTestProfile -Name staging -Server $Server -Role $role -Database $staging)
+[schema]
+backup_schema = "backup-schema.json"
+
+[defaults]
+user_id_env = "DBADAPTER_PESTER_USER"
+"@
+    $backupSchema = '{"tables": [{"name": "categories"}, {"name": "products", "parent": {"table": "categories", "field": "category_id"}}]}'
+    [pscustomobject]@{
+        Role    = $role
+        Prod    = $prod
+        Staging = $staging
+        Files   = @{ 'db.toml' = $toml; 'backup-schema.json' = $backupSchema }
+    }
+}
+
 function New-DbTestFolder {
     <#
     .SYNOPSIS
@@ -535,4 +580,4 @@ function Invoke-TestPwsh {
     [pscustomobject]@{ Output = $output; ExitCode = $LASTEXITCODE }
 }
 
-Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, Start-DbTestLock, Stop-DbTestLock, New-DbTestRole, Format-DbTestProfile, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh
+Export-ModuleMember -Function Start-DbTestServer, Stop-DbTestServer, Start-DbTestPooler, Stop-DbTestPooler, ConvertTo-DbTestConnectionString, Invoke-DbTestSql, Start-DbTestLock, Stop-DbTestLock, New-DbTestRole, Format-DbTestProfile, New-DbTestUserBed, New-DbTestFolder, Remove-DbTestArtifact, Invoke-TestPwsh
