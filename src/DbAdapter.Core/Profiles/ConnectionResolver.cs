@@ -199,7 +199,7 @@ public static class ConnectionResolver
 
     private static string GuessProvider(NpgsqlConnectionStringBuilder builder) =>
         builder.Host is { } host && (host.Contains(".supabase.co", StringComparison.OrdinalIgnoreCase) || host.Contains(".supabase.com", StringComparison.OrdinalIgnoreCase))
-            ? "supabase"
+            ? PlatformSchemas.SupabaseProvider
             : "postgres";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

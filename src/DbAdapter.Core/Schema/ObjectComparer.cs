@@ -43,7 +43,6 @@ internal sealed class ObjectComparer
     // Schema.sql's table entries built ahead (PrepareExpected), and the places still waiting for answers.
     private Dictionary<TableModel, TableEntrySet>? _expectedSets;
     private List<(List<Entry> List, int Index, Func<Entry> Make)>? _deferred;
-    private List<(List<Entry> List, int Index, Func<Entry> Make)>? _deferredReady;
 
     private IReadOnlyList<ObjectAnswer> _answers = [];
     private LiveEntries? _liveSide;
@@ -187,13 +186,11 @@ internal sealed class ObjectComparer
 
         _deferred = [];
         _expectedSets = BuildEntries(_expected, expectedSide: true);
-        _deferredReady = _deferred;
-        _deferred = null;
     }
 
     private Dictionary<TableModel, TableEntrySet> FinishExpected(Dictionary<TableModel, TableEntrySet> sets)
     {
-        foreach (var (list, index, make) in _deferredReady!)
+        foreach (var (list, index, make) in _deferred!)
         {
             list[index] = make();
         }
@@ -357,8 +354,8 @@ internal sealed class ObjectComparer
 
     private Dictionary<TableModel, TableEntrySet> BuildEntries(SchemaModel model, bool expectedSide)
     {
-        var indexes = model.Indexes.ToLookup(i => new TableName(i.Schema, i.Table));
-        var triggers = model.Triggers.ToLookup(t => new TableName(t.Schema, t.Table));
+        var indexes = expectedSide ? _expectedIndexes : model.Indexes.ToLookup(i => new TableName(i.Schema, i.Table));
+        var triggers = expectedSide ? _expectedTriggers : model.Triggers.ToLookup(t => new TableName(t.Schema, t.Table));
         var sets = new Dictionary<TableModel, TableEntrySet>(ReferenceEqualityComparer.Instance);
         foreach (var table in model.Tables)
         {
@@ -428,7 +425,7 @@ internal sealed class ObjectComparer
     /// </summary>
     private void AddAnswered(List<Entry> list, Func<Entry> make)
     {
-        if (_deferred is { } deferred)
+        if (_deferred is { } deferred && _expectedSets is null)
         {
             deferred.Add((list, list.Count, make));
             list.Add(null!);
