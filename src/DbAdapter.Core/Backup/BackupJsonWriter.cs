@@ -62,15 +62,14 @@ public static class BackupJsonWriter
         options ??= BackupWriteOptions.Default;
 
         // The catalog and the counts are read before the file is opened: a missing table writes nothing.
-        var columns = await TableColumns.LoadAsync(connection, tables.Select(t => t.Table).ToList(), ct).ConfigureAwait(false);
+        // Columns a caller already read in this snapshot (a user backup's bound schema) are not read again.
+        var unread = tables.Where(t => t.Columns is null).Select(t => t.Table).ToList();
+        IReadOnlyDictionary<TableName, TableColumns> loaded = unread.Count == 0 ? new Dictionary<TableName, TableColumns>() : await TableColumns.LoadAsync(connection, unread, ct).ConfigureAwait(false);
+        var columns = new List<TableColumns>(tables.Count);
         var counts = new List<KeyValuePair<string, long>>();
         foreach (var table in tables)
         {
-            if (!columns.ContainsKey(table.Table))
-            {
-                throw new InvalidOperationException($"Table {table.Table} does not exist.");
-            }
-
+            columns.Add(table.Columns ?? loaded.GetValueOrDefault(table.Table) ?? throw new InvalidOperationException($"Table {table.Table} does not exist."));
             counts.Add(new(table.Key, table.Count ?? await CountAsync(connection, table, ct).ConfigureAwait(false)));
         }
 
@@ -80,7 +79,7 @@ public static class BackupJsonWriter
             counts,
             async (i, writer, row, token) =>
             {
-                var backupColumns = columns[tables[i].Table].Columns.Select(BackupColumn.From).ToList();
+                var backupColumns = columns[i].Columns.Select(BackupColumn.From).ToList();
                 var written = await WriteRowsAsync(connection, writer, tables[i], backupColumns, row, token).ConfigureAwait(false);
                 if (written != counts[i].Value)
                 {
@@ -278,11 +277,7 @@ public static class BackupJsonWriter
     {
         var filtered = table.Where is null ? sql : $"{sql} WHERE {table.Where}";
         var command = new NpgsqlCommand(orderBy is null ? filtered : $"{filtered} ORDER BY {SqlIdentifier.Quote(orderBy)}", connection);
-        foreach (var value in table.Parameters ?? [])
-        {
-            // A parameter object (typed for its column) is cloned: one instance cannot serve two commands.
-            command.Parameters.Add(value is NpgsqlParameter typed ? typed.Clone() : ParameterBinder.Positional(value));
-        }
+        ParameterBinder.AddPositional(command.Parameters, table.Parameters);
 
         return command;
     }

@@ -59,7 +59,7 @@ internal static class UserRows
         var parameters = new List<object?>();
         var where = new StringBuilder();
         AppendFilter(where, parameters, table, table.Name.Quoted, userId, depth: 0);
-        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name);
+        return new BackupTableSource(table.Key, table.Name, where.ToString(), parameters, table.Pk.Name) { Columns = table.Columns };
     }
 
     private static void AppendFilter(StringBuilder where, List<object?> parameters, BackupTable table, string qualifier, string userId, int depth)
@@ -102,10 +102,7 @@ internal static class UserRows
                 // $1 is the table's own owner parameter (the filter starts with it).
                 var owner = $"{tables[i].Name.Quoted}.{SqlIdentifier.Quote(tables[i].User.Name)}";
                 var command = new NpgsqlBatchCommand($"SELECT count(*) FILTER (WHERE {sources[i].Where}), count(*) FROM {tables[i].Name.Quoted} WHERE {owner} = $1");
-                foreach (var value in sources[i].Parameters!)
-                {
-                    command.Parameters.Add(((NpgsqlParameter)value!).Clone());
-                }
+                ParameterBinder.AddPositional(command.Parameters, sources[i].Parameters);
 
                 batch.BatchCommands.Add(command);
             }

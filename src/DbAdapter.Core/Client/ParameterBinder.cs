@@ -52,6 +52,18 @@ internal static class ParameterBinder
     public static NpgsqlParameter Positional(object? value) => new() { Value = value ?? DBNull.Value };
 
     /// <summary>
+    /// Binds <paramref name="values"/> ($1, $2, ...) to a command: a parameter object (typed for its
+    /// column) is cloned, since one instance cannot serve two commands; any other value is positional.
+    /// </summary>
+    public static void AddPositional(NpgsqlParameterCollection target, IReadOnlyList<object?>? values)
+    {
+        foreach (var value in values ?? [])
+        {
+            target.Add(value is NpgsqlParameter typed ? typed.Clone() : Positional(value));
+        }
+    }
+
+    /// <summary>
     /// JSON text of a value bound for a json/jsonb column. A string is taken as JSON text already
     /// (that is what a string read from a json column or a file holds); everything else is serialised.
     /// </summary>

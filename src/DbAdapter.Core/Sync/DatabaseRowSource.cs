@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DbAdapter.Core.Backup;
+using DbAdapter.Core.Client;
 using DbAdapter.Core.Rows;
 using DbAdapter.Core.Sql;
 using Npgsql;
@@ -75,10 +76,7 @@ internal sealed class DatabaseRowSource(NpgsqlConnection connection, IReadOnlyLi
         var command = new NpgsqlCommand(select.ToString(), connection);
         await using (command.ConfigureAwait(false))
         {
-            foreach (var value in rows.Parameters!)
-            {
-                command.Parameters.Add(((NpgsqlParameter)value!).Clone());
-            }
+            ParameterBinder.AddPositional(command.Parameters, rows.Parameters);
 
             var reader = await SourceReadException.GuardAsync(token => command.ExecuteReaderAsync(token), ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
