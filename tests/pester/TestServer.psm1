@@ -485,8 +485,15 @@ function New-DbTestUserBed {
     $created = New-DbTestRole -Server $Server -Password $Password -DatabasePrefix "${DatabasePrefix}prod_", "${DatabasePrefix}staging_"
     $role = $created.Role
     $prod, $staging = $created.Databases
-    Invoke-DbTestSql -Server $Server -Database $prod -Sql "SET ROLE $role; $Schema $ProdSql"
-    Invoke-DbTestSql -Server $Server -Database $staging -Sql "SET ROLE $role; $Schema $StagingSql"
+    try {
+        Invoke-DbTestSql -Server $Server -Database $prod -Sql "SET ROLE $role; $Schema $ProdSql"
+        Invoke-DbTestSql -Server $Server -Database $staging -Sql "SET ROLE $role; $Schema $StagingSql"
+    }
+    catch {
+        # The caller never learns these names when setup fails here, so its AfterAll cannot drop them.
+        Invoke-DbTestSql -Server $Server -Database postgres -Sql "DROP DATABASE IF EXISTS $prod WITH (FORCE); DROP DATABASE IF EXISTS $staging WITH (FORCE); DROP ROLE IF EXISTS $role;"
+        throw
+    }
     $toml = @"
 $(Format-DbTestProfile -Name prod -Server $Server -Role $role -Database $prod)
 $(Format-DbTestProfile -Name staging -Server $Server -Role $role -Database $staging)
