@@ -49,7 +49,8 @@ public static class SchemaIntrospector
 
     // pg_get_expr with a relation opens it (a relcache entry per table on a fresh connection: a third
     // of the run on 1,000 tables). A default cannot name a column, so it deparses without one; only a
-    // generated column's expression needs its table.
+    // generated column's expression needs its table. No ORDER BY: sorting 20,000 rows that carry their
+    // defaults cost the server ~11 ms of its ~60; the reader puts each table's columns in attnum order.
     private const string ColumnsSql = """
         SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
                pg_catalog.pg_get_expr(d.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE d.adrelid END),
@@ -59,7 +60,6 @@ public static class SchemaIntrospector
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attrelid, a.attnum
         """;
 
     // Key columns come as attnum arrays in key order (conkey is in constraint order, which is what a
@@ -490,6 +490,10 @@ public static class SchemaIntrospector
         SearchPath printPath,
         CancellationToken ct)
     {
+        // The rows come in the plan's order: usually table by table in attnum order (then each column
+        // is appended), but nothing promises that; a table whose columns came out of order is sorted.
+        var lastNumber = new Dictionary<uint, short>(byOid.Count);
+        HashSet<uint>? unordered = null;
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             var relation = reader.GetFieldValue<uint>(0);
@@ -499,7 +503,14 @@ public static class SchemaIntrospector
             }
 
             var name = reader.GetString(1);
-            columnNames[(relation, reader.GetInt16(7))] = name;
+            var number = reader.GetInt16(7);
+            columnNames[(relation, number)] = name;
+            if (lastNumber.TryGetValue(relation, out var previous) && number < previous)
+            {
+                (unordered ??= []).Add(relation);
+            }
+
+            lastNumber[relation] = number;
             var expression = reader.IsDBNull(4) ? null : reader.GetString(4);
             var identity = reader.GetChar(5);
             var generated = reader.GetChar(6) == 's';
@@ -519,6 +530,12 @@ public static class SchemaIntrospector
                 // comparison with this model as the expected side resolves them there.
                 SearchPath = printPath,
             });
+        }
+
+        foreach (var relation in unordered ?? [])
+        {
+            var numbers = columnNames.Where(c => c.Key.Table == relation).ToDictionary(c => c.Value, c => c.Key.Number, StringComparer.Ordinal);
+            byOid[relation].Columns.Sort((a, b) => numbers[a.Name].CompareTo(numbers[b.Name]));
         }
     }
 

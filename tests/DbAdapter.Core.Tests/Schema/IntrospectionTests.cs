@@ -62,6 +62,36 @@ public sealed class IntrospectionTests(IntrospectionTests.Fixture database) : IC
     }
 
     [Fact]
+    public async Task Reads_columns_in_attnum_order_when_the_catalog_returns_them_out_of_order()
+    {
+        // SET DEFAULT rewrites column a's pg_attribute row after b's and c's, and a plan that scans
+        // pg_attribute in its physical order then returns b, c, a: the reader puts them back in order.
+        await database.ExecuteAsync("""
+            CREATE SCHEMA reordered;
+            CREATE TABLE reordered.t (a int, b text, c int);
+            ALTER TABLE reordered.t ALTER COLUMN a SET DEFAULT 1;
+            """);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var plan = new NpgsqlCommand("SET enable_indexscan = off; SET enable_bitmapscan = off", connection))
+        {
+            await plan.ExecuteNonQueryAsync();
+        }
+
+        await using (var raw = new NpgsqlCommand("SELECT string_agg(a.attname, ',') FROM pg_attribute a WHERE a.attrelid = 'reordered.t'::regclass AND a.attnum > 0", connection))
+        {
+            Assert.Equal("b,c,a", await raw.ExecuteScalarAsync());
+        }
+
+        var model = await SchemaIntrospector.ReadAsync(connection, ["reordered"], forRepair: false, statistics: null, CancellationToken.None);
+
+        var table = Assert.Single(model.Tables);
+        Assert.Equal(["a", "b", "c"], table.Columns.Select(c => c.Name).ToArray());
+        Assert.Equal("1", table.FindColumn("a")!.Default);
+        Assert.Equal("text", table.FindColumn("b")!.Type);
+    }
+
+    [Fact]
     public async Task Reads_columns_in_order_with_formatted_types_defaults_identity_and_generated()
     {
         var model = await ReadAsync(database.ConnectionString);
