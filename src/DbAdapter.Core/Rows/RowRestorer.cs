@@ -249,7 +249,16 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
     private async Task RefuseRepeatedKeysAsync(StagedTable table, CancellationToken ct)
     {
         var pk = table.Pk!;
-        var repeated = await QueryAsync(
+
+        // Whether any key repeats, first: counting distinct keys sorts them (100,000 rows 14 ms, 1M
+        // 170 ms), where naming the first repeated pair takes a hash of every key with its rows (56 ms,
+        // 750-1,060 ms). Only a file that repeats a key (or leaves two keys NULL) pays for the names.
+        var distinct = await QueryAsync(
+            $"SELECT count({pk.Typed}) = count(DISTINCT {pk.Typed}) AND count(*) - count({pk.Typed}) <= 1 FROM {table.Typed} WHERE state <> 'f'",
+            [],
+            r => r.GetBoolean(0),
+            ct).ConfigureAwait(false);
+        List<(long, long, string)> repeated = distinct[0] ? [] : await QueryAsync(
             $"SELECT min(ord), max(ord), {pk.Typed}::text FROM {table.Typed} WHERE state <> 'f' GROUP BY {pk.Typed} HAVING count(*) > 1 ORDER BY 1 LIMIT 1",
             [],
             r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)),

@@ -179,11 +179,14 @@ public sealed class RestoreTests(TestDatabase database) : IClassFixture<TestData
         bed.WriteFile("dup.json", text.Replace("\"slug\":\"p2\"", "\"slug\":\"p1\"", StringComparison.Ordinal));
         bed.WriteFile("version.json", text.Replace("\"version\":\"1.1\"", "\"version\":\"1.0\"", StringComparison.Ordinal));
         bed.WriteFile("broken.json", text[..(text.Length / 2)]);
+        var second = text.IndexOf("\"id\":2,", StringComparison.Ordinal);
+        bed.WriteFile("dupkey.json", string.Concat(text.AsSpan(0, second), "\"id\":1,", text.AsSpan(second + "\"id\":2,".Length)));
 
         var dup = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target", bed.File("dup.json")));
         var version = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target", bed.File("version.json")));
         var broken = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target", bed.File("broken.json")));
         var missing = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target", bed.File("nope.json")));
+        var dupKey = await Assert.ThrowsAsync<DbAdapterException>(() => bed.RestoreAsync("target", bed.File("dupkey.json")));
 
         Assert.Equal(ErrorIds.BackupFileInvalid, dup.ErrorId);
         Assert.Contains("products[1] has the natural key \"slug\" 'p1' under the same category_id of products[0]", dup.Message, StringComparison.Ordinal);
@@ -192,6 +195,8 @@ public sealed class RestoreTests(TestDatabase database) : IClassFixture<TestData
         Assert.Equal(ErrorIds.BackupFileInvalid, broken.ErrorId);
         Assert.Contains("broken.json: not valid JSON at line 1, position ", broken.Message, StringComparison.Ordinal);
         Assert.Equal(ErrorIds.BackupFileNotFound, missing.ErrorId);
+        Assert.Equal(ErrorIds.BackupFileInvalid, dupKey.ErrorId);
+        Assert.Contains("categories[1] has the key \"id\" 1 of categories[0]; a restore could not tell their children apart.", dupKey.Message, StringComparison.Ordinal);
         Assert.Equal(["0|0"], await bed.QueryAsync("target", "SELECT (SELECT count(*) FROM categories) || '|' || (SELECT count(*) FROM products)"));
     }
 
