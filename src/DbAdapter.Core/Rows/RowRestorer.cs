@@ -74,7 +74,7 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
     private async Task PrepareAsync(StagedTable table, IReadOnlyList<StagedTable> tables, CancellationToken ct)
     {
         var spec = table.Table;
-        var create = new StringBuilder($"CREATE TEMP TABLE {table.Typed} (ord int8 PRIMARY KEY, state \"char\" NOT NULL, err text");
+        var create = new StringBuilder($"CREATE TEMP TABLE {table.Typed} (ord int8 NOT NULL, state \"char\" NOT NULL, err text");
         create.Append(", parent_key ").Append(table.Parent?.Column.ScratchType ?? "int8");
         foreach (var (reference, index) in table.References.Select((r, i) => (r, i)))
         {
@@ -426,10 +426,11 @@ internal sealed class RowRestorer(DbClient client, RowRestoreOptions options, Ac
             }
             catch (Exception ex) when (RowIsolation.IsRowFailure(ex) && !ct.IsCancellationRequested)
             {
-                if (!split && !rowExists)
+                if (!split)
                 {
-                    // Narrow ranges of the raw table are found by its ord from now on, not by a scan each.
-                    await ExecuteAsync($"CREATE INDEX ON {table.Raw} (ord)", [], ct).ConfigureAwait(false);
+                    // Narrow ranges (of the raw table, or of the typed one once its rows exist) and the
+                    // refused rows are found by ord from now on, not by a scan each.
+                    await ExecuteAsync(table.IndexOrd(typed: rowExists), [], ct).ConfigureAwait(false);
                 }
 
                 split = true;
