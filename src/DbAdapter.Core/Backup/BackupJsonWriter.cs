@@ -95,7 +95,7 @@ public static class BackupJsonWriter
     /// <summary>
     /// Writes a backup file whose tables' rows come from <paramref name="writeRows"/>: the one place
     /// that lays out the file (metadata, then one array per table), writes it under a temporary name
-    /// and moves it into place once complete. Every row source therefore yields the same bytes for
+    /// and moves it into place once complete and flushed to disk. Every row source therefore yields the same bytes for
     /// the same values.
     /// </summary>
     /// <param name="path">The backup file to create.</param>
@@ -160,6 +160,12 @@ public static class BackupJsonWriter
                 }
 
                 await file.FlushAsync(ct).ConfigureAwait(false);
+
+                // On disk before it takes its name: a backup often comes right before destructive work
+                // (Invoke-DbFix writes one before it rewrites a table), and after a power cut the name
+                // must not stand for a file whose content was still in the page cache. pg_dump syncs
+                // its output too; plan and lock files are written the same way (UserFile).
+                file.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, fullPath, overwrite: options.Overwrite);
