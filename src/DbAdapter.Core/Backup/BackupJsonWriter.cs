@@ -95,8 +95,8 @@ public static class BackupJsonWriter
     /// <summary>
     /// Writes a backup file whose tables' rows come from <paramref name="writeRows"/>: the one place
     /// that lays out the file (metadata, then one array per table), writes it under a temporary name
-    /// and moves it into place once complete and flushed to disk. Every row source therefore yields the same bytes for
-    /// the same values.
+    /// and moves it into place once complete and flushed to disk. Every row source therefore yields
+    /// the same bytes for the same values.
     /// </summary>
     /// <param name="path">The backup file to create.</param>
     /// <param name="metadata">The metadata to write.</param>
