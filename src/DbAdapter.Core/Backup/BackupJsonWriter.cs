@@ -64,7 +64,7 @@ public static class BackupJsonWriter
         // The catalog and the counts are read before the file is opened: a missing table writes nothing.
         // Columns a caller already read in this snapshot (a user backup's bound schema) are not read again.
         var unread = tables.Where(t => t.Columns is null).Select(t => t.Table).ToList();
-        IReadOnlyDictionary<TableName, TableColumns> loaded = unread.Count == 0 ? new Dictionary<TableName, TableColumns>() : await TableColumns.LoadAsync(connection, unread, ct).ConfigureAwait(false);
+        var loaded = await TableColumns.LoadAsync(connection, unread, ct).ConfigureAwait(false);
         var columns = new List<TableColumns>(tables.Count);
         var counts = new List<KeyValuePair<string, long>>();
         foreach (var table in tables)

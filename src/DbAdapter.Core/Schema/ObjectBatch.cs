@@ -238,16 +238,7 @@ internal static class ObjectBatch
     private static string Name(string kind, int index) => string.Create(CultureInfo.InvariantCulture, $"dbadapter_{kind}_{index}");
 
     /// <summary>A query as its tokens with single spaces between them: no comment survives.</summary>
-    private static string Rendered(ObjectProbe query)
-    {
-        if (query.Prepared?.Rendered is { } rendered)
-        {
-            return rendered;
-        }
-
-        var tokens = SqlTokenizer.Tokenize(query.Text);
-        return SqlText.Render(tokens, 0, tokens.Count);
-    }
+    private static string Rendered(ObjectProbe query) => query.Prepared?.Rendered ?? SqlText.Render(query.Text);
 
     /// <summary>The rows read back, by tag and item.</summary>
     internal sealed class Results

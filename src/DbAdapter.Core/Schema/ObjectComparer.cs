@@ -371,14 +371,15 @@ internal sealed class ObjectComparer
             {
                 if (!index.IsConstraint)
                 {
-                    AddIndex(indexEntries, table, index, expectedSide);
+                    var answered = expectedSide && _probe && (index.Predicate is not null || Enumerable.Range(0, index.Columns.Count).Any(k => KeyColumn(index, k) is null));
+                    Add(indexEntries, answered, () => IndexEntry(table, index, expectedSide));
                 }
             }
 
             var triggerEntries = new List<Entry>();
             foreach (var trigger in triggers[table.QualifiedName])
             {
-                AddTrigger(triggerEntries, table, trigger, expectedSide);
+                Add(triggerEntries, expectedSide && _probe && trigger.When is not null, () => TriggerEntry(table, trigger, expectedSide));
             }
 
             sets[table] = new TableEntrySet(constraints, indexEntries, triggerEntries);
@@ -419,13 +420,13 @@ internal sealed class ObjectComparer
     }
 
     /// <summary>
-    /// Adds an entry that needs the probe's answers: at once, or, while <see cref="PrepareExpected"/>
-    /// runs, as a place that <see cref="Compare"/> fills (in the order they were added, so warnings come
-    /// out as they would have).
+    /// Adds the entry <paramref name="make"/> builds: at once, or, when it needs the probe's answers
+    /// (<paramref name="answered"/>) while <see cref="PrepareExpected"/> runs, as a place that
+    /// <see cref="Compare"/> fills (in the order they were added, so warnings come out as they would have).
     /// </summary>
-    private void AddAnswered(List<Entry> list, Func<Entry> make)
+    private void Add(List<Entry> list, bool answered, Func<Entry> make)
     {
-        if (_deferred is { } deferred && _expectedSets is null)
+        if (answered && _deferred is { } deferred && _expectedSets is null)
         {
             deferred.Add((list, list.Count, make));
             list.Add(null!);
@@ -449,21 +450,16 @@ internal sealed class ObjectComparer
             list.Add(new Entry(ObjectKind.Unique, table.Schema, table.Name, Named(table, unique), text, text, unique));
         }
 
+        var answered = expectedSide && _probe;
         foreach (var check in table.Checks)
         {
+            // The name needs no answer: made now, even when the text waits for one.
             var name = Named(table, check);
-            if (expectedSide && _probe)
+            Add(list, answered, () =>
             {
-                AddAnswered(list, () =>
-                {
-                    var text = Server(check, $"CHECK ({check.Expression})", table, "check constraint") + (check.NoInherit ? " NO INHERIT" : string.Empty);
-                    return new Entry(ObjectKind.Check, table.Schema, table.Name, name, text, text, check);
-                });
-            }
-            else
-            {
-                list.Add(new Entry(ObjectKind.Check, table.Schema, table.Name, name, check.Expression, check.Expression, check));
-            }
+                var text = answered ? Server(check, $"CHECK ({check.Expression})", table, "check constraint") + (check.NoInherit ? " NO INHERIT" : string.Empty) : check.Expression;
+                return new Entry(ObjectKind.Check, table.Schema, table.Name, name, text, text, check);
+            });
         }
 
         foreach (var foreignKey in table.ForeignKeys)
@@ -474,19 +470,13 @@ internal sealed class ObjectComparer
 
         foreach (var exclusion in table.Exclusions)
         {
+            // The name needs no answer: made now, even when the text waits for one.
             var name = Named(table, exclusion);
-            if (expectedSide && _probe)
+            Add(list, answered, () =>
             {
-                AddAnswered(list, () =>
-                {
-                    var text = Server(exclusion, exclusion.Definition, table, "exclusion constraint") + exclusion.Timing.Suffix;
-                    return new Entry(ObjectKind.Exclusion, table.Schema, table.Name, name, text, text, exclusion);
-                });
-            }
-            else
-            {
-                list.Add(new Entry(ObjectKind.Exclusion, table.Schema, table.Name, name, exclusion.Definition, exclusion.Definition, exclusion));
-            }
+                var text = answered ? Server(exclusion, exclusion.Definition, table, "exclusion constraint") + exclusion.Timing.Suffix : exclusion.Definition;
+                return new Entry(ObjectKind.Exclusion, table.Schema, table.Name, name, text, text, exclusion);
+            });
         }
     }
 
@@ -536,19 +526,6 @@ internal sealed class ObjectComparer
         return live?.ReferencedColumns ?? foreignKey.ReferencedColumns;
     }
 
-    private void AddIndex(List<Entry> list, TableModel table, IndexModel index, bool expectedSide)
-    {
-        var answered = expectedSide && _probe && (index.Predicate is not null || Enumerable.Range(0, index.Columns.Count).Any(k => KeyColumn(index, k) is null));
-        if (answered)
-        {
-            AddAnswered(list, () => IndexEntry(table, index, expectedSide));
-        }
-        else
-        {
-            list.Add(IndexEntry(table, index, expectedSide));
-        }
-    }
-
     private Entry IndexEntry(TableModel table, IndexModel index, bool expectedSide)
     {
         var keys = new List<string>(index.Columns.Count);
@@ -584,18 +561,6 @@ internal sealed class ObjectComparer
         // A model made by hand gives only the key texts: a plain name is a column.
         var text = index.Columns[k];
         return text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c is '_' or '$') ? text : null;
-    }
-
-    private void AddTrigger(List<Entry> list, TableModel table, TriggerModel trigger, bool expectedSide)
-    {
-        if (expectedSide && _probe && trigger.When is not null)
-        {
-            AddAnswered(list, () => TriggerEntry(table, trigger, expectedSide));
-        }
-        else
-        {
-            list.Add(TriggerEntry(table, trigger, expectedSide));
-        }
     }
 
     private Entry TriggerEntry(TableModel table, TriggerModel trigger, bool expectedSide)

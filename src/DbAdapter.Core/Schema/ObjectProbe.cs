@@ -92,8 +92,7 @@ internal sealed class PreparedQuery
         Problem = SqlItem.FindStatementProblem(text);
         if (Problem is null)
         {
-            var tokens = SqlTokenizer.Tokenize(text);
-            Rendered = SqlText.Render(tokens, 0, tokens.Count);
+            Rendered = SqlText.Render(text);
         }
     }
 

@@ -5,6 +5,13 @@ namespace DbAdapter.Core.Sql;
 /// <summary>Turns a run of tokens back into SQL text.</summary>
 internal static class SqlText
 {
+    /// <summary>All of <paramref name="sql"/> rendered as its tokens (see the overload): no comment survives.</summary>
+    public static string Render(string sql)
+    {
+        var tokens = SqlTokenizer.Tokenize(sql);
+        return Render(tokens, 0, tokens.Count);
+    }
+
     /// <summary>
     /// The tokens as written, with each gap (whitespace, newlines, comments) reduced to one space and
     /// no space where the source had none, so "NOW()" and "VARCHAR(100)" come back unchanged and a
