@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DbAdapter.Core.Client;
+using DbAdapter.Core.Diagnostics;
 using DbAdapter.Core.Sql;
 using Npgsql;
 
@@ -163,12 +164,13 @@ public static class BackupJsonWriter
 
                 // On disk before it takes its name: a backup often comes right before destructive work
                 // (Invoke-DbFix writes one before it rewrites a table), and after a power cut the name
-                // must not stand for a file whose content was still in the page cache. pg_dump syncs
-                // its output too; plan and lock files are written the same way (UserFile).
+                // must not stand for a file whose content was still in the page cache (nor the content
+                // be left under the temporary name: Publish syncs the folder after the rename). pg_dump
+                // syncs its output too; plan and lock files are written the same way (UserFile).
                 file.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, fullPath, overwrite: options.Overwrite);
+            UserFile.Publish(temporary, fullPath, options.Overwrite);
             return new BackupWriteResult(fullPath, counts, new FileInfo(fullPath).Length);
         }
         catch

@@ -106,7 +106,7 @@ public static class UserFile
     /// <summary>
     /// Writes <paramref name="bytes"/> to <paramref name="fullPath"/> atomically: under a temporary name in
     /// the same folder (so the rename stays on one file system), flushed to disk, then renamed over the
-    /// target. A reader sees the old file or the new one, never half of one; on failure the temporary
+    /// target (<see cref="Publish"/>). A reader sees the old file or the new one, never half of one; on failure the temporary
     /// file is removed and the I/O exception passes through for the caller to word.
     /// </summary>
     public static async Task WriteAtomicallyAsync(string fullPath, ReadOnlyMemory<byte> bytes, CancellationToken ct)
@@ -123,12 +123,27 @@ public static class UserFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temp, fullPath, overwrite: true);
+            Publish(temp, fullPath, overwrite: true);
         }
         catch
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives a file written and flushed under the temporary name <paramref name="temp"/> its name
+    /// <paramref name="fullPath"/> (in the same folder), and flushes the folder so that the name is on
+    /// disk too (<see cref="FolderSync"/>): after a power cut the file is there under its name, or the
+    /// old one is, never the new content under the temporary name.
+    /// </summary>
+    public static void Publish(string temp, string fullPath, bool overwrite)
+    {
+        File.Move(temp, fullPath, overwrite);
+        if (Path.GetDirectoryName(fullPath) is { Length: > 0 } folder)
+        {
+            FolderSync.TrySync(folder);
         }
     }
 
