@@ -35,7 +35,7 @@ internal static class UserRowsBed
         var runs = BenchStatistics.Option(args, "--runs", 3);
         var root = FindRoot();
         var server = await PostgresServer.GetAsync().ConfigureAwait(false);
-        Console.WriteLine($"PostgreSQL: {server.Strategy}; {Environment.ProcessorCount} cores; sizes {string.Join(", ", sizes)}; {runs} run(s) each");
+        Console.WriteLine($"PostgreSQL: {server.Strategy}; {Environment.ProcessorCount} cores; sizes {string.Join(", ", sizes)}; {runs} run(s) each; {BenchProcess.RuntimeSettings()}");
         var setup = new BenchSetup(
             server,
             root,

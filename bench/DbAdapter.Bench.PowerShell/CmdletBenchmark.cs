@@ -28,7 +28,7 @@ internal static class CmdletBenchmark
         var manifest = FindManifest();
 
         var server = await PostgresServer.GetAsync().ConfigureAwait(false);
-        Console.WriteLine($"PostgreSQL test server: {server.Strategy}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; PowerShell {typeof(Shell).Assembly.GetName().Version}");
+        Console.WriteLine($"PostgreSQL test server: {server.Strategy}; {Environment.ProcessorCount} cores; .NET {Environment.Version}; PowerShell {typeof(Shell).Assembly.GetName().Version}; {BenchProcess.RuntimeSettings()}");
         Console.WriteLine($"module: {manifest}");
 
         var root = Directory.CreateTempSubdirectory("dbadapter-bench-ps-").FullName;

@@ -24,4 +24,29 @@ internal static class BenchProcess
         _ = await error.ConfigureAwait(false);
         return (elapsed, await output.ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// The runtime settings this benchmark and every pwsh it starts inherit from the environment
+    /// (DOTNET_* variables such as DOTNET_TieredPGO=0), or "runtime defaults": they change what a
+    /// session's first calls cost, so a result names them.
+    /// </summary>
+    public static string RuntimeSettings()
+    {
+        var settings = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(IsRuntimeKnob)
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
+            .ToList();
+        return settings.Count == 0 ? "runtime defaults" : "runtime settings " + string.Join(" ", settings);
+    }
+
+    // The runtime's knobs are spelled in mixed case (DOTNET_TieredPGO, DOTNET_GCgen0size, COMPlus_TC_...);
+    // the host's and the SDK's variables in capitals (DOTNET_ROOT, DOTNET_NOLOGO, DOTNET_CLI_HOME).
+    private static bool IsRuntimeKnob(string name)
+    {
+        var prefix = name.StartsWith("DOTNET_", StringComparison.Ordinal) ? "DOTNET_".Length
+            : name.StartsWith("COMPlus_", StringComparison.Ordinal) ? "COMPlus_".Length
+            : -1;
+        return prefix > 0 && name.AsSpan(prefix).ContainsAnyInRange('a', 'z');
+    }
 }
