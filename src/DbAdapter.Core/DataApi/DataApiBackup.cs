@@ -36,7 +36,7 @@ internal static class DataApiBackup
             reporter.Verbose($"Reading user {userId}'s rows through the Data API at {target.RestUrl} (profile '{target.ProfileName}' has no database url).");
             var set = await DataApiRows.BindAsync(client, schema, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
             var chosen = UserBackup.Choose(set, tables, reporter);
-            var rows = new DataApiRows(client, reporter);
+            var rows = new DataApiRows(client, reporter, chosen);
             var spool = new RowSpool(path);
             await using (spool.ConfigureAwait(false))
             {

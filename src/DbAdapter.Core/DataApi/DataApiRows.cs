@@ -18,12 +18,23 @@ namespace DbAdapter.Core.DataApi;
 /// (the same rule the database side's filter applies). There is no snapshot across requests: tables
 /// are read one after the other, parents first.
 /// </summary>
-internal sealed class DataApiRows(DataApiClient client, IOperationReporter reporter)
+/// <param name="client">The Data API.</param>
+/// <param name="reporter">Receives the warnings.</param>
+/// <param name="tables">The tables that will be read: only the keys of those a child of theirs needs are remembered.</param>
+internal sealed class DataApiRows(DataApiClient client, IOperationReporter reporter, IReadOnlyList<BackupTable> tables)
 {
     /// <summary>Rows asked for per request (Supabase's default max-rows is 1000 too; a lower cap only makes pages smaller).</summary>
     public const int PageSize = 1000;
 
-    private readonly Dictionary<BackupTable, HashSet<string>> _taken = [];
+    // The keys taken of each table some other table hangs under: a leaf table's keys (most of the rows,
+    // as a rule) are never looked at again, so they are not kept.
+    private readonly Dictionary<BackupTable, HashSet<string>> _taken = tables
+        .Where(t => t.Parent is not null)
+        .Select(t => t.Parent!.Table)
+        .Distinct()
+        .ToDictionary(t => t, _ => new HashSet<string>(StringComparer.Ordinal));
+
+    private readonly HashSet<BackupTable> _read = [];
 
     /// <summary>
     /// Binds <paramref name="schema"/> to the tables the Data API describes in the profile's schemas
@@ -94,12 +105,13 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(row);
         var parentKeys = table.Parent is { } parent
-            ? _taken.GetValueOrDefault(parent.Table) ?? throw new InvalidOperationException($"{parent.Table.Key} must be read before {table.Key}.")
+            ? _read.Contains(parent.Table) && _taken.TryGetValue(parent.Table, out var taken) ? taken : throw new InvalidOperationException($"{parent.Table.Key} must be read (and named to this reader) before {table.Key}.")
             : null;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        _taken[table] = keys;
+        var keys = _taken.GetValueOrDefault(table);
+        keys?.Clear();
+        _read.Add(table);
         var what = $"the rows of {table.Name}";
-        long taken = 0, owned = 0;
+        long count = 0, owned = 0;
         string? after = null;
         while (true)
         {
@@ -128,8 +140,8 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
                         continue;
                     }
 
-                    keys.Add(last);
-                    taken++;
+                    keys?.Add(last);
+                    count++;
                     await row(item, ct).ConfigureAwait(false);
                 }
 
@@ -142,14 +154,14 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
             }
         }
 
-        if (owned > taken)
+        if (owned > count)
         {
             reporter.Warning(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{owned - taken} row(s) of {table.Key} owned by the user hang under a {table.Parent!.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
+                $"{owned - count} row(s) of {table.Key} owned by the user hang under a {table.Parent!.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
         }
 
-        return taken;
+        return count;
     }
 
     /// <summary>The request for one page: names quoted where PostgREST needs it, every part percent-encoded.</summary>

@@ -173,7 +173,7 @@ internal static class ProfileSync
         var sourceSet = await DataApiRows.BindAsync(api, tables.Schema, allowRowLevelSecurity, reporter, ct).ConfigureAwait(false);
         var read = chosen.Select(t => sourceSet.Find(t.Key)!).ToList();
         RefuseMissingColumns(read, chosen, source, destination);
-        return new DataApiRowSource(new DataApiRows(api, reporter), read, userId, copied);
+        return new DataApiRowSource(new DataApiRows(api, reporter, read), read, userId, copied);
     }
 
     /// <summary>SyncFailed when a column of the source would be lost: the destination's table lacks it.</summary>
