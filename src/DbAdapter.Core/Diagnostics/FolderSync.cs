@@ -29,19 +29,28 @@ internal static class FolderSync
             return false;
         }
 
-        var fd = Native.Open(Encoding.UTF8.GetBytes(folder + '\0'), ReadOnly);
-        if (fd < 0)
-        {
-            return false;
-        }
-
         try
         {
-            return Native.FSync(fd) == 0;
+            var fd = Native.Open(Encoding.UTF8.GetBytes(folder + '\0'), ReadOnly);
+            if (fd < 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                return Native.FSync(fd) == 0;
+            }
+            finally
+            {
+                _ = Native.Close(fd);
+            }
         }
-        finally
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            _ = Native.Close(fd);
+            // A C library the runtime does not find under "libc" (a platform other than glibc's and
+            // macOS's): the rename stands as the file system keeps it, and the write has not failed.
+            return false;
         }
     }
 
