@@ -32,10 +32,10 @@ internal static class BenchProcess
     /// </summary>
     public static string RuntimeSettings()
     {
-        var settings = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Where(IsRuntimeKnob)
+        var settings = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Where(e => IsRuntimeKnob((string)e.Key))
+            .Select(e => $"{e.Key}={e.Value}")
             .Order(StringComparer.Ordinal)
-            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")
             .ToList();
         return settings.Count == 0 ? "runtime defaults" : "runtime settings " + string.Join(" ", settings);
     }

@@ -25,9 +25,8 @@ internal sealed class BackupFileSource(BackupFileReader reader, BackupFileValida
         return ValueTask.CompletedTask;
     }
 
+    // Once the file has an error the restore will be refused: staging more rows would only cost time.
     public ValueTask RowAsync(long index, JsonElement row, CancellationToken ct) =>
-
-        // Once the file has an error the restore will be refused: staging more rows would only cost time.
         validator.IsValid ? _table!.AddAsync(index, row, ct) : ValueTask.CompletedTask;
 
     public async ValueTask TableEndAsync(long rows, CancellationToken ct)

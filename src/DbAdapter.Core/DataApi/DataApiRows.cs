@@ -104,14 +104,17 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(row);
-        var parentKeys = table.Parent is { } parent
-            ? _read.Contains(parent.Table) && _taken.TryGetValue(parent.Table, out var taken) ? taken : throw new InvalidOperationException($"{parent.Table.Key} must be read (and named to this reader) before {table.Key}.")
-            : null;
+        HashSet<string>? parentKeys = null;
+        if (table.Parent is { } parent && (!_read.Contains(parent.Table) || !_taken.TryGetValue(parent.Table, out parentKeys)))
+        {
+            throw new InvalidOperationException($"{parent.Table.Key} must be read (and named to this reader) before {table.Key}.");
+        }
+
         var keys = _taken.GetValueOrDefault(table);
         keys?.Clear();
         _read.Add(table);
         var what = $"the rows of {table.Name}";
-        long count = 0, owned = 0;
+        long taken = 0, owned = 0;
         string? after = null;
         while (true)
         {
@@ -141,7 +144,7 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
                     }
 
                     keys?.Add(last);
-                    count++;
+                    taken++;
                     await row(item, ct).ConfigureAwait(false);
                 }
 
@@ -154,14 +157,14 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
             }
         }
 
-        if (owned > count)
+        if (owned > taken)
         {
             reporter.Warning(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{owned - count} row(s) of {table.Key} owned by the user hang under a {table.Parent!.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
+                $"{owned - taken} row(s) of {table.Key} owned by the user hang under a {table.Parent!.Table.Key} row that is not the user's (another user's, or missing): they are left out, since their parent is not taken."));
         }
 
-        return count;
+        return taken;
     }
 
     /// <summary>The request for one page: names quoted where PostgREST needs it, every part percent-encoded.</summary>

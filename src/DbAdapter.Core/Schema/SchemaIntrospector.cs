@@ -492,7 +492,7 @@ public static class SchemaIntrospector
     {
         // The rows come in the plan's order: usually table by table in attnum order (then each column
         // is appended), but nothing promises that; a table whose columns came out of order is sorted.
-        var lastNumber = new Dictionary<uint, short>(byOid.Count);
+        var highest = new Dictionary<uint, short>(byOid.Count);
         HashSet<uint>? unordered = null;
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -505,12 +505,15 @@ public static class SchemaIntrospector
             var name = reader.GetString(1);
             var number = reader.GetInt16(7);
             columnNames[(relation, number)] = name;
-            if (lastNumber.TryGetValue(relation, out var previous) && number < previous)
+            if (highest.TryGetValue(relation, out var previous) && number < previous)
             {
+                // Below a number already read: out of order (the highest stays the highest).
                 (unordered ??= []).Add(relation);
             }
-
-            lastNumber[relation] = number;
+            else
+            {
+                highest[relation] = number;
+            }
             var expression = reader.IsDBNull(4) ? null : reader.GetString(4);
             var identity = reader.GetChar(5);
             var generated = reader.GetChar(6) == 's';
@@ -534,8 +537,19 @@ public static class SchemaIntrospector
 
         foreach (var relation in unordered ?? [])
         {
-            var numbers = columnNames.Where(c => c.Key.Table == relation).ToDictionary(c => c.Value, c => c.Key.Number, StringComparer.Ordinal);
-            byOid[relation].Columns.Sort((a, b) => numbers[a.Name].CompareTo(numbers[b.Name]));
+            // This table's numbers only (up to its highest), not a scan of every column read: a plan
+            // that interleaves tables would otherwise cost a pass over all columns per table.
+            var columns = byOid[relation].Columns;
+            var numbers = new Dictionary<string, short>(columns.Count, StringComparer.Ordinal);
+            for (short number = 1; number <= highest[relation]; number++)
+            {
+                if (columnNames.TryGetValue((relation, number), out var name))
+                {
+                    numbers[name] = number;
+                }
+            }
+
+            columns.Sort((a, b) => numbers[a.Name].CompareTo(numbers[b.Name]));
         }
     }
 
