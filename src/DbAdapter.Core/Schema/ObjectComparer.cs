@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DbAdapter.Core.Sql;
 
 namespace DbAdapter.Core.Schema;
@@ -113,12 +114,19 @@ internal sealed class ObjectComparer
     /// model's views; null for one outside them), each checked, rendered and keyed already: what
     /// <see cref="QueryProbes"/> sends once the catalog says which views the database has. Needs only
     /// the file's model, so the thread that read the file makes them while the server reads the catalog.
+    /// They are kept with the model (read only, and shared when the file is read again unchanged, see
+    /// <see cref="SchemaFileCache"/>) for the next call on the same schemas.
     /// </summary>
     public static ObjectProbe?[] PrepareQueries(SchemaModel expected, IReadOnlyList<string> schemas)
     {
         if (expected.FromCatalog)
         {
             return [];
+        }
+
+        if (PreparedByModel.TryGetValue(expected, out var known) && known.Schemas.SequenceEqual(schemas, StringComparer.Ordinal))
+        {
+            return known.Probes;
         }
 
         var compared = new HashSet<string>(schemas, StringComparer.Ordinal);
@@ -134,11 +142,15 @@ internal sealed class ObjectComparer
             }
         }
 
+        PreparedByModel.AddOrUpdate(expected, new PreparedQueries([.. schemas], prepared));
         return prepared;
     }
 
     private static ObjectProbe QueryProbe(ViewModel view) =>
         new(ObjectProbeKind.Query, view.Query, view.SearchPath) { ColumnNames = view.ColumnNames, Recursive = view.IsRecursive };
+
+    // The view probes of a model, by the schemas they were made for (see PrepareQueries).
+    private static readonly ConditionalWeakTable<SchemaModel, PreparedQueries> PreparedByModel = new();
 
     /// <summary>What the server must read of schema.sql's objects (empty for a catalog model).</summary>
     public List<ObjectProbe> Probes { get; } = [];
@@ -933,3 +945,6 @@ internal sealed class ObjectComparer
         public ObjectRef Ref() => new(Kind, Schema, Table, Name, Definition) { Source = Source };
     }
 }
+
+/// <summary>A model's view probes (<see cref="ObjectComparer.PrepareQueries"/>) and the schemas they were made for.</summary>
+internal sealed record PreparedQueries(string[] Schemas, ObjectProbe?[] Probes);

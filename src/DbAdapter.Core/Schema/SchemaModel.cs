@@ -7,6 +7,8 @@ namespace DbAdapter.Core.Schema;
 /// A database schema as a model: what schema.sql declares (filled by the schema.sql reader) or what a
 /// live database holds (filled by introspection). The comparison and the repair planner work on it.
 /// Names are kept exactly as stored (unquoted SQL names already folded to lower case).
+/// A model read from a schema file is shared by the process's later reads of the same bytes
+/// (<see cref="SchemaFileCache"/>): once read, a model is only read.
 /// </summary>
 public sealed class SchemaModel
 {

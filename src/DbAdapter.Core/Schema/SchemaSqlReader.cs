@@ -25,7 +25,10 @@ public static class SchemaSqlReader
         return SchemaStatementReader.Read(sql, sourceFile, defaultSchema);
     }
 
-    /// <summary>Reads a schema file.</summary>
+    /// <summary>
+    /// Reads a schema file. The file is read and hashed every time; the model of bytes this process has
+    /// read before is shared (<see cref="SchemaFileCache"/>), so the model returned must be read only.
+    /// </summary>
     /// <param name="path">Path of the file; the model's <see cref="SchemaModel.SourceFile"/> is its full path.</param>
     /// <param name="defaultSchema">Schema of unqualified names.</param>
     /// <param name="ct">Cancels the read.</param>
@@ -38,10 +41,17 @@ public static class SchemaSqlReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         var bytes = await UserFile.ReadBytesAsync(fullPath, UserFileKind.Schema, ct).ConfigureAwait(false);
-        var model = Read(UserFile.DecodeText(bytes), fullPath, defaultSchema);
 
         // Of the very bytes read: a plan file records it, and an imported plan is refused when the file differs.
-        model.SourceSha256 = ContentHash.Sha256(bytes);
+        var sha256 = ContentHash.Sha256(bytes);
+        if (SchemaFileCache.Find(fullPath, defaultSchema, sha256) is { } known)
+        {
+            return known;
+        }
+
+        var model = Read(UserFile.DecodeText(bytes), fullPath, defaultSchema);
+        model.SourceSha256 = sha256;
+        SchemaFileCache.Add(fullPath, defaultSchema, sha256, bytes.Length, model);
         return model;
     }
 }
