@@ -51,6 +51,16 @@ internal static class CmdletBenchmark
             var engine = DescribeEngine();
             var measured = Repeat(runs, () => MeasureOnce(runspace, TestScript, requireValid: true));
 
+            // The same with schema.sql changed before each call (a comment appended, outside the
+            // timing): the process then has no model of those bytes to reuse and reads the file in full.
+            var schemaFile = Path.Combine(large.Folder, "schema.sql");
+            var edits = 0;
+            var edited = Repeat(runs, () =>
+            {
+                File.AppendAllText(schemaFile, $"\n-- edit {++edits}\n");
+                return MeasureOnce(runspace, TestScript, requireValid: true);
+            });
+
             runspace.SessionStateProxy.Path.SetLocation(small.Folder);
             var smallFirst = MeasureOnce(runspace, TestScript, requireValid: true);
             var smallMeasured = Repeat(runs, () => MeasureOnce(runspace, TestScript, requireValid: true));
@@ -74,6 +84,7 @@ internal static class CmdletBenchmark
             Console.WriteLine($"  engine: {engine}");
             Console.WriteLine($"  runspace open {openRunspace:F0} ms; Import-Module {import:F0} ms (once)");
             Console.WriteLine($"  {tables} tables, {runs} runs: min {Min(measured)} ms, median {Median(measured)} ms (cold first run {cold.Milliseconds:F0} ms)");
+            Console.WriteLine($"  {tables} tables, schema.sql changed before each call, {runs} runs: min {Min(edited)} ms, median {Median(edited)} ms, allocated {BenchStatistics.MedianOf(edited.Select(m => m.AllocatedBytes / 1048576.0)):F1} MiB per run");
             Console.WriteLine($"  10 tables, {runs} runs:   min {Min(smallMeasured)} ms, median {Median(smallMeasured)} ms (first run on it {smallFirst.Milliseconds:F0} ms)");
             Console.WriteLine($"  where it goes (medians): empty pipeline {Median(empty)} ms; Get-DbProfile -Name bench {Median(profile)} ms; " +
                 $"{tables}-table schema.sql against the 10-table database {Median(largeFileSmallDb)} ms");
@@ -83,7 +94,8 @@ internal static class CmdletBenchmark
                 System.Globalization.CultureInfo.InvariantCulture,
                 $"  in pwsh ({pwsh.GetProperty("Engine").GetString()}): cold {pwsh.GetProperty("Cold").GetDouble():F0} ms ({pwsh.GetProperty("ColdJitted").GetInt32()} methods jitted); " +
                 $"calls 2-32 median {pwsh.GetProperty("Early").GetDouble():F0} ms (min {pwsh.GetProperty("EarlyMin").GetDouble():F0}, CPU {pwsh.GetProperty("EarlyCpu").GetDouble():F0} ms/call, {pwsh.GetProperty("EarlyJitted").GetInt32()} methods jitted); " +
-                $"calls 61-91 median {pwsh.GetProperty("Settled").GetDouble():F0} ms (min {pwsh.GetProperty("SettledMin").GetDouble():F0}, CPU {pwsh.GetProperty("SettledCpu").GetDouble():F0} ms/call, {pwsh.GetProperty("SettledJitted").GetInt32()} methods jitted)"));
+                $"calls 61-91 median {pwsh.GetProperty("Settled").GetDouble():F0} ms (min {pwsh.GetProperty("SettledMin").GetDouble():F0}, CPU {pwsh.GetProperty("SettledCpu").GetDouble():F0} ms/call, {pwsh.GetProperty("SettledJitted").GetInt32()} methods jitted); " +
+                $"calls 92-122 with schema.sql changed before each, median {pwsh.GetProperty("Edited").GetDouble():F0} ms (min {pwsh.GetProperty("EditedMin").GetDouble():F0}, CPU {pwsh.GetProperty("EditedCpu").GetDouble():F0} ms/call)"));
             Console.WriteLine(PgDump.Summary(dumps));
             Console.WriteLine($"  report: IsValid {measured[0].IsValid}, ErrorCount {measured[0].ErrorCount}, differences {measured[0].Differences}, warnings {measured[0].Warnings} (expected True, 0, 0, 0)");
 
