@@ -38,6 +38,24 @@ public sealed class SchemaCmdletTests(SchemaDatabases db) : IClassFixture<Schema
     }
 
     [Fact]
+    public void An_edit_of_schema_sql_between_two_calls_of_a_session_is_seen_by_the_next_call()
+    {
+        // The session reuses the parse of bytes it has read; an edited file must never be compared as it was.
+        var folder = db.NewFolder();
+        var file = Path.Combine(folder, "schema.sql");
+        using var host = new ModuleHost(folder);
+        Assert.Equal([true, true], host.Run("Test-DbSchema -Profile full -Quiet; Test-DbSchema -Profile full -Quiet").ShouldSucceed().Output.Select(o => (bool)o.BaseObject));
+
+        File.WriteAllText(file, SchemaDatabases.SchemaSql.Replace("G VARCHAR(50));", "G VARCHAR(50), H INTEGER);", StringComparison.Ordinal));
+        var report = Assert.Single(host.Run("Test-DbSchema -Profile full").ShouldSucceed().Output);
+        var missing = Assert.Single((object[])report.Properties["MissingColumns"].Value);
+        Assert.Equal("items.h", $"{PSObject.AsPSObject(missing).Properties["Table"].Value}.{PSObject.AsPSObject(missing).Properties["Column"].Value}");
+
+        File.WriteAllText(file, SchemaDatabases.SchemaSql);
+        Assert.True((bool)Assert.Single(host.Run("Test-DbSchema -Profile full -Quiet").ShouldSucceed().Output).BaseObject);
+    }
+
+    [Fact]
     public void Quiet_returns_only_a_boolean()
     {
         using var host = new ModuleHost(db.NewFolder());
