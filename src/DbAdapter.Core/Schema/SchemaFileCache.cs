@@ -75,27 +75,6 @@ internal static class SchemaFileCache
         }
     }
 
-    /// <summary>Forgets every model (tests).</summary>
-    internal static void Clear()
-    {
-        lock (Gate)
-        {
-            Entries.Clear();
-        }
-    }
-
-    /// <summary>Number of models kept (tests).</summary>
-    internal static int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Entries.Count;
-            }
-        }
-    }
-
     private sealed record Entry(string FullPath, string DefaultSchema, string Sha256, long Bytes, SchemaModel Model)
     {
         public bool Matches(string fullPath, string defaultSchema, string sha256) =>
