@@ -26,15 +26,12 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
     /// <summary>Rows asked for per request (Supabase's default max-rows is 1000 too; a lower cap only makes pages smaller).</summary>
     public const int PageSize = 1000;
 
-    // The keys taken of each table some other table hangs under: a leaf table's keys (most of the rows,
-    // as a rule) are never looked at again, so they are not kept.
-    private readonly Dictionary<BackupTable, HashSet<string>> _taken = tables
-        .Where(t => t.Parent is not null)
-        .Select(t => t.Parent!.Table)
-        .Distinct()
-        .ToDictionary(t => t, _ => new HashSet<string>(StringComparer.Ordinal));
+    // The tables some other table hangs under: only their keys are looked at again (to take a child row
+    // only under a parent row taken); a leaf table's keys (most of the rows, as a rule) are not kept.
+    private readonly HashSet<BackupTable> _parents = tables.Where(t => t.Parent is not null).Select(t => t.Parent!.Table).ToHashSet();
 
-    private readonly HashSet<BackupTable> _read = [];
+    // The keys taken of each parent table read so far.
+    private readonly Dictionary<BackupTable, HashSet<string>> _taken = [];
 
     /// <summary>
     /// Binds <paramref name="schema"/> to the tables the Data API describes in the profile's schemas
@@ -105,14 +102,12 @@ internal sealed class DataApiRows(DataApiClient client, IOperationReporter repor
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(row);
         HashSet<string>? parentKeys = null;
-        if (table.Parent is { } parent && (!_read.Contains(parent.Table) || !_taken.TryGetValue(parent.Table, out parentKeys)))
+        if (table.Parent is { } parent && !_taken.TryGetValue(parent.Table, out parentKeys))
         {
             throw new InvalidOperationException($"{parent.Table.Key} must be read (and named to this reader) before {table.Key}.");
         }
 
-        var keys = _taken.GetValueOrDefault(table);
-        keys?.Clear();
-        _read.Add(table);
+        var keys = _parents.Contains(table) ? _taken[table] = new HashSet<string>(StringComparer.Ordinal) : null;
         var what = $"the rows of {table.Name}";
         long taken = 0, owned = 0;
         string? after = null;

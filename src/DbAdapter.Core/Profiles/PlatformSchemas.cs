@@ -33,11 +33,13 @@ public static class PlatformSchemas
     /// True when <paramref name="target"/> leaves <paramref name="schema"/> alone: a Supabase profile
     /// and a platform schema its <c>schemas</c> do not name.
     /// </summary>
-    public static bool IsIgnored(ConnectionTarget target, string schema)
+    public static bool IsIgnored(ConnectionTarget target, string schema) =>
+        IgnoresAny(target) && IsSupabase(schema) && !target.Schemas.Contains(schema, StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="target"/> may leave a schema alone at all (a Supabase profile).</summary>
+    public static bool IgnoresAny(ConnectionTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return string.Equals(target.Provider, SupabaseProvider, StringComparison.Ordinal)
-            && IsSupabase(schema)
-            && !target.Schemas.Contains(schema, StringComparer.Ordinal);
+        return string.Equals(target.Provider, SupabaseProvider, StringComparison.Ordinal);
     }
 }

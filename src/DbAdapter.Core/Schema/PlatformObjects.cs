@@ -25,39 +25,46 @@ public static class PlatformObjects
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(reporter);
-        var left = new SortedSet<string>(
-            model.Tables.Select(t => t.Schema)
-                .Concat(model.Indexes.Select(i => i.Schema))
-                .Concat(model.Triggers.Select(t => t.Schema))
-                .Concat(model.Functions.Select(f => f.Schema))
-                .Concat(model.Sequences.Select(s => s.Schema))
-                .Concat(model.Views.Select(v => v.QualifiedName.Schema))
-                .Concat(model.Enums.Select(e => e.QualifiedName.Schema))
-                .Concat(model.Domains.Select(d => d.QualifiedName.Schema))
-                .Where(schema => PlatformSchemas.IsIgnored(target, schema)),
-            StringComparer.Ordinal);
-        if (left.Count == 0)
+        if (!PlatformSchemas.IgnoresAny(target))
         {
             return model;
         }
 
-        bool Kept(string schema) => !left.Contains(schema);
+        var left = new SortedSet<string>(StringComparer.Ordinal);
+        bool Kept(string schema)
+        {
+            if (!PlatformSchemas.IsIgnored(target, schema))
+            {
+                return true;
+            }
+
+            left.Add(schema);
+            return false;
+        }
+
         var narrowed = new SchemaModel { SourceFile = model.SourceFile, FromCatalog = model.FromCatalog, SourceSha256 = model.SourceSha256 };
-        narrowed.Tables.AddRange(model.Tables.Where(t => Kept(t.Schema)));
-        narrowed.Indexes.AddRange(model.Indexes.Where(i => Kept(i.Schema)));
-        narrowed.Triggers.AddRange(model.Triggers.Where(t => Kept(t.Schema)));
-        narrowed.Functions.AddRange(model.Functions.Where(f => Kept(f.Schema)));
-        narrowed.Sequences.AddRange(model.Sequences.Where(s => Kept(s.Schema)));
-        narrowed.Views.AddRange(model.Views.Where(v => Kept(v.QualifiedName.Schema)));
-        narrowed.Enums.AddRange(model.Enums.Where(e => Kept(e.QualifiedName.Schema)));
-        narrowed.Domains.AddRange(model.Domains.Where(d => Kept(d.QualifiedName.Schema)));
-        var count = Objects(model) - Objects(narrowed);
+        var count = Keep(model.Tables, narrowed.Tables, t => Kept(t.Schema))
+            + Keep(model.Indexes, narrowed.Indexes, i => Kept(i.Schema))
+            + Keep(model.Triggers, narrowed.Triggers, t => Kept(t.Schema))
+            + Keep(model.Functions, narrowed.Functions, f => Kept(f.Schema))
+            + Keep(model.Sequences, narrowed.Sequences, s => Kept(s.Schema))
+            + Keep(model.Views, narrowed.Views, v => Kept(v.QualifiedName.Schema))
+            + Keep(model.Enums, narrowed.Enums, e => Kept(e.QualifiedName.Schema))
+            + Keep(model.Domains, narrowed.Domains, d => Kept(d.QualifiedName.Schema));
+        if (count == 0)
+        {
+            return model;
+        }
+
         narrowed.Warnings.AddRange(model.Warnings);
         reporter.Verbose($"{count} object(s) of the schema file in Supabase's own schemas ({string.Join(", ", left)}) left alone: the platform manages them (name a schema in the profile's schemas to compare it).");
         return narrowed;
     }
 
-    private static int Objects(SchemaModel model) =>
-        model.Tables.Count + model.Indexes.Count + model.Triggers.Count + model.Functions.Count
-        + model.Sequences.Count + model.Views.Count + model.Enums.Count + model.Domains.Count;
+    /// <summary>Adds to <paramref name="kept"/> the items of <paramref name="all"/> <paramref name="keep"/> keeps; returns how many it left out.</summary>
+    private static int Keep<T>(List<T> all, List<T> kept, Func<T, bool> keep)
+    {
+        kept.AddRange(all.Where(keep));
+        return all.Count - kept.Count;
+    }
 }

@@ -60,7 +60,7 @@ internal static class SchemaFileCache
         lock (Gate)
         {
             // One entry per file and default schema: an edited file replaces its old model.
-            Entries.RemoveAll(e => e.FullPath == fullPath && e.DefaultSchema == defaultSchema);
+            Entries.RemoveAll(e => e.IsFor(fullPath, defaultSchema));
             Entries.Insert(0, new Entry(fullPath, defaultSchema, sha256, bytes, model));
             var total = 0L;
             for (var i = 0; i < Entries.Count; i++)
@@ -77,9 +77,10 @@ internal static class SchemaFileCache
 
     private sealed record Entry(string FullPath, string DefaultSchema, string Sha256, long Bytes, SchemaModel Model)
     {
+        public bool IsFor(string fullPath, string defaultSchema) =>
+            string.Equals(FullPath, fullPath, StringComparison.Ordinal) && string.Equals(DefaultSchema, defaultSchema, StringComparison.Ordinal);
+
         public bool Matches(string fullPath, string defaultSchema, string sha256) =>
-            string.Equals(FullPath, fullPath, StringComparison.Ordinal)
-            && string.Equals(DefaultSchema, defaultSchema, StringComparison.Ordinal)
-            && string.Equals(Sha256, sha256, StringComparison.Ordinal);
+            IsFor(fullPath, defaultSchema) && string.Equals(Sha256, sha256, StringComparison.Ordinal);
     }
 }
